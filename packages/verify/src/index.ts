@@ -1,0 +1,11 @@
+export { generateSecret } from './generate-secret';
+export { generateSigningKeyPair } from './generate-signing-key-pair';
+export { publicKeyFor } from './public-key-for';
+export { signatureHeader, type SignInput } from './signature-header';
+export { webhookHeaders, type WebhookHeaders } from './webhook-headers';
+export { verifyWebhook, type RequestVerifyOptions, type VerifyWebhookOptions } from './verify-webhook';
+export { WebhookVerificationError, type WebhookVerificationErrorCode } from './errors';
+export type { HeadersInput } from './header-value';
+export { verifyNodeRequest } from './verify-node-request';
+export { verifyExpressRequest, type ExpressLikeRequest } from './verify-express-request';
+export { verifyFetchRequest } from './verify-fetch-request';

@@ -20,7 +20,7 @@ const ED25519_KEY_BYTES = 32;
 // The delivery worker signs thousands of requests per second with the same few secrets, and a receiver
 // verifies with one or two; decoding (and building KeyObjects) once per secret saves that work.
 // Bounded so a process that sees many tenants' secrets cannot grow it without limit.
-const CACHE_MAX_ENTRIES = 256;
+export const CACHE_MAX_ENTRIES = 256;
 const cache = new Map<string, KeyMaterial>();
 
 /** Decodes a whsec_ / whsk_ / whpk_ string, from a small cache. Throws a TypeError naming the problem. */
@@ -32,6 +32,11 @@ export function keyMaterial(keyString: string): KeyMaterial {
   if (cache.size >= CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(keyString, material);
   return material;
+}
+
+/** How many decoded keys are cached; for tests of the bound. */
+export function keyCacheSize(): number {
+  return cache.size;
 }
 
 function decode(keyString: string): KeyMaterial {

@@ -1,0 +1,47 @@
+import type { ReceiverHandle } from './receiver-process';
+import type { RssSampler } from './rss';
+
+/** What every scenario gets from the harness. */
+export interface BenchContext {
+  /** This run's fresh, empty database (`hookline_bench_<timestamp>`); dropped when the run ends. */
+  databaseUrl: string;
+  /**
+   * Makes one more fresh, empty database for this run (`hookline_bench_<timestamp>_<label>`) and
+   * returns its URL; it is dropped when the run ends. For scenarios that must not share tables.
+   */
+  createDatabase(label: string): Promise<string>;
+  /** The loopback HTTP receiver, a separate process shared by all scenarios (see bench/receiver.ts). */
+  receiver: ReceiverHandle;
+  /** BENCH_SCALE (default 1): multiply every count by it, e.g. through `scaled`. */
+  scale: number;
+  /** `n × scale`, rounded, at least `min` (default 1). */
+  scaled(n: number, min?: number): number;
+  /** Nearest-rank percentile (p in 0..100) of unsorted values; NaN when there are none. */
+  percentile(values: readonly number[], p: number): number;
+  /** Starts sampling this process's RSS every 100 ms; `stop()` returns the peak in MB. */
+  startRssSampler(): RssSampler;
+  /** Aborted when the scenario overruns its time budget: stop work and clean up promptly. */
+  signal: AbortSignal;
+  /** Progress line on stderr, prefixed with the scenario's name. */
+  log(message: string): void;
+}
+
+/** What a scenario measured. The harness adds `scenario`, `ceilingPerSec` and `ratio`. */
+export interface ScenarioResult {
+  deliveriesPerSec: number;
+  eventsPerSec?: number;
+  p50Ms?: number;
+  p90Ms?: number;
+  p99Ms?: number;
+  peakRssMb: number;
+  /** Anything else worth keeping in the JSON line (settings used, counts, durations). */
+  details?: Record<string, number | string | boolean>;
+}
+
+/** A scenario module exports these (see bench/ceiling.ts); bench/run.ts lists the modules. */
+export interface Scenario {
+  name: string;
+  /** Longest the scenario may take at scale 1 before it is aborted; the harness default is 120 s. */
+  timeoutMs?: number;
+  run(ctx: BenchContext): Promise<ScenarioResult>;
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** Every setting of the API process. The only place it reads process.env. */
+export const ApiEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** When unset, `npm start` runs embedded PostgreSQL with its data in HOOKLINE_DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  HOOKLINE_DATA_DIR: z.string().default('.data'),
+  HOOKLINE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  /** An admin key to accept; when unset one is generated on first start and printed once. */
+  HOOKLINE_ADMIN_KEY: z.string().min(16).optional(),
+  /** Largest accepted request body, in bytes (256 KiB). */
+  HOOKLINE_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+export type ApiEnv = z.infer<typeof ApiEnv>;
+
+export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
+  const parsed = ApiEnv.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid API configuration: ${problems}. See the configuration table in README.md.`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,31 @@
+// The API alone, for deployments that run it apart from the delivery worker.
+// Needs DATABASE_URL; `npm start` at the repository root runs everything on embedded PostgreSQL.
+import { loadApiEnv } from './env';
+import { startApi } from './start-api';
+import { createLogger } from '@hookline/log';
+
+const log = createLogger('api');
+
+const env = loadApiEnv();
+if (!env.DATABASE_URL) {
+  console.error('DATABASE_URL is not set. Set it, or run `npm start` at the repository root to use embedded PostgreSQL.');
+  process.exit(1);
+}
+const api = await startApi({
+  databaseUrl: env.DATABASE_URL,
+  host: env.HOST,
+  port: env.PORT,
+  adminKey: env.HOOKLINE_ADMIN_KEY,
+  maxPayloadBytes: env.HOOKLINE_MAX_PAYLOAD_BYTES,
+  log,
+});
+log(`API listening on ${api.url}`);
+if (api.generatedAdminKey) log(`admin API key (shown once, store it now): ${api.generatedAdminKey}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    log(`${signal}: stopping`);
+    await api.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,35 @@
+import type { endpoints } from '@hookline/db';
+import { z } from 'zod';
+
+export const Endpoint = z.object({
+  id: z.string(),
+  appId: z.string(),
+  url: z.string(),
+  description: z.string(),
+  /** Subscription patterns; null means every event type. */
+  eventTypes: z.array(z.string()).nullable(),
+  enabled: z.boolean(),
+  disabledReason: z.string().nullable(),
+  retrySchedule: z.array(z.number()).nullable(),
+  createdAt: z.string().datetime(),
+  updatedAt: z.string().datetime(),
+});
+export type Endpoint = z.infer<typeof Endpoint>;
+
+/** Only the create call returns the secret; afterwards it is read with its own operation. */
+export const EndpointWithSecret = Endpoint.extend({ secret: z.string() });
+
+export function toEndpoint(row: typeof endpoints.$inferSelect): Endpoint {
+  return {
+    id: row.id,
+    appId: row.appId,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.eventTypes,
+    enabled: row.enabled,
+    disabledReason: row.disabledReason,
+    retrySchedule: row.retrySchedule,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

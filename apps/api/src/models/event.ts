@@ -1,0 +1,25 @@
+import type { events } from '@hookline/db';
+import { z } from 'zod';
+
+export const Event = z.object({
+  id: z.string(),
+  appId: z.string(),
+  type: z.string(),
+  version: z.string(),
+  data: z.unknown(),
+  idempotencyKey: z.string().nullable(),
+  createdAt: z.string().datetime(),
+});
+export type Event = z.infer<typeof Event>;
+
+export function toEvent(row: typeof events.$inferSelect): Event {
+  return {
+    id: row.id,
+    appId: row.appId,
+    type: row.type,
+    version: row.version,
+    data: row.data,
+    idempotencyKey: row.idempotencyKey,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** Cursor pagination over time-sorted ids: pass `nextCursor` back as `cursor` for the next page. */
+export const PageInput = {
+  cursor: z.string().max(64).optional(),
+  limit: z.number().int().min(1).max(250).default(50),
+};
+
+export function Page<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** Rows were fetched with limit + 1: the extra row only says whether another page exists. */
+export function toPage<R extends { id: string }, T>(rows: R[], limit: number, map: (row: R) => T) {
+  const items = rows.slice(0, limit);
+  return { items: items.map(map), nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+}

@@ -1,0 +1,72 @@
+import type { PublishableEvent } from '@hookline/schema';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { Event } from '../models/event';
+import { Page, PageInput } from '../models/page';
+import { getEvent, listEvents } from '../services/events';
+import { publishEvents } from '../services/publish-events';
+import { protectedProcedure } from '../trpc';
+import { Id, IdempotencyKey } from './inputs';
+
+const EventFields = {
+  type: z.string().min(1).max(200),
+  version: z.string().min(1).max(20),
+  // Checked against the (type, version) schema in publishEvents, which names the failing field.
+  data: z.unknown(),
+  idempotencyKey: IdempotencyKey.optional(),
+};
+
+type TypedEvent = PublishableEvent & { idempotencyKey?: string };
+
+/**
+ * At run time the payload is checked against the registry; at compile time the input is the
+ * union of every registered (type, version, data), so a typed client cannot send 2.0's shape as 1.0.
+ */
+const PublishInput = z.object({ appId: Id, ...EventFields }) as unknown as z.ZodType<
+  TypedEvent & { appId: string },
+  TypedEvent & { appId: string }
+>;
+
+// A batch commits as one transaction; this bounds its size and the time it holds locks.
+export const maxBatchSize = 1_000;
+
+const PublishBatchInput = z.object({
+  appId: Id,
+  events: z.array(z.object(EventFields)).min(1).max(maxBatchSize),
+}) as unknown as z.ZodType<{ appId: string; events: TypedEvent[] }, { appId: string; events: TypedEvent[] }>;
+
+const PublishResult = z.object({
+  id: z.string(),
+  duplicate: z.boolean(),
+  deliveries: z.array(z.object({ id: z.string(), endpointId: z.string() })),
+  warnings: z.array(z.string()),
+});
+
+export const eventsRouter = {
+  publish: protectedProcedure
+    .input(PublishInput)
+    .output(PublishResult)
+    .mutation(async ({ ctx, input }) => {
+      const { appId, ...event } = input;
+      const [result] = await publishEvents(ctx, ctx.principal, { appId, items: [event], pathPrefix: () => [] });
+      return result!;
+    }),
+  publishBatch: protectedProcedure
+    .input(PublishBatchInput)
+    .output(z.object({ events: z.array(PublishResult) }))
+    .mutation(async ({ ctx, input }) => ({
+      events: await publishEvents(ctx, ctx.principal, {
+        appId: input.appId,
+        items: input.events,
+        pathPrefix: (i) => ['events', i],
+      }),
+    })),
+  get: protectedProcedure
+    .input(z.object({ eventId: Id }))
+    .output(Event)
+    .query(({ ctx, input }) => getEvent(ctx, ctx.principal, input)),
+  list: protectedProcedure
+    .input(z.object({ appId: Id, type: z.string().max(200).optional(), ...PageInput }))
+    .output(Page(Event))
+    .query(({ ctx, input }) => listEvents(ctx, ctx.principal, input)),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { publicProcedure, router } from '../trpc';
+import { applicationsRouter } from './applications';
+import { deliveriesRouter } from './deliveries';
+import { endpointsRouter } from './endpoints';
+import { eventTypesRouter } from './event-types';
+import { eventsRouter } from './events';
+
+export const appRouter = router({
+  health: publicProcedure
+    .output(z.object({ status: z.literal('ok') }))
+    .query(async ({ ctx }) => {
+      await ctx.db.execute('select 1');
+      return { status: 'ok' as const };
+    }),
+  applications: applicationsRouter,
+  endpoints: endpointsRouter,
+  events: eventsRouter,
+  deliveries: deliveriesRouter,
+  eventTypes: eventTypesRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,46 @@
+import { attempts, deliveries, type DeliveryStatus } from '@hookline/db';
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import type { Principal } from '../auth/api-keys';
+import { visibleAppId } from '../auth/scope';
+import type { ApiDeps } from '../context';
+import { notFound } from '../errors';
+import { toAttempt, toDelivery } from '../models/delivery';
+import { toPage } from '../models/page';
+
+export async function listDeliveries(
+  { db }: ApiDeps,
+  principal: Principal,
+  input: { eventId?: string; endpointId?: string; status?: DeliveryStatus; cursor?: string; limit: number },
+) {
+  const appId = visibleAppId(principal);
+  const rows = await db
+    .select()
+    .from(deliveries)
+    .where(
+      and(
+        appId ? eq(deliveries.appId, appId) : undefined,
+        input.eventId ? eq(deliveries.eventId, input.eventId) : undefined,
+        input.endpointId ? eq(deliveries.endpointId, input.endpointId) : undefined,
+        input.status ? eq(deliveries.status, input.status) : undefined,
+        input.cursor ? lt(deliveries.id, input.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(deliveries.id))
+    .limit(input.limit + 1);
+  return toPage(rows, input.limit, toDelivery);
+}
+
+export async function getDelivery({ db }: ApiDeps, principal: Principal, input: { deliveryId: string }) {
+  const appId = visibleAppId(principal);
+  const [row] = await db
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.id, input.deliveryId), appId ? eq(deliveries.appId, appId) : undefined));
+  if (!row) throw notFound('delivery', input.deliveryId);
+  const attemptRows = await db
+    .select()
+    .from(attempts)
+    .where(eq(attempts.deliveryId, row.id))
+    .orderBy(asc(attempts.number), asc(attempts.startedAt));
+  return { ...toDelivery(row), attempts: attemptRows.map(toAttempt) };
+}

@@ -1,0 +1,101 @@
+import { endpoints, newId } from '@hookline/db';
+import { generateSecret } from '@hookline/verify';
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Principal } from '../auth/api-keys';
+import { visibleAppId } from '../auth/scope';
+import type { ApiDeps } from '../context';
+import { notFound } from '../errors';
+import { toEndpoint } from '../models/endpoint';
+import { toPage } from '../models/page';
+import { getApplication } from './applications';
+
+export type EndpointInput = {
+  url: string;
+  description?: string;
+  eventTypes?: string[] | null;
+  retrySchedule?: number[] | null;
+};
+
+export async function createEndpoint(deps: ApiDeps, principal: Principal, input: EndpointInput & { appId: string }) {
+  await getApplication(deps, principal, { appId: input.appId });
+  const secret = generateSecret();
+  const [row] = await deps.db
+    .insert(endpoints)
+    .values({
+      id: newId('ep'),
+      appId: input.appId,
+      url: input.url,
+      description: input.description ?? '',
+      eventTypes: normaliseEventTypes(input.eventTypes),
+      retrySchedule: input.retrySchedule ?? null,
+      secrets: [{ secret, createdAt: new Date().toISOString(), expiresAt: null }],
+    })
+    .returning();
+  return { ...toEndpoint(row!), secret };
+}
+
+export async function listEndpoints(
+  deps: ApiDeps,
+  principal: Principal,
+  input: { appId: string; cursor?: string; limit: number },
+) {
+  await getApplication(deps, principal, { appId: input.appId });
+  const rows = await deps.db
+    .select()
+    .from(endpoints)
+    .where(and(eq(endpoints.appId, input.appId), input.cursor ? lt(endpoints.id, input.cursor) : undefined))
+    .orderBy(desc(endpoints.id))
+    .limit(input.limit + 1);
+  return toPage(rows, input.limit, toEndpoint);
+}
+
+/** Loads an endpoint the principal may see; another tenant's endpoint is "not found". */
+export async function findEndpointRow({ db }: ApiDeps, principal: Principal, endpointId: string) {
+  const appId = visibleAppId(principal);
+  const [row] = await db
+    .select()
+    .from(endpoints)
+    .where(and(eq(endpoints.id, endpointId), appId ? eq(endpoints.appId, appId) : undefined));
+  if (!row) throw notFound('endpoint', endpointId);
+  return row;
+}
+
+export async function getEndpoint(deps: ApiDeps, principal: Principal, input: { endpointId: string }) {
+  return toEndpoint(await findEndpointRow(deps, principal, input.endpointId));
+}
+
+export async function updateEndpoint(
+  deps: ApiDeps,
+  principal: Principal,
+  input: Partial<EndpointInput> & { endpointId: string; enabled?: boolean },
+) {
+  await findEndpointRow(deps, principal, input.endpointId);
+  const [row] = await deps.db
+    .update(endpoints)
+    .set({
+      url: input.url,
+      description: input.description,
+      eventTypes: input.eventTypes === undefined ? undefined : normaliseEventTypes(input.eventTypes),
+      retrySchedule: input.retrySchedule,
+      enabled: input.enabled,
+      // Re-enabling clears the reason it was disabled for.
+      disabledReason: input.enabled === undefined ? undefined : null,
+      updatedAt: new Date(),
+    })
+    .where(eq(endpoints.id, input.endpointId))
+    .returning();
+  return toEndpoint(row!);
+}
+
+export async function deleteEndpoint(deps: ApiDeps, principal: Principal, input: { endpointId: string }) {
+  await findEndpointRow(deps, principal, input.endpointId);
+  // Its deliveries go with it; queued jobs for them find nothing and finish quietly.
+  await deps.db.delete(endpoints).where(eq(endpoints.id, input.endpointId));
+  return { id: input.endpointId, deleted: true as const };
+}
+
+/** An empty list and ["*"] both mean "every type"; stored as null so fan-out has one case. */
+function normaliseEventTypes(patterns: string[] | null | undefined): string[] | null {
+  if (!patterns || patterns.length === 0 || patterns.includes('*')) return null;
+  return [...new Set(patterns)].sort();
+}

@@ -1,0 +1,55 @@
+import type { Log } from '@hookline/log';
+import type { AddressInfo } from 'node:net';
+import { createDatabase, migrate } from '@hookline/db';
+import { createQueueClient, ensureQueues } from '@hookline/queue';
+import { ensureAdminKey } from './auth/api-keys';
+import { createApiServer } from './server';
+
+export type RunningApi = {
+  url: string;
+  /** Set on the first start without HOOKLINE_ADMIN_KEY: print it once, it is not stored. */
+  generatedAdminKey: string | null;
+  stop: () => Promise<void>;
+};
+
+export type StartApiOptions = {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  adminKey?: string;
+  maxPayloadBytes: number;
+  log: Log;
+};
+
+/** Migrates, then serves the API until `stop()`. */
+export async function startApi(options: StartApiOptions): Promise<RunningApi> {
+  await migrate(options.databaseUrl);
+  const { db, close } = createDatabase(options.databaseUrl, { max: 20 });
+  const boss = createQueueClient({
+    connectionString: options.databaseUrl,
+    onError: (error) => options.log('queue error', { error: error.message }),
+  });
+  await boss.start();
+  await ensureQueues(boss);
+  const { generatedKey } = await ensureAdminKey(db, options.adminKey);
+
+  const server = createApiServer({ db, boss, log: options.log, maxPayloadBytes: options.maxPayloadBytes });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${options.host}:${port}`,
+    generatedAdminKey: generatedKey,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await boss.stop({ graceful: true, timeout: 10_000 });
+      await close();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import type { Context } from './context';
+import { isDatabaseUnavailable } from './database-errors';
+import { AppError, appErrorCodes, describeIssues, type AppErrorCode } from './errors';
+
+const trpcCodes = {
+  validation: 'BAD_REQUEST',
+  unauthorized: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  payload_too_large: 'PAYLOAD_TOO_LARGE',
+  rate_limited: 'TOO_MANY_REQUESTS',
+  unavailable: 'SERVICE_UNAVAILABLE',
+} as const satisfies Record<AppErrorCode, TRPCError['code']>;
+
+// The reverse, for errors tRPC raises itself (a bad JSON body, an unknown procedure, a body too large).
+const appCodesByTrpcCode: Partial<Record<TRPCError['code'], AppErrorCode>> = Object.fromEntries(
+  Object.entries(trpcCodes).map(([app, trpc]) => [trpc, app]),
+);
+
+/** The one place expected errors become wire errors: `data.code` is Hookline's stable snake_case code. */
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    if (cause instanceof AppError) {
+      return {
+        ...shape,
+        message: cause.message,
+        data: { code: cause.code, httpStatus: appErrorCodes[cause.code], issues: cause.issues, path: shape.data.path },
+      };
+    }
+    if (cause instanceof ZodError) {
+      const issues = cause.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+      return {
+        ...shape,
+        message: describeIssues(issues),
+        data: { code: 'validation' as const, httpStatus: 400, issues, path: shape.data.path },
+      };
+    }
+    const code = appCodesByTrpcCode[error.code];
+    if (code) {
+      return { ...shape, data: { code, httpStatus: appErrorCodes[code], issues: undefined, path: shape.data.path } };
+    }
+    // Anything else is a bug or an outage we did not classify: say nothing about its insides.
+    return {
+      ...shape,
+      message: 'Internal server error',
+      data: { code: 'internal' as const, httpStatus: 500, issues: undefined, path: shape.data.path },
+    };
+  },
+});
+
+/** Turns a thrown AppError into the matching TRPCError, keeping it as the cause for the formatter. */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  let cause = result.error.cause;
+  if (!(cause instanceof AppError) && isDatabaseUnavailable(cause)) {
+    // Nothing was committed (a transaction that cannot reach the database cannot commit), so the
+    // caller can safely try again.
+    cause = new AppError('unavailable', 'the database is unavailable; nothing was stored, retry shortly');
+  }
+  if (cause instanceof AppError) {
+    throw new TRPCError({ code: trpcCodes[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapAppErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.principal) {
+    throw new AppError('unauthorized', ctx.authProblem ?? 'missing API key: send "Authorization: Bearer <key>"');
+  }
+  return next({ ctx: { ...ctx, principal: ctx.principal } });
+});

@@ -1,0 +1,127 @@
+import type { Database } from '@hookline/db';
+import type { Log } from '@hookline/log';
+import { DeliveryJob, type QueueClient } from '@hookline/queue';
+import { buildEnvelope } from '@hookline/schema';
+import { webhookHeaders } from '@hookline/verify';
+import type { Job, JobResult } from 'pg-boss';
+import type { SendWebhook } from './http-sender';
+import { loadDeliveries, type LoadedDelivery } from './load-deliveries';
+import { recordAttempts, type AttemptRecord } from './record-attempts';
+import { decideNext, maxAttempts } from './retry-policy';
+
+export type DeliverBatchDeps = {
+  db: Database;
+  boss: QueueClient;
+  send: SendWebhook;
+  log: Log;
+  /** Used for endpoints without a schedule of their own. */
+  defaultRetrySchedule: readonly number[];
+  now?: () => Date;
+  random?: () => number;
+};
+
+/**
+ * The worker's batch handler: load every delivery of the batch in one query, send them all
+ * concurrently, record every attempt in one transaction, and settle each job on its own
+ * (`perJobResults`), so one failure never fails its neighbours.
+ */
+export function createBatchHandler(deps: DeliverBatchDeps) {
+  const { db, boss, send, log, defaultRetrySchedule, now = () => new Date(), random } = deps;
+
+  return async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
+    const results: JobResult[] = [];
+    const work: { job: Job<unknown>; data: DeliveryJob; row: LoadedDelivery }[] = [];
+
+    const parsed = jobs.map((job) => ({ job, data: DeliveryJob.safeParse(job.data) }));
+    const loaded = await loadDeliveries(
+      db,
+      parsed.flatMap((p) => (p.data.success ? [p.data.data.deliveryId] : [])),
+    );
+
+    for (const { job, data } of parsed) {
+      if (!data.success) {
+        // No retry can fix a payload this worker cannot read; keep it where an operator looks.
+        results.push({ id: job.id, status: 'deadletter', output: { error: `unreadable job payload: ${data.error.message}` } });
+        continue;
+      }
+      const row = loaded.get(data.data.deliveryId);
+      if (!row) {
+        // The endpoint or event was deleted after the job was queued.
+        results.push({ id: job.id, status: 'completed', output: { skipped: 'delivery no longer exists' } });
+        continue;
+      }
+      if (row.delivery.attemptCount >= data.data.attempt) {
+        // This attempt was recorded by a worker that died before settling the job: settle it the
+        // way that worker would have.
+        results.push(
+          row.delivery.status === 'failed'
+            ? { id: job.id, status: 'deadletter', output: { error: 'delivery failed; recorded before a worker restart' } }
+            : { id: job.id, status: 'completed', output: { skipped: 'attempt already recorded' } },
+        );
+        continue;
+      }
+      work.push({ job, data: data.data, row });
+    }
+
+    const records = await Promise.all(
+      work.map(async ({ job, data, row }): Promise<AttemptRecord> => {
+        const schedule = row.endpoint.retrySchedule ?? defaultRetrySchedule;
+        const startedAt = now();
+        const outcome = row.endpoint.enabled
+          ? await sendAttempt({ send, row, attempt: data.attempt, schedule, startedAt, signal: job.signal })
+          : ({ kind: 'failure', status: null, body: null, headers: {}, errorClass: 'other', error: 'endpoint is disabled', durationMs: 0 } as const);
+        const decision = row.endpoint.enabled
+          ? decideNext({ schedule, attempt: data.attempt, outcome, random })
+          : ({ kind: 'give-up', reason: 'endpoint is disabled' } as const);
+        return { deliveryId: row.delivery.id, attempt: data.attempt, startedAt, outcome, decision };
+      }),
+    );
+
+    await recordAttempts(db, boss, records);
+
+    work.forEach(({ job }, i) => {
+      const record = records[i]!;
+      if (record.decision.kind === 'give-up') {
+        const error = record.outcome.kind === 'failure' ? record.outcome.error : 'unknown';
+        log('delivery failed for good', { deliveryId: record.deliveryId, attempts: record.attempt, error });
+        results.push({ id: job.id, status: 'deadletter', output: { error, reason: record.decision.reason, attempts: record.attempt } });
+      } else {
+        results.push({ id: job.id, status: 'completed', output: { status: record.outcome.status } });
+      }
+    });
+    return results;
+  };
+}
+
+async function sendAttempt({
+  send,
+  row,
+  attempt,
+  schedule,
+  startedAt,
+  signal,
+}: {
+  send: SendWebhook;
+  row: LoadedDelivery;
+  attempt: number;
+  schedule: readonly number[];
+  startedAt: Date;
+  signal: AbortSignal;
+}) {
+  const envelope = buildEnvelope({
+    id: row.event.id,
+    timestamp: row.event.createdAt,
+    event: row.event.type,
+    version: row.event.version,
+    data: row.event.data,
+    attempt,
+    retryable: attempt < maxAttempts(schedule),
+  });
+  const body = JSON.stringify(envelope);
+  // Every live secret signs, so a receiver mid-rotation accepts the old or the new one.
+  const secrets = row.endpoint.secrets
+    .filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > startedAt.getTime())
+    .map((s) => s.secret);
+  const headers = webhookHeaders({ id: row.event.id, timestamp: Math.floor(startedAt.getTime() / 1000), body, secrets });
+  return send({ url: row.endpoint.url, headers, body, signal });
+}

@@ -1,0 +1,17 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Database = ReturnType<typeof createDatabase>['db'];
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** A Drizzle client over postgres.js. `close()` ends its pool; call it on shutdown. */
+export function createDatabase(url: string, { max = 10 }: { max?: number } = {}) {
+  const sql = postgres(url, {
+    max,
+    // Notices (e.g. "relation already exists, skipping") are noise in our logs.
+    onnotice: () => {},
+  });
+  const db = drizzle({ client: sql, schema });
+  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+}

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+
+/** Prefixes that say what an id names, in logs and support tickets alike (Svix's convention). */
+export const idPrefixes = {
+  application: 'app',
+  apiKey: 'key',
+  endpoint: 'ep',
+  event: 'evt',
+  delivery: 'dlv',
+  attempt: 'atm',
+} as const;
+
+export type IdPrefix = (typeof idPrefixes)[keyof typeof idPrefixes];
+
+// Crockford base32: no I, L, O, U, so ids survive being read aloud or copied by hand.
+const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A ULID-shaped id behind a prefix: 10 characters of millisecond time then 16 of randomness.
+ * Ids sort by creation time, which is what makes `id < cursor` pagination stable and index-friendly.
+ */
+export function newId(prefix: IdPrefix, now: number = Date.now()): string {
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = alphabet[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const bytes = randomBytes(16);
+  let random = '';
+  for (let i = 0; i < 16; i++) random += alphabet[bytes[i]! % 32];
+  return `${prefix}_${time}${random}`;
+}
+
+/** True when `value` looks like an id with this prefix; used to reject garbage before it reaches SQL. */
+export function isId(prefix: IdPrefix, value: string): boolean {
+  return new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`).test(value);
+}

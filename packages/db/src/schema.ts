@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+/** A tenant. Every other row belongs to exactly one application. */
+export const applications = pgTable('applications', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * API keys are stored as a SHA-256 hash of the whole key: a leaked table cannot be replayed.
+ * `appId` null means an admin key that may touch every application.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id').references(() => applications.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    keyHash: text('key_hash').notNull(),
+    // The first characters of the key, so an operator can tell keys apart without seeing them.
+    keyPrefix: text('key_prefix').notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    // Every request looks its key up by hash.
+    uniqueIndex('api_keys_key_hash_idx').on(t.keyHash),
+    index('api_keys_app_id_idx').on(t.appId),
+  ],
+);
+
+/** One signing secret of an endpoint; an old secret stays live until `expiresAt` so receivers can rotate. */
+export type EndpointSecret = { secret: string; createdAt: string; expiresAt: string | null };
+
+export const endpoints = pgTable(
+  'endpoints',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    // Subscription patterns; null means every event type.
+    eventTypes: text('event_types').array(),
+    enabled: boolean('enabled').notNull().default(true),
+    disabledReason: text('disabled_reason'),
+    secrets: jsonb('secrets').$type<EndpointSecret[]>().notNull(),
+    // Delay before each retry in seconds; null means the service-wide default schedule.
+    retrySchedule: jsonb('retry_schedule').$type<number[]>(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Fan-out reads an application's endpoints on every publish.
+    index('endpoints_app_id_idx').on(t.appId, t.id),
+  ],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    version: text('version').notNull(),
+    data: jsonb('data').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // A retried publish with the same key cannot create a second event.
+    uniqueIndex('events_app_id_idempotency_key_idx')
+      .on(t.appId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    // events.list pages newest first by id within an application, optionally by type.
+    index('events_app_id_id_idx').on(t.appId, t.id),
+    index('events_app_id_type_id_idx').on(t.appId, t.type, t.id),
+  ],
+);
+
+export const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/** One copy of an event on its way to one endpoint. */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id').notNull(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id, { onDelete: 'cascade' }),
+    status: text('status').$type<DeliveryStatus>().notNull().default('pending'),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    // deliveries.list by event, by endpoint, and by application and status, newest first.
+    index('deliveries_event_id_idx').on(t.eventId),
+    index('deliveries_endpoint_id_id_idx').on(t.endpointId, t.id),
+    index('deliveries_app_id_status_id_idx').on(t.appId, t.status, t.id),
+  ],
+);
+
+/** What happened on one HTTP request of a delivery. */
+export const attempts = pgTable(
+  'attempts',
+  {
+    id: text('id').primaryKey(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // deliveries.get lists a delivery's attempts in order.
+    index('attempts_delivery_id_number_idx').on(t.deliveryId, t.number),
+  ],
+);

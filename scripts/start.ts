@@ -1,0 +1,59 @@
+// `npm start`: the API and the delivery worker in one process, on DATABASE_URL or, when it is
+// unset, on embedded PostgreSQL with its data kept in HOOKLINE_DATA_DIR (.data/ by default).
+import path from 'node:path';
+import { loadApiEnv, startApi } from '@hookline/api';
+import { createDatabaseIfMissing, databaseUrlFor } from '@hookline/db';
+import { startEmbeddedPostgres, type EmbeddedServer } from '@hookline/db/embedded';
+import { loadDeliveryEnv, startDelivery } from '@hookline/delivery';
+import { createLogger } from '@hookline/log';
+
+const log = createLogger('hookline');
+const apiEnv = loadApiEnv();
+const deliveryEnv = loadDeliveryEnv();
+
+let embedded: EmbeddedServer | null = null;
+let databaseUrl = apiEnv.DATABASE_URL;
+if (!databaseUrl) {
+  const dataDir = path.resolve(apiEnv.HOOKLINE_DATA_DIR, 'pg');
+  log(`DATABASE_URL is not set: starting embedded PostgreSQL in ${dataDir} on port ${apiEnv.HOOKLINE_EMBEDDED_PG_PORT}`);
+  embedded = await startEmbeddedPostgres({ dataDir, port: apiEnv.HOOKLINE_EMBEDDED_PG_PORT, log });
+  await createDatabaseIfMissing(embedded.url(), 'hookline');
+  databaseUrl = databaseUrlFor(embedded.url(), 'hookline');
+}
+
+const api = await startApi({
+  databaseUrl,
+  host: apiEnv.HOST,
+  port: apiEnv.PORT,
+  adminKey: apiEnv.HOOKLINE_ADMIN_KEY,
+  maxPayloadBytes: apiEnv.HOOKLINE_MAX_PAYLOAD_BYTES,
+  log: createLogger('api'),
+});
+const worker = await startDelivery({
+  databaseUrl,
+  log: createLogger('delivery'),
+  requestTimeoutMs: deliveryEnv.HOOKLINE_REQUEST_TIMEOUT_MS,
+  responseBodyLimitBytes: deliveryEnv.HOOKLINE_RESPONSE_BODY_LIMIT_BYTES,
+  retrySchedule: deliveryEnv.HOOKLINE_RETRY_SCHEDULE,
+  batchSize: deliveryEnv.HOOKLINE_WORKER_BATCH_SIZE,
+  concurrency: deliveryEnv.HOOKLINE_WORKER_CONCURRENCY,
+});
+
+log(`Hookline is running: API on ${api.url} (tRPC at ${api.url}/trpc), delivery worker started`);
+if (api.generatedAdminKey) {
+  log(`admin API key, shown once (store it now): ${api.generatedAdminKey}`);
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping (in-flight deliveries finish first)`);
+    await worker.stop();
+    await api.stop();
+    await embedded?.stop();
+    log('stopped');
+    process.exit(0);
+  });
+}

@@ -1,0 +1,62 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+
+export type ReceivedRequest = { path: string; headers: http.IncomingHttpHeaders; body: string; receivedAt: number };
+
+/** What the receiver does with one request. */
+export type Behaviour =
+  | { status: number; body?: string; headers?: Record<string, string> }
+  | { hang: true }
+  | { reset: true };
+
+/**
+ * A real HTTP receiver on 127.0.0.1:0 (after Svix's TestReceiver): records every request and
+ * answers as told: a status, a hang until the client gives up, or a connection reset.
+ * `script` answers the first requests in order; after it runs out, `fallback` answers.
+ */
+export async function startReceiver({ fallback = { status: 204 } as Behaviour, delayMs = 0 } = {}) {
+  const requests: ReceivedRequest[] = [];
+  const script: Behaviour[] = [];
+  let defaultBehaviour = fallback;
+  const sockets = new Set<import('node:net').Socket>();
+
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    requests.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() });
+    const behaviour = script.shift() ?? defaultBehaviour;
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    if ('hang' in behaviour) return;
+    if ('reset' in behaviour) {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(behaviour.status, behaviour.headers).end(behaviour.body ?? '');
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: (path = '/webhook') => `http://127.0.0.1:${port}${path}`,
+    requests,
+    /** Answers the next requests with these behaviours, in order. */
+    script: (...behaviours: Behaviour[]) => void script.push(...behaviours),
+    setFallback: (behaviour: Behaviour) => void (defaultBehaviour = behaviour),
+    /** Waits (bounded) until at least `count` requests arrived. */
+    waitForRequests: async (count: number, timeout = 15_000) => {
+      await expect.poll(() => requests.length, { timeout, interval: 20 }).toBeGreaterThanOrEqual(count);
+      return requests;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type TestReceiver = Awaited<ReturnType<typeof startReceiver>>;

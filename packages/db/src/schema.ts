@@ -42,8 +42,23 @@ export const apiKeys = pgTable(
   ],
 );
 
-/** One signing secret of an endpoint; an old secret stays live until `expiresAt` so receivers can rotate. */
-export type EndpointSecret = { secret: string; createdAt: string; expiresAt: string | null };
+export const signingSchemes = ['hmac', 'ed25519'] as const;
+/** `hmac`: a shared whsec_ secret, `v1` signatures. `ed25519`: a whsk_ key pair, `v1a` signatures. */
+export type SigningScheme = (typeof signingSchemes)[number];
+
+/**
+ * One signing key of an endpoint, newest first in `endpoints.secrets`. The key itself is encrypted
+ * (`sealed`, see @hookline/signing-keys); an old key keeps signing until `expiresAt` so receivers can
+ * rotate without a gap.
+ */
+export type EndpointSecret = {
+  signing: SigningScheme;
+  sealed: string;
+  /** For ed25519, the whpk_ public key receivers verify with; not secret. Null for hmac. */
+  publicKey: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+};
 
 export const endpoints = pgTable(
   'endpoints',

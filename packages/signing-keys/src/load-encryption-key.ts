@@ -1,0 +1,61 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generateEncryptionKeyText, parseEncryptionKey, type EncryptionKey } from './encryption-key';
+
+export type LoadEncryptionKeyOptions = {
+  /** HOOKLINE_ENCRYPTION_KEY as given, if it was. */
+  configured: string | undefined;
+  /** NODE_ENV=production: no key means no start. */
+  production: boolean;
+  /** Where the development key is kept (HOOKLINE_DATA_DIR, `.data/` by default). */
+  dataDir: string;
+  log: (message: string) => void;
+};
+
+export const developmentKeyFile = 'encryption-key';
+
+/**
+ * The configured key; in production nothing else. In development a key is generated once into the
+ * data directory (0600) and reused, with a warning, so `npm start` works without setup and secrets
+ * survive restarts. The API and the worker, when run apart, find the same file.
+ */
+export async function loadEncryptionKey({ configured, production, dataDir, log }: LoadEncryptionKeyOptions): Promise<EncryptionKey> {
+  if (configured) return parseEncryptionKey(configured);
+  if (production) {
+    throw new Error(
+      'HOOKLINE_ENCRYPTION_KEY is not set and NODE_ENV is production: Hookline will not store endpoint secrets ' +
+        'without a key of yours. Generate one with `openssl rand -base64 32` and give the same value to the API ' +
+        'and the delivery worker; keep it apart from database backups.',
+    );
+  }
+  const file = path.resolve(dataDir, developmentKeyFile);
+  const { text, created } = await readOrCreate(file);
+  log(
+    `HOOKLINE_ENCRYPTION_KEY is not set: endpoint secrets are encrypted with a development key ` +
+      `${created ? 'generated now into' : 'read from'} ${file}. Anyone who can read that file can read them; ` +
+      'set HOOKLINE_ENCRYPTION_KEY and NODE_ENV=production for a real deployment.',
+  );
+  try {
+    return parseEncryptionKey(text);
+  } catch (error) {
+    throw new Error(`The development key in ${file} is unreadable (${(error as Error).message}). Delete the file to generate a new one; secrets encrypted with the old one are then lost.`);
+  }
+}
+
+async function readOrCreate(file: string): Promise<{ text: string; created: boolean }> {
+  try {
+    return { text: await readFile(file, 'utf8'), created: false };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  const text = `${generateEncryptionKeyText()}\n`;
+  try {
+    // 'wx': if the other process (API or worker) wrote it first, use theirs.
+    await writeFile(file, text, { flag: 'wx', mode: 0o600 });
+    return { text, created: true };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return { text: await readFile(file, 'utf8'), created: false };
+  }
+}

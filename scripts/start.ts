@@ -5,11 +5,34 @@ import { loadApiEnv, startApi } from '@hookline/api';
 import { createDatabaseIfMissing, databaseUrlFor } from '@hookline/db';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@hookline/db/embedded';
 import { loadDeliveryEnv, startDelivery } from '@hookline/delivery';
+import { loopbackCidrs } from '@hookline/egress';
 import { createLogger } from '@hookline/log';
+import { loadEncryptionKey } from '@hookline/signing-keys';
 
 const log = createLogger('hookline');
 const apiEnv = loadApiEnv();
 const deliveryEnv = loadDeliveryEnv();
+const production = apiEnv.NODE_ENV === 'production';
+
+// Before the database: a production start without a key stops here, having touched nothing.
+const encryptionKey = await loadEncryptionKey({
+  configured: apiEnv.HOOKLINE_ENCRYPTION_KEY,
+  production,
+  dataDir: apiEnv.HOOKLINE_DATA_DIR,
+  log,
+}).catch((error: Error) => {
+  log(error.message);
+  process.exit(1);
+});
+
+// Development allows loopback so the README walkthrough can send webhooks to a receiver on this machine.
+const allowedCidrs = apiEnv.HOOKLINE_ALLOWED_CIDRS ?? (production ? [] : loopbackCidrs);
+if (!apiEnv.HOOKLINE_ALLOWED_CIDRS && !production) {
+  log(
+    `development mode: webhooks may be sent to loopback addresses (${loopbackCidrs.join(', ')}); private, link-local ` +
+      'and metadata addresses are still refused. NODE_ENV=production refuses loopback too; HOOKLINE_ALLOWED_CIDRS replaces this list.',
+  );
+}
 
 let embedded: EmbeddedServer | null = null;
 let databaseUrl = apiEnv.DATABASE_URL;
@@ -28,10 +51,14 @@ const api = await startApi({
   adminKey: apiEnv.HOOKLINE_ADMIN_KEY,
   maxPayloadBytes: apiEnv.HOOKLINE_MAX_PAYLOAD_BYTES,
   log: createLogger('api'),
+  encryptionKey,
+  allowedCidrs,
 });
 const worker = await startDelivery({
   databaseUrl,
   log: createLogger('delivery'),
+  encryptionKey,
+  allowedCidrs,
   requestTimeoutMs: deliveryEnv.HOOKLINE_REQUEST_TIMEOUT_MS,
   responseBodyLimitBytes: deliveryEnv.HOOKLINE_RESPONSE_BODY_LIMIT_BYTES,
   retrySchedule: deliveryEnv.HOOKLINE_RETRY_SCHEDULE,

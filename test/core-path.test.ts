@@ -58,7 +58,7 @@ describe('the core path', () => {
     expect(request.headers['webhook-id']).toBe(published.id);
 
     // The standardwebhooks library, not our own code, says whether the signature is right.
-    const verified = new Webhook(endpoint.secret).verify(request.body, request.headers as Record<string, string>);
+    const verified = new Webhook(endpoint.secret!).verify(request.body, request.headers as Record<string, string>);
     expect(verified).toEqual({
       id: published.id,
       timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/),

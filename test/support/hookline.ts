@@ -2,10 +2,18 @@ import { startApi, type StartApiOptions } from '@hookline/api';
 import { createHooklineClient } from '@hookline/client';
 import { createDatabase } from '@hookline/db';
 import { startDelivery, type StartDeliveryOptions } from '@hookline/delivery';
+import { loopbackCidrs } from '@hookline/egress';
 import { silentLog } from '@hookline/log';
+import { generateEncryptionKeyText, parseEncryptionKey } from '@hookline/signing-keys';
 import { createTestDatabase } from './database';
 
 export const testAdminKey = 'hk_test_admin_key_0123456789abcdef';
+
+/**
+ * Test receivers listen on 127.0.0.1, which production settings refuse (SSRF rules), so the harness
+ * allows loopback unless a test passes its own `allowedCidrs` (test/ssrf.test.ts passes none).
+ */
+export const testAllowedCidrs = loopbackCidrs;
 
 /**
  * A whole Hookline on a fresh database: the API on 127.0.0.1:0 and (unless `worker: false`) a
@@ -21,6 +29,8 @@ export async function startHookline({
   delivery?: Partial<StartDeliveryOptions>;
 } = {}) {
   const databaseUrl = await createTestDatabase();
+  // One key per Hookline, shared by its API and worker as in a deployment.
+  const encryptionKey = parseEncryptionKey(generateEncryptionKeyText());
   const api = await startApi({
     databaseUrl,
     host: '127.0.0.1',
@@ -28,6 +38,8 @@ export async function startHookline({
     adminKey: testAdminKey,
     maxPayloadBytes: 256 * 1024,
     log: silentLog,
+    encryptionKey,
+    allowedCidrs: testAllowedCidrs,
     ...apiOptions,
   });
   const delivery = worker
@@ -37,6 +49,8 @@ export async function startHookline({
         retrySchedule: [0.05, 0.1, 0.2],
         requestTimeoutMs: 2_000,
         pollIntervalSeconds: 0.5,
+        encryptionKey,
+        allowedCidrs: testAllowedCidrs,
         ...deliveryOptions,
       })
     : null;
@@ -46,6 +60,7 @@ export async function startHookline({
   return {
     databaseUrl,
     url: api.url,
+    encryptionKey,
     client,
     /** Direct SQL for assertions. */
     sql: database.sql,

@@ -1,6 +1,8 @@
-import type { Log } from '@hookline/log';
 import type { Database } from '@hookline/db';
+import type { EgressPolicy, ResolveHost } from '@hookline/egress';
+import type { Log } from '@hookline/log';
 import type { QueueClient } from '@hookline/queue';
+import type { EncryptionKey } from '@hookline/signing-keys';
 import type { Principal } from './auth/api-keys';
 
 /** What the API's business functions need; passed in so tests can build it over a test database. */
@@ -8,6 +10,12 @@ export type ApiDeps = {
   db: Database;
   boss: QueueClient;
   log: Log;
+  /** Encrypts endpoint signing keys at rest (HOOKLINE_ENCRYPTION_KEY). */
+  encryptionKey: EncryptionKey;
+  /** Which addresses endpoint URLs may point at (HOOKLINE_ALLOWED_CIDRS). */
+  egress: EgressPolicy;
+  /** How endpoint hosts are resolved for that check; injected by tests. */
+  resolveHost: ResolveHost;
 };
 
 export type Context = ApiDeps & {
@@ -15,4 +23,6 @@ export type Context = ApiDeps & {
   principal: Principal | null;
   /** Set when the key was present but unknown or revoked, to say so in the 401. */
   authProblem: string | null;
+  /** The request body limit, so a 413 can say what it is. */
+  maxPayloadBytes: number;
 };

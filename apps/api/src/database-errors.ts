@@ -24,3 +24,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * PostgreSQL's "data exception" class (SQLSTATE 22…): a value it will not store, such as a NUL character
+ * in text or an unpaired surrogate in JSON. Always caused by input, never by the database's health.
+ */
+export function isRejectedValue(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if ((e as { name?: unknown }).name === 'PostgresError' && typeof code === 'string' && code.startsWith('22')) return true;
+  }
+  return false;
+}

@@ -1,3 +1,5 @@
+import { AllowedCidrsSetting } from '@hookline/egress';
+import { EncryptionKeySetting } from '@hookline/signing-keys';
 import { z } from 'zod';
 
 /** Every setting of the API process. The only place it reads process.env. */
@@ -13,6 +15,10 @@ export const ApiEnv = z.object({
   /** Largest accepted request body, in bytes (256 KiB). */
   HOOKLINE_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Encrypts endpoint signing keys at rest; required when NODE_ENV=production (see docs/security.md). */
+  HOOKLINE_ENCRYPTION_KEY: EncryptionKeySetting,
+  /** CIDR blocks endpoints may point into although they are not public, e.g. "10.20.0.0/16, fd12::/16". */
+  HOOKLINE_ALLOWED_CIDRS: AllowedCidrsSetting,
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 

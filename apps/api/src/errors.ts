@@ -35,3 +35,6 @@ export function describeIssues(issues: readonly { path: readonly PropertyKey[]; 
     .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
     .join('; ');
 }
+
+export const payloadTooLargeMessage = (limit: number) =>
+  `request body is larger than the limit of ${limit} bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones`;

@@ -3,6 +3,7 @@
 import { loadApiEnv } from './env';
 import { startApi } from './start-api';
 import { createLogger } from '@hookline/log';
+import { loadEncryptionKey } from '@hookline/signing-keys';
 
 const log = createLogger('api');
 
@@ -11,6 +12,12 @@ if (!env.DATABASE_URL) {
   console.error('DATABASE_URL is not set. Set it, or run `npm start` at the repository root to use embedded PostgreSQL.');
   process.exit(1);
 }
+const encryptionKey = await loadEncryptionKey({
+  configured: env.HOOKLINE_ENCRYPTION_KEY,
+  production: env.NODE_ENV === 'production',
+  dataDir: env.HOOKLINE_DATA_DIR,
+  log,
+});
 const api = await startApi({
   databaseUrl: env.DATABASE_URL,
   host: env.HOST,
@@ -18,6 +25,9 @@ const api = await startApi({
   adminKey: env.HOOKLINE_ADMIN_KEY,
   maxPayloadBytes: env.HOOKLINE_MAX_PAYLOAD_BYTES,
   log,
+  encryptionKey,
+  // A deployment entry point: only what the operator allow-listed, never loopback by default.
+  allowedCidrs: env.HOOKLINE_ALLOWED_CIDRS ?? [],
 });
 log(`API listening on ${api.url}`);
 if (api.generatedAdminKey) log(`admin API key (shown once, store it now): ${api.generatedAdminKey}`);

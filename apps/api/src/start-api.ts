@@ -1,7 +1,9 @@
 import type { Log } from '@hookline/log';
 import type { AddressInfo } from 'node:net';
 import { createDatabase, migrate } from '@hookline/db';
+import { createEgressPolicy, systemResolveHost, type ResolveHost } from '@hookline/egress';
 import { createQueueClient, ensureQueues } from '@hookline/queue';
+import type { EncryptionKey } from '@hookline/signing-keys';
 import { ensureAdminKey } from './auth/api-keys';
 import { createApiServer } from './server';
 
@@ -19,6 +21,15 @@ export type StartApiOptions = {
   adminKey?: string;
   maxPayloadBytes: number;
   log: Log;
+  /** Encrypts endpoint signing keys at rest; see loadEncryptionKey for where it comes from. */
+  encryptionKey: EncryptionKey;
+  /**
+   * Non-public CIDR blocks endpoint URLs may point into. Empty (the default) refuses loopback, private,
+   * link-local and metadata addresses; `npm start` in development passes loopback.
+   */
+  allowedCidrs?: readonly string[];
+  /** Replaces DNS for the endpoint URL check (tests). */
+  resolveHost?: ResolveHost;
 };
 
 /** Migrates, then serves the API until `stop()`. */
@@ -33,7 +44,15 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   await ensureQueues(boss);
   const { generatedKey } = await ensureAdminKey(db, options.adminKey);
 
-  const server = createApiServer({ db, boss, log: options.log, maxPayloadBytes: options.maxPayloadBytes });
+  const server = createApiServer({
+    db,
+    boss,
+    log: options.log,
+    maxPayloadBytes: options.maxPayloadBytes,
+    encryptionKey: options.encryptionKey,
+    egress: createEgressPolicy({ allowedCidrs: options.allowedCidrs }),
+    resolveHost: options.resolveHost ?? systemResolveHost,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, resolve);

@@ -1,8 +1,8 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Context } from './context';
-import { isDatabaseUnavailable } from './database-errors';
-import { AppError, appErrorCodes, describeIssues, type AppErrorCode } from './errors';
+import { isDatabaseUnavailable, isRejectedValue } from './database-errors';
+import { AppError, appErrorCodes, describeIssues, payloadTooLargeMessage, type AppErrorCode } from './errors';
 
 const trpcCodes = {
   validation: 'BAD_REQUEST',
@@ -22,7 +22,7 @@ const appCodesByTrpcCode: Partial<Record<TRPCError['code'], AppErrorCode>> = Obj
 
 /** The one place expected errors become wire errors: `data.code` is Hookline's stable snake_case code. */
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     if (cause instanceof AppError) {
       return {
@@ -40,6 +40,11 @@ const t = initTRPC.context<Context>().create({
       };
     }
     const code = appCodesByTrpcCode[error.code];
+    if (code === 'payload_too_large' && ctx) {
+      // tRPC's own message does not say what the limit is.
+      const message = payloadTooLargeMessage(ctx.maxPayloadBytes);
+      return { ...shape, message, data: { code, httpStatus: appErrorCodes[code], issues: undefined, path: shape.data.path } };
+    }
     if (code) {
       return { ...shape, data: { code, httpStatus: appErrorCodes[code], issues: undefined, path: shape.data.path } };
     }
@@ -53,7 +58,7 @@ const t = initTRPC.context<Context>().create({
 });
 
 /** Turns a thrown AppError into the matching TRPCError, keeping it as the cause for the formatter. */
-const mapAppErrors = t.middleware(async ({ next }) => {
+const mapAppErrors = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
   if (result.ok) return result;
   let cause = result.error.cause;
@@ -61,6 +66,12 @@ const mapAppErrors = t.middleware(async ({ next }) => {
     // Nothing was committed (a transaction that cannot reach the database cannot commit), so the
     // caller can safely try again.
     cause = new AppError('unavailable', 'the database is unavailable; nothing was stored, retry shortly');
+  }
+  if (!(cause instanceof AppError) && isRejectedValue(cause)) {
+    // The edge schemas should have caught this value; PostgreSQL did. Still the caller's input, so a
+    // 400 rather than a 500, and logged so the schema that let it through gets fixed.
+    ctx.log('a value reached PostgreSQL and was rejected there', { path, error: cause });
+    cause = new AppError('validation', `a value could not be stored: ${(cause as Error).message}`);
   }
   if (cause instanceof AppError) {
     throw new TRPCError({ code: trpcCodes[cause.code], message: cause.message, cause });

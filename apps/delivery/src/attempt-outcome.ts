@@ -1,5 +1,8 @@
-/** Why an attempt failed, coarse enough for retry rules and dashboards. */
-export type ErrorClass = 'http_status' | 'timeout' | 'connection' | 'dns' | 'tls' | 'aborted' | 'other';
+/**
+ * Why an attempt failed, coarse enough for retry rules and dashboards. `blocked`: the destination is
+ * not allowed (SSRF rules), so no request was sent.
+ */
+export type ErrorClass = 'http_status' | 'timeout' | 'connection' | 'dns' | 'tls' | 'aborted' | 'blocked' | 'other';
 
 /** What one HTTP request to an endpoint came to, as a value (never an exception). */
 export type AttemptOutcome =

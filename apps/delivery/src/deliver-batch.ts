@@ -2,8 +2,10 @@ import type { Database } from '@hookline/db';
 import type { Log } from '@hookline/log';
 import { DeliveryJob, type QueueClient } from '@hookline/queue';
 import { buildEnvelope } from '@hookline/schema';
+import { openLiveSigningKeys, type EncryptionKey } from '@hookline/signing-keys';
 import { webhookHeaders } from '@hookline/verify';
 import type { Job, JobResult } from 'pg-boss';
+import type { AttemptOutcome } from './attempt-outcome';
 import type { SendWebhook } from './http-sender';
 import { loadDeliveries, type LoadedDelivery } from './load-deliveries';
 import { recordAttempts, type AttemptRecord } from './record-attempts';
@@ -14,6 +16,8 @@ export type DeliverBatchDeps = {
   boss: QueueClient;
   send: SendWebhook;
   log: Log;
+  /** Opens the endpoints' signing keys (HOOKLINE_ENCRYPTION_KEY, the same as the API's). */
+  encryptionKey: EncryptionKey;
   /** Used for endpoints without a schedule of their own. */
   defaultRetrySchedule: readonly number[];
   now?: () => Date;
@@ -26,7 +30,7 @@ export type DeliverBatchDeps = {
  * (`perJobResults`), so one failure never fails its neighbours.
  */
 export function createBatchHandler(deps: DeliverBatchDeps) {
-  const { db, boss, send, log, defaultRetrySchedule, now = () => new Date(), random } = deps;
+  const { db, boss, send, log, encryptionKey, defaultRetrySchedule, now = () => new Date(), random } = deps;
 
   return async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
     const results: JobResult[] = [];
@@ -68,7 +72,7 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
         const schedule = row.endpoint.retrySchedule ?? defaultRetrySchedule;
         const startedAt = now();
         const outcome = row.endpoint.enabled
-          ? await sendAttempt({ send, row, attempt: data.attempt, schedule, startedAt, signal: job.signal })
+          ? await sendAttempt({ send, encryptionKey, row, attempt: data.attempt, schedule, startedAt, signal: job.signal })
           : ({ kind: 'failure', status: null, body: null, headers: {}, errorClass: 'other', error: 'endpoint is disabled', durationMs: 0 } as const);
         const decision = row.endpoint.enabled
           ? decideNext({ schedule, attempt: data.attempt, outcome, random })
@@ -95,6 +99,7 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
 
 async function sendAttempt({
   send,
+  encryptionKey,
   row,
   attempt,
   schedule,
@@ -102,12 +107,21 @@ async function sendAttempt({
   signal,
 }: {
   send: SendWebhook;
+  encryptionKey: EncryptionKey;
   row: LoadedDelivery;
   attempt: number;
   schedule: readonly number[];
   startedAt: Date;
   signal: AbortSignal;
-}) {
+}): Promise<AttemptOutcome> {
+  // Every live key signs, so a receiver mid-rotation accepts the old or the new one.
+  let secrets: string[];
+  try {
+    secrets = openLiveSigningKeys(encryptionKey, row.endpoint.id, row.endpoint.secrets, startedAt).map((k) => k.secret);
+  } catch (error) {
+    // A wrong HOOKLINE_ENCRYPTION_KEY: nothing unsigned ever leaves, and the attempt says why.
+    return { kind: 'failure', status: null, body: null, headers: {}, errorClass: 'other', error: `cannot sign: ${(error as Error).message}`, durationMs: 0 };
+  }
   const envelope = buildEnvelope({
     id: row.event.id,
     timestamp: row.event.createdAt,
@@ -118,10 +132,6 @@ async function sendAttempt({
     retryable: attempt < maxAttempts(schedule),
   });
   const body = JSON.stringify(envelope);
-  // Every live secret signs, so a receiver mid-rotation accepts the old or the new one.
-  const secrets = row.endpoint.secrets
-    .filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > startedAt.getTime())
-    .map((s) => s.secret);
   const headers = webhookHeaders({ id: row.event.id, timestamp: Math.floor(startedAt.getTime() / 1000), body, secrets });
   return send({ url: row.endpoint.url, headers, body, signal });
 }

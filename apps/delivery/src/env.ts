@@ -1,3 +1,5 @@
+import { AllowedCidrsSetting } from '@hookline/egress';
+import { EncryptionKeySetting } from '@hookline/signing-keys';
 import { z } from 'zod';
 
 const secondsList = z
@@ -24,6 +26,13 @@ export const DeliveryEnv = z.object({
   HOOKLINE_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   /** Fetch loops per process; several keep one slow batch from holding up the rest. */
   HOOKLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Where the development encryption key is kept when HOOKLINE_ENCRYPTION_KEY is unset. */
+  HOOKLINE_DATA_DIR: z.string().default('.data'),
+  /** Decrypts endpoint signing keys; the same value as the API's. Required when NODE_ENV=production. */
+  HOOKLINE_ENCRYPTION_KEY: EncryptionKeySetting,
+  /** Non-public CIDR blocks webhooks may be sent to, e.g. "10.20.0.0/16, fd12::/16". */
+  HOOKLINE_ALLOWED_CIDRS: AllowedCidrsSetting,
 });
 export type DeliveryEnv = z.infer<typeof DeliveryEnv>;
 

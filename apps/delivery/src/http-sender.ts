@@ -1,4 +1,14 @@
-import { Agent, request } from 'undici';
+import {
+  createGuardedLookup,
+  EgressBlockedError,
+  endpointUrlProblem,
+  findEgressBlockedError,
+  parseIp,
+  systemResolveHost,
+  type EgressPolicy,
+  type ResolveHost,
+} from '@hookline/egress';
+import { Agent, buildConnector, request } from 'undici';
 import type { AttemptOutcome, ErrorClass } from './attempt-outcome';
 
 export type WebhookRequest = {
@@ -17,25 +27,33 @@ export type HttpSenderOptions = {
   maxResponseBytes: number;
   /** Keep-alive connections per origin; bounds how hard one receiver is hit. */
   connectionsPerOrigin?: number;
+  /** Which addresses requests may go to (SSRF rules); checked on the address each socket connects to. */
+  egress: EgressPolicy;
+  /** Replaces DNS (tests). */
+  resolveHost?: ResolveHost;
   now?: () => number;
 };
 
 /**
  * A POST over a keep-alive pool per origin. Never follows redirects (a 3xx is a failure), gives up
  * after `timeoutMs`, and reads at most `maxResponseBytes` of the answer before dropping the socket.
+ * Every new connection is checked against the egress policy on the address it actually connects to.
  */
 export function createHttpSender(options: HttpSenderOptions): { send: SendWebhook; close: () => Promise<void> } {
-  const { timeoutMs, maxResponseBytes, connectionsPerOrigin = 32, now = () => performance.now() } = options;
+  const { timeoutMs, maxResponseBytes, connectionsPerOrigin = 32, egress, resolveHost = systemResolveHost, now = () => performance.now() } = options;
   const agent = new Agent({
     connections: connectionsPerOrigin,
     keepAliveTimeout: 30_000,
-    connect: { timeout: timeoutMs },
+    connect: guardedConnector({ egress, resolveHost, timeoutMs }),
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
 
   const send: SendWebhook = async ({ url, headers, body, signal }) => {
     const started = now();
+    // The API checked the URL when it was stored; rules or stored rows may have changed since.
+    const problem = endpointUrlProblem(url);
+    if (problem) return blocked(`the endpoint URL ${problem}`, Math.round(now() - started));
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
@@ -62,6 +80,8 @@ export function createHttpSender(options: HttpSenderOptions): { send: SendWebhoo
         durationMs,
       };
     } catch (error) {
+      const refused = findEgressBlockedError(error);
+      if (refused) return blocked(refused.message, Math.round(now() - started));
       const errorClass = classify(error, timeout.aborted);
       return {
         kind: 'failure',
@@ -76,6 +96,30 @@ export function createHttpSender(options: HttpSenderOptions): { send: SendWebhoo
   };
 
   return { send, close: () => agent.close() };
+}
+
+/** A refused destination: recorded like any failed attempt, but no request was made. */
+function blocked(reason: string, durationMs: number): AttemptOutcome {
+  return { kind: 'failure', status: null, body: null, headers: {}, errorClass: 'blocked', error: `blocked: ${reason}`, durationMs };
+}
+
+/**
+ * undici's connector with the SSRF check in front: an IP literal is checked here (net.connect never
+ * looks one up), a name through a lookup that checks what it resolved to and hands the socket only
+ * those addresses. No second resolution happens between check and connect.
+ */
+function guardedConnector({ egress, resolveHost, timeoutMs }: { egress: EgressPolicy; resolveHost: ResolveHost; timeoutMs: number }): buildConnector.connector {
+  const connect = buildConnector({ timeout: timeoutMs, lookup: createGuardedLookup(egress, resolveHost) });
+  return (options, callback) => {
+    if (parseIp(options.hostname)) {
+      const verdict = egress.check(options.hostname);
+      if (!verdict.allowed) {
+        callback(new EgressBlockedError(options.hostname, options.hostname, verdict.category, verdict.reason), null);
+        return;
+      }
+    }
+    connect(options, callback);
+  };
 }
 
 /** Reads up to `limit` bytes, then destroys the stream so a huge answer costs nothing more. */

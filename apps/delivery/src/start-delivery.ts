@@ -1,6 +1,8 @@
 import { createDatabase, migrate } from '@hookline/db';
 import type { Log } from '@hookline/log';
+import { createEgressPolicy, type ResolveHost } from '@hookline/egress';
 import { createQueueClient, deliveryQueue, ensureQueues } from '@hookline/queue';
+import type { EncryptionKey } from '@hookline/signing-keys';
 import { createBatchHandler } from './deliver-batch';
 import { createHttpSender, type SendWebhook } from './http-sender';
 import { defaultRetrySchedule } from './retry-policy';
@@ -15,6 +17,15 @@ export type StartDeliveryOptions = {
   concurrency?: number;
   /** How often an idle worker looks for due retries, in seconds (NOTIFY wakes it for new jobs). */
   pollIntervalSeconds?: number;
+  /** Opens endpoint signing keys; the same key the API sealed them with. */
+  encryptionKey: EncryptionKey;
+  /**
+   * Non-public CIDR blocks webhooks may be sent to. Empty (the default) refuses loopback, private,
+   * link-local and metadata addresses; `npm start` in development passes loopback.
+   */
+  allowedCidrs?: readonly string[];
+  /** Replaces DNS (tests). */
+  resolveHost?: ResolveHost;
   /** Replaces the HTTP transport (tests). */
   send?: SendWebhook;
 };
@@ -44,11 +55,19 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
   await boss.start();
   await ensureQueues(boss);
 
-  const sender = options.send ? null : createHttpSender({ timeoutMs: requestTimeoutMs, maxResponseBytes: responseBodyLimitBytes });
+  const sender = options.send
+    ? null
+    : createHttpSender({
+        timeoutMs: requestTimeoutMs,
+        maxResponseBytes: responseBodyLimitBytes,
+        egress: createEgressPolicy({ allowedCidrs: options.allowedCidrs }),
+        resolveHost: options.resolveHost,
+      });
   const handler = createBatchHandler({
     db,
     boss,
     log,
+    encryptionKey: options.encryptionKey,
     send: options.send ?? sender!.send,
     defaultRetrySchedule: retrySchedule,
   });

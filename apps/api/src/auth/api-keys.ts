@@ -21,9 +21,11 @@ export async function createApiKey(
   db: Database,
   { appId, name, key = generateApiKey() }: { appId: string | null; name: string; key?: string },
 ) {
-  const id = newId('key');
-  await db.insert(apiKeys).values({ id, appId, name, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 8) });
-  return { id, key };
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ id: newId('key'), appId, name, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 8) })
+    .returning();
+  return { id: row!.id, key, row: row! };
 }
 
 export async function findPrincipal(db: Database, key: string): Promise<Principal | null> {

@@ -1,4 +1,4 @@
-import type { endpoints } from '@hookline/db';
+import { signingSchemes, type endpoints } from '@hookline/db';
 import { z } from 'zod';
 
 export const Endpoint = z.object({
@@ -11,15 +11,23 @@ export const Endpoint = z.object({
   enabled: z.boolean(),
   disabledReason: z.string().nullable(),
   retrySchedule: z.array(z.number()).nullable(),
+  /** How requests are signed: `hmac` (v1, shared whsec_ secret) or `ed25519` (v1a, key pair). */
+  signing: z.enum(signingSchemes),
+  /** For ed25519, the current whpk_ public key receivers verify with; null for hmac. */
+  publicKey: z.string().nullable(),
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
-/** Only the create call returns the secret; afterwards it is read with its own operation. */
-export const EndpointWithSecret = Endpoint.extend({ secret: z.string() });
+/**
+ * Only the create call returns the secret; afterwards it is read with endpoints.getSecret.
+ * Null for ed25519 endpoints: their signing key never leaves Hookline; receivers use `publicKey`.
+ */
+export const EndpointWithSecret = Endpoint.extend({ secret: z.string().nullable() });
 
 export function toEndpoint(row: typeof endpoints.$inferSelect): Endpoint {
+  const current = row.secrets[0];
   return {
     id: row.id,
     appId: row.appId,
@@ -29,6 +37,8 @@ export function toEndpoint(row: typeof endpoints.$inferSelect): Endpoint {
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     retrySchedule: row.retrySchedule,
+    signing: current?.signing ?? 'hmac',
+    publicKey: current?.publicKey ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

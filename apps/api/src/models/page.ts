@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { Id } from '../routers/inputs';
 
 /** Cursor pagination over time-sorted ids: pass `nextCursor` back as `cursor` for the next page. */
 export const PageInput = {
-  cursor: z.string().max(64).optional(),
+  cursor: Id.optional(),
   limit: z.number().int().min(1).max(250).default(50),
 };
 

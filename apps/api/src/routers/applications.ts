@@ -4,11 +4,11 @@ import { Application } from '../models/application';
 import { Page, PageInput } from '../models/page';
 import { createApplication, getApplication, listApplications } from '../services/applications';
 import { protectedProcedure } from '../trpc';
-import { Id } from './inputs';
+import { Id, Text } from './inputs';
 
 export const applicationsRouter = {
   create: protectedProcedure
-    .input(z.object({ name: z.string().trim().min(1).max(200) }))
+    .input(z.object({ name: Text.trim().min(1).max(200) }))
     .output(Application)
     .mutation(({ ctx, input }) => createApplication(ctx, ctx.principal, input)),
   list: protectedProcedure

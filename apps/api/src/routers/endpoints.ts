@@ -1,10 +1,14 @@
+import { signingSchemes } from '@hookline/db';
+import { maxGraceSeconds } from '@hookline/signing-keys';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { Endpoint, EndpointWithSecret } from '../models/endpoint';
+import { EndpointSecrets } from '../models/endpoint-secrets';
 import { Page, PageInput } from '../models/page';
+import { getEndpointSecret, rotateEndpointSecret } from '../services/endpoint-secrets';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, updateEndpoint } from '../services/endpoints';
 import { protectedProcedure } from '../trpc';
-import { EndpointUrl, EventTypePatterns, Id, RetrySchedule } from './inputs';
+import { EndpointUrl, EventTypePatterns, Id, RetrySchedule, Text } from './inputs';
 
 export const endpointsRouter = {
   create: protectedProcedure
@@ -12,9 +16,11 @@ export const endpointsRouter = {
       z.object({
         appId: Id,
         url: EndpointUrl,
-        description: z.string().max(1000).optional(),
+        description: Text.max(1000).optional(),
         eventTypes: EventTypePatterns.optional(),
         retrySchedule: RetrySchedule.optional(),
+        /** `hmac` (default) or `ed25519`; see Endpoint.signing. */
+        signing: z.enum(signingSchemes).optional(),
       }),
     )
     .output(EndpointWithSecret)
@@ -32,7 +38,7 @@ export const endpointsRouter = {
       z.object({
         endpointId: Id,
         url: EndpointUrl.optional(),
-        description: z.string().max(1000).optional(),
+        description: Text.max(1000).optional(),
         eventTypes: EventTypePatterns.nullable().optional(),
         retrySchedule: RetrySchedule.nullable().optional(),
         enabled: z.boolean().optional(),
@@ -44,4 +50,20 @@ export const endpointsRouter = {
     .input(z.object({ endpointId: Id }))
     .output(z.object({ id: z.string(), deleted: z.literal(true) }))
     .mutation(({ ctx, input }) => deleteEndpoint(ctx, ctx.principal, input)),
+  getSecret: protectedProcedure
+    .input(z.object({ endpointId: Id }))
+    .output(EndpointSecrets)
+    .query(({ ctx, input }) => getEndpointSecret(ctx, ctx.principal, input)),
+  rotateSecret: protectedProcedure
+    .input(
+      z.object({
+        endpointId: Id,
+        /** How long the previous keys keep signing; 0 retires them at once (a leaked secret). Default 24 h. */
+        graceSeconds: z.number().int().min(0).max(maxGraceSeconds).optional(),
+        /** Switch the scheme with the rotation; default: keep it. */
+        signing: z.enum(signingSchemes).optional(),
+      }),
+    )
+    .output(EndpointSecrets)
+    .mutation(({ ctx, input }) => rotateEndpointSecret(ctx, ctx.principal, input)),
 } satisfies TRPCRouterRecord;

@@ -6,13 +6,13 @@ import { Page, PageInput } from '../models/page';
 import { getEvent, listEvents } from '../services/events';
 import { publishEvents } from '../services/publish-events';
 import { protectedProcedure } from '../trpc';
-import { Id, IdempotencyKey } from './inputs';
+import { Id, IdempotencyKey, StorableJson, Text } from './inputs';
 
 const EventFields = {
-  type: z.string().min(1).max(200),
-  version: z.string().min(1).max(20),
+  type: Text.min(1).max(200),
+  version: Text.min(1).max(20),
   // Checked against the (type, version) schema in publishEvents, which names the failing field.
-  data: z.unknown(),
+  data: StorableJson,
   idempotencyKey: IdempotencyKey.optional(),
 };
 
@@ -66,7 +66,7 @@ export const eventsRouter = {
     .output(Event)
     .query(({ ctx, input }) => getEvent(ctx, ctx.principal, input)),
   list: protectedProcedure
-    .input(z.object({ appId: Id, type: z.string().max(200).optional(), ...PageInput }))
+    .input(z.object({ appId: Id, type: Text.max(200).optional(), ...PageInput }))
     .output(Page(Event))
     .query(({ ctx, input }) => listEvents(ctx, ctx.principal, input)),
 } satisfies TRPCRouterRecord;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { publicProcedure, router } from '../trpc';
+import { apiKeysRouter } from './api-keys';
 import { applicationsRouter } from './applications';
 import { deliveriesRouter } from './deliveries';
 import { endpointsRouter } from './endpoints';
@@ -18,6 +19,7 @@ export const appRouter = router({
   events: eventsRouter,
   deliveries: deliveriesRouter,
   eventTypes: eventTypesRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

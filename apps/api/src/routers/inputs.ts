@@ -1,8 +1,19 @@
+import { endpointUrlProblem } from '@hookline/egress';
 import { isValidEventTypePattern } from '@hookline/schema';
 import { z } from 'zod';
 
-/** Ids are checked for shape only; whether they exist (and are visible) is the service's answer. */
-export const Id = z.string().min(1).max(64);
+/**
+ * Ids are checked for shape only (`ep_01J…`); whether they exist (and are visible) is the service's
+ * answer. The character set keeps garbage such as NUL bytes from ever reaching SQL.
+ */
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, { message: 'must be an id such as ep_01JH3C5Q2X7YB8N4K6W9M0T1VZ (letters, digits, _ and -)' });
+
+/** Free text for a text column: PostgreSQL cannot store the NUL character. */
+export const Text = z.string().refine((s) => !s.includes('\u0000'), { message: 'must not contain the NUL character (\\u0000)' });
 
 export const EventTypePatterns = z
   .array(
@@ -12,13 +23,47 @@ export const EventTypePatterns = z
   )
   .max(100);
 
+/** An http(s) URL without credentials; where its host points is checked by the service (SSRF rules). */
 export const EndpointUrl = z
   .string()
   .max(2048)
-  .url()
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), { message: 'must be an http: or https: URL' });
+  .superRefine((url, ctx) => {
+    const problem = endpointUrlProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** Delays before each retry, in seconds; fractions let tests run a schedule in milliseconds. */
 export const RetrySchedule = z.array(z.number().min(0).max(7 * 24 * 3600)).min(0).max(50);
 
-export const IdempotencyKey = z.string().min(1).max(255);
+export const IdempotencyKey = Text.min(1).max(255);
+
+/**
+ * A JSON value PostgreSQL's jsonb will store: no NUL character and no unpaired UTF-16 surrogate in
+ * any string or key. Reports the path of the first offender (`data.items.0.note`).
+ */
+export const StorableJson = z.unknown().superRefine((value, ctx) => {
+  const path = findUnstorable(value, []);
+  if (path) ctx.addIssue({ code: 'custom', path, message: 'contains a NUL character or an unpaired surrogate, which JSON storage refuses' });
+});
+
+function findUnstorable(value: unknown, path: (string | number)[]): (string | number)[] | null {
+  if (typeof value === 'string') return isStorableString(value) ? null : path;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnstorable(value[i], [...path, i]);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (!isStorableString(key)) return [...path, key];
+      const found = findUnstorable(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+// isWellFormed() (Node 20) is false exactly for strings with an unpaired surrogate.
+const isStorableString = (s: string) => !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();

@@ -6,14 +6,19 @@ import type { ApiDeps } from '../context';
 import { notFound } from '../errors';
 import { toAttempt, toDelivery } from '../models/delivery';
 import { toPage } from '../models/page';
+import { findEndpointRow } from './endpoints';
+import { getEvent } from './events';
 
 export async function listDeliveries(
-  { db }: ApiDeps,
+  deps: ApiDeps,
   principal: Principal,
   input: { eventId?: string; endpointId?: string; status?: DeliveryStatus; cursor?: string; limit: number },
 ) {
+  // A filter naming an event or endpoint the caller cannot see answers 404, like any other id.
+  if (input.eventId !== undefined) await getEvent(deps, principal, { eventId: input.eventId });
+  if (input.endpointId !== undefined) await findEndpointRow(deps, principal, input.endpointId);
   const appId = visibleAppId(principal);
-  const rows = await db
+  const rows = await deps.db
     .select()
     .from(deliveries)
     .where(

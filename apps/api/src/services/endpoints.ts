@@ -1,10 +1,11 @@
-import { endpoints, newId } from '@hookline/db';
-import { generateSecret } from '@hookline/verify';
+import { endpoints, newId, type SigningScheme } from '@hookline/db';
+import { checkUrlHost } from '@hookline/egress';
+import { newSigningKey } from '@hookline/signing-keys';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Principal } from '../auth/api-keys';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
-import { notFound } from '../errors';
+import { AppError, notFound } from '../errors';
 import { toEndpoint } from '../models/endpoint';
 import { toPage } from '../models/page';
 import { getApplication } from './applications';
@@ -16,22 +17,30 @@ export type EndpointInput = {
   retrySchedule?: number[] | null;
 };
 
-export async function createEndpoint(deps: ApiDeps, principal: Principal, input: EndpointInput & { appId: string }) {
+export async function createEndpoint(
+  deps: ApiDeps,
+  principal: Principal,
+  input: EndpointInput & { appId: string; signing?: SigningScheme },
+) {
   await getApplication(deps, principal, { appId: input.appId });
-  const secret = generateSecret();
+  await assertUrlAllowed(deps, input.url);
+  const id = newId('ep');
+  const signing = input.signing ?? 'hmac';
+  const { stored, secret } = newSigningKey(deps.encryptionKey, id, signing, new Date());
   const [row] = await deps.db
     .insert(endpoints)
     .values({
-      id: newId('ep'),
+      id,
       appId: input.appId,
       url: input.url,
       description: input.description ?? '',
       eventTypes: normaliseEventTypes(input.eventTypes),
       retrySchedule: input.retrySchedule ?? null,
-      secrets: [{ secret, createdAt: new Date().toISOString(), expiresAt: null }],
+      secrets: [stored],
     })
     .returning();
-  return { ...toEndpoint(row!), secret };
+  // An ed25519 signing key is never shown; receivers verify with the endpoint's publicKey.
+  return { ...toEndpoint(row!), secret: signing === 'hmac' ? secret : null };
 }
 
 export async function listEndpoints(
@@ -70,6 +79,7 @@ export async function updateEndpoint(
   input: Partial<EndpointInput> & { endpointId: string; enabled?: boolean },
 ) {
   await findEndpointRow(deps, principal, input.endpointId);
+  if (input.url !== undefined) await assertUrlAllowed(deps, input.url);
   const [row] = await deps.db
     .update(endpoints)
     .set({
@@ -98,4 +108,14 @@ export async function deleteEndpoint(deps: ApiDeps, principal: Principal, input:
 function normaliseEventTypes(patterns: string[] | null | undefined): string[] | null {
   if (!patterns || patterns.length === 0 || patterns.includes('*')) return null;
   return [...new Set(patterns)].sort();
+}
+
+/**
+ * Refuses a URL whose host is, or resolves to, an address webhooks may not go to (SSRF). A name
+ * that does not resolve yet is accepted: the worker checks again, on the address it connects to,
+ * before every request.
+ */
+async function assertUrlAllowed({ egress, resolveHost }: ApiDeps, url: string) {
+  const check = await checkUrlHost(url, egress, resolveHost);
+  if (check.ok === false) throw new AppError('validation', `url: ${check.reason}`, [{ path: ['url'], message: check.reason }]);
 }

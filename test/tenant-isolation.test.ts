@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
+import { callRaw, listProcedures, type RawResponse } from './support/procedures';
+
+// Application B owns every object below; the caller holds an application key of A.
+type Ids = { appId: string; endpointId: string; eventId: string; deliveryId: string; keyId: string };
+
+/**
+ * How each procedure must treat a key of the wrong application:
+ * - scoped: each input names one of B's objects; the answer is the 404 a missing id gets, word for word.
+ * - adminOnly: the call needs an admin key; an application key gets 403.
+ * - ownOnly: a call without ids lists only the caller's own application's objects.
+ * - public: no tenant data involved.
+ * Every procedure of the router must have an entry (checked below), so a new one cannot skip this.
+ */
+type IsolationRule = {
+  scoped?: ((ids: Ids) => Record<string, unknown>)[];
+  adminOnly?: Record<string, unknown>;
+  ownOnly?: { input: Record<string, unknown>; appIds: (output: unknown) => (string | null)[] };
+  public?: true;
+};
+
+const orderCreated = {
+  orderId: 'ord_1',
+  customerId: 'cus_1',
+  amount: 10,
+  currency: 'USD',
+  items: [{ productId: 'p', quantity: 1, price: 10 }],
+  status: 'pending',
+};
+const itemsOf = (output: unknown) => (output as { items: { appId?: string | null; id?: string }[] }).items;
+
+const rules: Record<string, IsolationRule> = {
+  health: { public: true },
+  'eventTypes.list': { public: true },
+  'applications.create': { adminOnly: { name: 'intruder' } },
+  'applications.list': { ownOnly: { input: {}, appIds: (o) => itemsOf(o).map((a) => a.id!) } },
+  'applications.get': { scoped: [({ appId }) => ({ appId })] },
+  'endpoints.create': { scoped: [({ appId }) => ({ appId, url: 'https://example.com/steal' })] },
+  'endpoints.list': { scoped: [({ appId }) => ({ appId })] },
+  'endpoints.get': { scoped: [({ endpointId }) => ({ endpointId })] },
+  'endpoints.update': { scoped: [({ endpointId }) => ({ endpointId, url: 'https://example.com/steal', enabled: false })] },
+  'endpoints.delete': { scoped: [({ endpointId }) => ({ endpointId })] },
+  'endpoints.getSecret': { scoped: [({ endpointId }) => ({ endpointId })] },
+  'endpoints.rotateSecret': { scoped: [({ endpointId }) => ({ endpointId, graceSeconds: 0 })] },
+  'events.publish': { scoped: [({ appId }) => ({ appId, type: 'order.created', version: '1.0', data: orderCreated })] },
+  'events.publishBatch': { scoped: [({ appId }) => ({ appId, events: [{ type: 'order.created', version: '1.0', data: orderCreated }] })] },
+  'events.get': { scoped: [({ eventId }) => ({ eventId })] },
+  'events.list': { scoped: [({ appId }) => ({ appId })] },
+  'deliveries.list': {
+    scoped: [({ eventId }) => ({ eventId }), ({ endpointId }) => ({ endpointId })],
+    ownOnly: { input: {}, appIds: (o) => itemsOf(o).map((d) => d.appId!) },
+  },
+  'deliveries.get': { scoped: [({ deliveryId }) => ({ deliveryId })] },
+  'apiKeys.create': { scoped: [({ appId }) => ({ appId, name: 'intruder' })], adminOnly: { appId: null, name: 'intruder' } },
+  'apiKeys.list': {
+    scoped: [({ appId }) => ({ appId })],
+    ownOnly: { input: {}, appIds: (o) => itemsOf(o).map((k) => k.appId ?? null) },
+  },
+  'apiKeys.revoke': { scoped: [({ keyId }) => ({ keyId })] },
+};
+
+// Ids of the right shape that exist nowhere: what a prober who guessed wrong gets.
+const missing: Ids = {
+  appId: 'app_0000000000ZZZZZZZZZZZZZZZZ',
+  endpointId: 'ep_0000000000ZZZZZZZZZZZZZZZZ',
+  eventId: 'evt_0000000000ZZZZZZZZZZZZZZZZ',
+  deliveryId: 'dlv_0000000000ZZZZZZZZZZZZZZZZ',
+  keyId: 'key_0000000000ZZZZZZZZZZZZZZZZ',
+};
+
+let hookline: TestHookline;
+let appA: string;
+let keyA: string;
+let keyB: string;
+let b: Ids;
+
+beforeAll(async () => {
+  hookline = await startHookline({ worker: false });
+  const admin = hookline.client;
+  appA = (await admin.applications.create.mutate({ name: 'tenant A' })).id;
+  const appB = (await admin.applications.create.mutate({ name: 'tenant B' })).id;
+  keyA = (await admin.apiKeys.create.mutate({ appId: appA, name: 'A' })).key;
+  const createdKeyB = await admin.apiKeys.create.mutate({ appId: appB, name: 'B' });
+  keyB = createdKeyB.key;
+  // A has objects of its own too, so "lists only its own" is checked against something.
+  const endpointA = await admin.endpoints.create.mutate({ appId: appA, url: 'http://127.0.0.1:9/a' });
+  await admin.events.publish.mutate({ appId: appA, type: 'order.created', version: '1.0', data: orderCreated as never });
+  const endpointB = await admin.endpoints.create.mutate({ appId: appB, url: 'http://127.0.0.1:9/b' });
+  const eventB = await admin.events.publish.mutate({ appId: appB, type: 'order.created', version: '1.0', data: orderCreated as never });
+  b = { appId: appB, endpointId: endpointB.id, eventId: eventB.id, deliveryId: eventB.deliveries[0]!.id, keyId: createdKeyB.id };
+  expect(endpointA.appId).toBe(appA);
+});
+afterAll(() => hookline?.stop());
+
+/** Everything of B's that a foreign call could change, to prove nothing did. */
+async function snapshotOfB() {
+  const [row] = await hookline.sql`
+    select (select to_jsonb(e) from endpoints e where id = ${b.endpointId}) as endpoint,
+           (select to_jsonb(k) from api_keys k where id = ${b.keyId}) as key,
+           (select count(*)::int from events where app_id = ${b.appId}) as events,
+           (select count(*)::int from deliveries where app_id = ${b.appId}) as deliveries,
+           (select count(*)::int from endpoints where app_id = ${b.appId}) as endpoints,
+           (select count(*)::int from api_keys where app_id = ${b.appId}) as keys,
+           (select count(*)::int from applications) as applications`;
+  return row;
+}
+
+function call(path: string, apiKey: string, input: unknown): Promise<RawResponse> {
+  const procedure = listProcedures().find((p) => p.path === path)!;
+  return callRaw(hookline.url, { path, type: procedure.type, apiKey, input });
+}
+
+const errorOf = (response: RawResponse) => (response.body as { error?: { message: string; data: { code: string; httpStatus: number } } }).error;
+
+describe('tenant isolation', () => {
+  it.each(listProcedures().map((p) => p.path))('%s keeps tenants apart', async (path) => {
+    const rule = rules[path];
+    expect(rule, `no entry for ${path} in the tenant-isolation table: say how it treats another tenant's key`).toBeDefined();
+    expect(Object.keys(rule!).length).toBeGreaterThan(0);
+    const before = await snapshotOfB();
+
+    for (const input of rule!.scoped ?? []) {
+      const foreign = await call(path, keyA, input(b));
+      const absent = await call(path, keyA, input(missing));
+      expect(foreign.status, `${path} with B's id: ${foreign.text}`).toBe(404);
+      expect(absent.status).toBe(404);
+      // Word for word the same once the id is taken out: nothing tells "exists elsewhere" from "never existed".
+      const anonymise = (r: RawResponse, ids: Ids) =>
+        Object.values(ids).reduce((message, id) => message.replaceAll(id, '<id>'), errorOf(r)!.message);
+      expect(anonymise(foreign, b)).toBe(anonymise(absent, missing));
+      expect(errorOf(foreign)!.data).toMatchObject({ code: 'not_found', httpStatus: 404 });
+    }
+
+    if (rule!.adminOnly) {
+      const response = await call(path, keyA, rule!.adminOnly);
+      expect(response.status, response.text).toBe(403);
+      expect(errorOf(response)!.data.code).toBe('forbidden');
+    }
+
+    if (rule!.ownOnly) {
+      const response = await call(path, keyA, rule!.ownOnly.input);
+      expect(response.status, response.text).toBe(200);
+      const appIds = rule!.ownOnly.appIds((response.body as { result: { data: unknown } }).result.data);
+      expect(appIds.length).toBeGreaterThan(0);
+      expect(new Set(appIds)).toEqual(new Set([appA]));
+    }
+
+    if (rule!.public) {
+      const response = await call(path, keyA, undefined);
+      expect(response.status, response.text).toBe(200);
+    }
+
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it("uses fixtures that are real: B's own key reaches every one of them", async () => {
+    const clientB = hookline.clientFor(keyB);
+    expect((await clientB.applications.get.query({ appId: b.appId })).id).toBe(b.appId);
+    expect((await clientB.endpoints.get.query({ endpointId: b.endpointId })).id).toBe(b.endpointId);
+    expect((await clientB.endpoints.getSecret.query({ endpointId: b.endpointId })).secret).toMatch(/^whsec_/);
+    expect((await clientB.events.get.query({ eventId: b.eventId })).id).toBe(b.eventId);
+    expect((await clientB.deliveries.get.query({ deliveryId: b.deliveryId })).id).toBe(b.deliveryId);
+    expect((await clientB.deliveries.list.query({ endpointId: b.endpointId })).items).toHaveLength(1);
+    expect((await clientB.apiKeys.list.query({ appId: b.appId })).items.map((k) => k.id)).toContain(b.keyId);
+  });
+
+  it('lets an admin key reach every application', async () => {
+    const admin = hookline.clientFor(testAdminKey);
+    expect((await admin.endpoints.get.query({ endpointId: b.endpointId })).appId).toBe(b.appId);
+    expect((await admin.applications.list.query()).items.map((a) => a.id)).toEqual(expect.arrayContaining([appA, b.appId]));
+  });
+});

@@ -7,6 +7,8 @@ export const appErrorCodes = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  // A query sent as POST or a mutation as GET: queries are GET, mutations are POST.
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,

@@ -21,6 +21,9 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     basePath: '/trpc/',
     // tRPC reads the body as a stream and stops at this many bytes (a chunked body has no length to check first).
     maxBodySize: maxPayloadBytes,
+    // One request, one procedure: a batch of a thousand calls in one request would multiply the work a
+    // single request can cause past every limit here. The typed client does not batch.
+    allowBatching: false,
     createContext: ({ req }) => createContext(deps, req.headers.authorization, maxPayloadBytes),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') {

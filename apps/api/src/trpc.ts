@@ -9,16 +9,21 @@ const trpcCodes = {
   unauthorized: 'UNAUTHORIZED',
   forbidden: 'FORBIDDEN',
   not_found: 'NOT_FOUND',
+  method_not_allowed: 'METHOD_NOT_SUPPORTED',
   conflict: 'CONFLICT',
   payload_too_large: 'PAYLOAD_TOO_LARGE',
   rate_limited: 'TOO_MANY_REQUESTS',
   unavailable: 'SERVICE_UNAVAILABLE',
 } as const satisfies Record<AppErrorCode, TRPCError['code']>;
 
-// The reverse, for errors tRPC raises itself (a bad JSON body, an unknown procedure, a body too large).
-const appCodesByTrpcCode: Partial<Record<TRPCError['code'], AppErrorCode>> = Object.fromEntries(
-  Object.entries(trpcCodes).map(([app, trpc]) => [trpc, app]),
-);
+// The reverse, for errors tRPC raises itself (a bad JSON body, an unknown procedure, a body too large,
+// the wrong HTTP method). Every one of them is the caller's doing, so none may become a 500.
+const appCodesByTrpcCode: Partial<Record<TRPCError['code'], AppErrorCode>> = {
+  ...Object.fromEntries(Object.entries(trpcCodes).map(([app, trpc]) => [trpc, app])),
+  PARSE_ERROR: 'validation',
+  UNSUPPORTED_MEDIA_TYPE: 'validation',
+  UNPROCESSABLE_CONTENT: 'validation',
+};
 
 /** The one place expected errors become wire errors: `data.code` is Hookline's stable snake_case code. */
 const t = initTRPC.context<Context>().create({

@@ -37,30 +37,34 @@ export const RetrySchedule = z.array(z.number().min(0).max(7 * 24 * 3600)).min(0
 
 export const IdempotencyKey = Text.min(1).max(255);
 
+// Event payloads are documents, not data structures: 32 levels is far beyond any real one, and the
+// bound keeps every recursive walk over a payload (ours, zod's, the database's) far from the stack limit.
+export const maxJsonDepth = 32;
+
 /**
  * A JSON value PostgreSQL's jsonb will store: no NUL character and no unpaired UTF-16 surrogate in
- * any string or key. Reports the path of the first offender (`data.items.0.note`).
+ * any string or key, and at most `maxJsonDepth` levels deep. Names the first offender (`data.items.0.note`).
  */
 export const StorableJson = z.unknown().superRefine((value, ctx) => {
-  const path = findUnstorable(value, []);
-  if (path) ctx.addIssue({ code: 'custom', path, message: 'contains a NUL character or an unpaired surrogate, which JSON storage refuses' });
+  const problem = findUnstorable(value);
+  if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
 });
 
-function findUnstorable(value: unknown, path: (string | number)[]): (string | number)[] | null {
-  if (typeof value === 'string') return isStorableString(value) ? null : path;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnstorable(value[i], [...path, i]);
-      if (found) return found;
-    }
-    return null;
+type Problem = { path: (string | number)[]; message: string };
+
+function findUnstorable(value: unknown, path: (string | number)[] = []): Problem | null {
+  if (typeof value === 'string') {
+    return isStorableString(value) ? null : { path, message: 'contains a NUL character or an unpaired surrogate, which JSON storage refuses' };
   }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (!isStorableString(key)) return [...path, key];
-      const found = findUnstorable(item, [...path, key]);
-      if (found) return found;
+  if (value === null || typeof value !== 'object') return null;
+  if (path.length >= maxJsonDepth) return { path, message: `is nested more than ${maxJsonDepth} levels deep` };
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, i) => [i, item]) : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (typeof key === 'string' && !isStorableString(key)) {
+      return { path: [...path, key], message: 'has a key with a NUL character or an unpaired surrogate, which JSON storage refuses' };
     }
+    const found = findUnstorable(item, [...path, key]);
+    if (found) return found;
   }
   return null;
 }

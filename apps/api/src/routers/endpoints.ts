@@ -4,7 +4,7 @@ import { Endpoint, EndpointWithSecret } from '../models/endpoint';
 import { Page, PageInput } from '../models/page';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, updateEndpoint } from '../services/endpoints';
 import { protectedProcedure } from '../trpc';
-import { EndpointUrl, EventTypePatterns, Id, RetrySchedule } from './inputs';
+import { EndpointUrl, EventTypePatterns, Id, RetrySchedule, VersionPins } from './inputs';
 
 export const endpointsRouter = {
   create: protectedProcedure
@@ -14,6 +14,7 @@ export const endpointsRouter = {
         url: EndpointUrl,
         description: z.string().max(1000).optional(),
         eventTypes: EventTypePatterns.optional(),
+        versionPins: VersionPins.optional(),
         retrySchedule: RetrySchedule.optional(),
       }),
     )
@@ -34,6 +35,8 @@ export const endpointsRouter = {
         url: EndpointUrl.optional(),
         description: z.string().max(1000).optional(),
         eventTypes: EventTypePatterns.nullable().optional(),
+        // Replaces every pin; {} removes them all.
+        versionPins: VersionPins.optional(),
         retrySchedule: RetrySchedule.nullable().optional(),
         enabled: z.boolean().optional(),
       }),

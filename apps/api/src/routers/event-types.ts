@@ -1,6 +1,7 @@
-import { listEventTypes } from '@hookline/schema';
+import { getEventType, listEventTypes } from '@hookline/schema';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { AppError } from '../errors';
 import { protectedProcedure } from '../trpc';
 
 const EventTypeVersion = z.object({
@@ -9,6 +10,7 @@ const EventTypeVersion = z.object({
   deprecated: z.boolean(),
   jsonSchema: z.record(z.string(), z.unknown()),
   example: z.unknown(),
+  /** The conversion paths: versions this version's data can be delivered as to a pinned endpoint. */
   convertsTo: z.array(z.string()),
 });
 
@@ -22,4 +24,14 @@ export const eventTypesRouter = {
   list: protectedProcedure
     .output(z.array(EventTypeInfo))
     .query(() => listEventTypes() as z.infer<typeof EventTypeInfo>[]),
+  get: protectedProcedure
+    .input(z.object({ type: z.string().min(1).max(200) }))
+    .output(EventTypeInfo)
+    .query(({ input }) => {
+      const eventType = getEventType(input.type);
+      if (!eventType) {
+        throw new AppError('not_found', `event type ${input.type} was not found; eventTypes.list shows every type`);
+      }
+      return eventType as z.infer<typeof EventTypeInfo>;
+    }),
 } satisfies TRPCRouterRecord;

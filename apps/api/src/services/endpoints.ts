@@ -13,6 +13,7 @@ export type EndpointInput = {
   url: string;
   description?: string;
   eventTypes?: string[] | null;
+  versionPins?: Record<string, string>;
   retrySchedule?: number[] | null;
 };
 
@@ -27,6 +28,7 @@ export async function createEndpoint(deps: ApiDeps, principal: Principal, input:
       url: input.url,
       description: input.description ?? '',
       eventTypes: normaliseEventTypes(input.eventTypes),
+      versionPins: input.versionPins ?? {},
       retrySchedule: input.retrySchedule ?? null,
       secrets: [{ secret, createdAt: new Date().toISOString(), expiresAt: null }],
     })
@@ -76,6 +78,7 @@ export async function updateEndpoint(
       url: input.url,
       description: input.description,
       eventTypes: input.eventTypes === undefined ? undefined : normaliseEventTypes(input.eventTypes),
+      versionPins: input.versionPins,
       retrySchedule: input.retrySchedule,
       enabled: input.enabled,
       // Re-enabling clears the reason it was disabled for.

@@ -17,7 +17,9 @@ export const EventTypePatterns = z
  * versions. No further reachability check is needed here: a version is always reachable from itself,
  * and from every later version, because the catalog refuses to load a version without `toPrevious`.
  * A pin the published version cannot reach (an upgrade that would have to invent data, such as
- * payment.succeeded 1.0 → 1.1) fails that one delivery, with the reason on its attempt.
+ * payment.succeeded 1.0 → 1.1) fails that one delivery, with the reason on its attempt. A pin for a
+ * type the endpoint does not subscribe to is accepted and inert, so pins and patterns can change in
+ * either order.
  * The cast narrows the compile-time type only, so the typed client cannot pin a version that does
  * not exist; the run-time check is the refinement.
  */

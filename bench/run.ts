@@ -3,7 +3,9 @@
  * receiver, then prints a table and one JSON line per scenario. Progress goes to stderr, results
  * to stdout. Bounded in time and cleans up after itself (database, receiver, embedded server).
  */
+import { availableParallelism, loadavg } from 'node:os';
 import * as ceiling from './ceiling';
+import { startCpuMeter } from './lib/cpu';
 import { RunDatabases, startDatabaseServer, type DatabaseServer } from './lib/database';
 import { parseRunOptions, usage, UsageError } from './lib/options';
 import { startReceiver, type ReceiverProcess } from './lib/receiver-process';
@@ -61,6 +63,10 @@ async function main(): Promise<number> {
     const databaseUrl = await databases.create();
     receiver = await startReceiver();
     log(`${server.description}, database ${databases.runName}; receiver ${receiver.url}; scale ${options.scale}`);
+    const [load] = loadavg();
+    if (load! > availableParallelism() / 2) {
+      log(`load average ${load!.toFixed(1)} on ${availableParallelism()} cores: other work competes, expect low and noisy figures`);
+    }
 
     for (const scenario of selected) {
       if (interrupt.signal.aborted) break;
@@ -75,6 +81,13 @@ async function main(): Promise<number> {
         scaled: (n, min = 1) => Math.max(min, Math.round(n * options.scale)),
         percentile,
         startRssSampler: () => startRssSampler(100),
+        startCpuMeter: () =>
+          startCpuMeter({
+            receiverPid: receiver!.pid,
+            sql: databases!.adminSql,
+            databaseNames: () => databases!.names,
+            serverIsLocal: databases!.serverIsLocal,
+          }),
       });
       outcomes.push(outcome);
     }
@@ -130,7 +143,7 @@ async function runScenario(
     });
     const result = await Promise.race([scenario.run({ ...shared, signal: controller.signal, log: scenarioLog }), stuck]);
     scenarioLog(`finished in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
-    return { scenario: scenario.name, result };
+    return { scenario: scenario.name, result, loadAvg1m: loadavg()[0]! };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     scenarioLog(`FAILED: ${error instanceof Error ? (error.stack ?? message) : message}`);

@@ -124,6 +124,21 @@ export class RunDatabases {
     return this.urlOf(name);
   }
 
+  /** Every database this run created so far. */
+  get names(): string[] {
+    return [...this.#created];
+  }
+
+  /** The admin connection, for server-wide queries such as pg_stat_activity. */
+  get adminSql(): postgres.Sql {
+    return this.#sql;
+  }
+
+  /** Whether the server runs on this machine, so its processes can be looked at in /proc. */
+  get serverIsLocal(): boolean {
+    return ['127.0.0.1', 'localhost', '[::1]', ''].includes(new URL(this.adminUrl).hostname);
+  }
+
   urlOf(name: string): string {
     const url = new URL(this.adminUrl);
     url.pathname = `/${name}`;

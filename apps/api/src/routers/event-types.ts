@@ -2,6 +2,9 @@ import { listEventTypes } from '@hookline/schema';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { protectedProcedure } from '../trpc';
+import { restFor } from './rest';
+
+const rest = restFor('event-types');
 
 const EventTypeVersion = z.object({
   version: z.string(),
@@ -20,6 +23,7 @@ export const EventTypeInfo = z.object({
 
 export const eventTypesRouter = {
   list: protectedProcedure
+    .meta(rest('GET', '/event-types', 'List event types with their versions and JSON Schemas'))
     .output(z.array(EventTypeInfo))
     .query(() => listEventTypes() as z.infer<typeof EventTypeInfo>[]),
 } satisfies TRPCRouterRecord;

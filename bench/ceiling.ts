@@ -30,7 +30,7 @@ function settings(ctx: BenchContext) {
     // pass measures the steady state rather than start-up.
     warmupJobs: ctx.scaled(envInt('BENCH_CEILING_WARMUP_JOBS', 1_000), 0),
     batchSize: envInt('BENCH_CEILING_BATCH_SIZE', 200),
-    localConcurrency: envInt('BENCH_CEILING_CONCURRENCY', 3),
+    localConcurrency: envInt('BENCH_CEILING_CONCURRENCY', 4),
     connections: envInt('BENCH_CEILING_CONNECTIONS', 64),
     poolMax: envInt('BENCH_CEILING_POOL_MAX', 10),
   };

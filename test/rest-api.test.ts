@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { appRouter } from '@hookline/api';
 import { buildOpenApiDocument } from '@hookline/api/openapi';
 import { createHooklineRestClient } from '@hookline/client';
 import { generatedFiles } from '@hookline/client/generate';
@@ -47,6 +48,12 @@ describe('the OpenAPI document', () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(served.openapi).toBe('3.1.0');
+  });
+
+  it('has a REST operation for every procedure of the router', () => {
+    const procedures = appRouter._def.procedures as Record<string, { _def: { meta?: { openapi?: unknown } } }>;
+    const withoutRest = Object.entries(procedures).filter(([, p]) => !p._def.meta?.openapi).map(([name]) => name);
+    expect(withoutRest, 'add .meta(rest(…)) to these procedures').toEqual([]);
   });
 
   it('gives every operation an id, a summary, error responses and the bearer scheme', () => {

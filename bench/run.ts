@@ -42,10 +42,17 @@ async function main(): Promise<number> {
   }
   const selected = scenarios.filter((s) => !options.only || options.only.includes(s.name));
 
-  // Ctrl-C aborts the scenario under way and still cleans up; a second one leaves at once.
+  // Ctrl-C aborts the scenario under way and still cleans up; a second one leaves at once. One
+  // Ctrl-C arrives several times (the terminal signals the process group, npm and tsx forward it),
+  // so only a signal a second or more after the first counts as a second one.
   const interrupt = new AbortController();
+  let interruptedAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupt.signal.aborted) process.exit(130);
+    if (interrupt.signal.aborted) {
+      if (performance.now() - interruptedAt > 1_000) process.exit(130);
+      return;
+    }
+    interruptedAt = performance.now();
     log(`${signal}: stopping and cleaning up (again to leave at once)`);
     interrupt.abort(new Error(`interrupted by ${signal}`));
   };

@@ -1,15 +1,9 @@
 import { createHooklineClient, createHooklineRestClient } from '@hookline/client';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
+import { orderCreatedV1 } from './support/fixtures';
 
-const data = {
-  orderId: 'ord_1',
-  customerId: 'cus_1',
-  amount: 10,
-  currency: 'EUR',
-  items: [{ productId: 'p', quantity: 1, price: 10 }],
-  status: 'pending' as const,
-};
+const data = orderCreatedV1;
 
 let hookline: TestHookline;
 beforeAll(async () => {

@@ -10,15 +10,9 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
+import { orderCreatedV1 } from './support/fixtures';
 
-const orderCreated = {
-  orderId: 'ord_1',
-  customerId: 'cus_1',
-  amount: 12.5,
-  currency: 'EUR',
-  items: [{ productId: 'p1', quantity: 1, price: 12.5 }],
-  status: 'pending' as const,
-};
+const orderCreated = orderCreatedV1;
 
 let hookline: TestHookline;
 let receiver: TestReceiver;

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { createHooklineRestClient } from '@hookline/client';
 import { deadLetterQueue, deliveryQueue } from '@hookline/queue';
 import { Envelope, eventCatalog, validateEventData } from '@hookline/schema';
 import { TRPCClientError } from '@trpc/client';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHookline, type TestHookline } from './support/hookline';
+import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
 
 // The catalog's own examples: valid by construction (the catalog checks them when it loads).
@@ -224,5 +225,26 @@ describe('eventTypes.get', () => {
       expect(error.data).toMatchObject({ httpStatus: 404, code: 'not_found' });
       expect(error.message).toBe(`event type ${type} was not found; eventTypes.list shows every type`);
     }
+  });
+});
+
+describe('over REST', () => {
+  it('pins with PATCH /endpoints/{endpointId} and names a bad pin in the 400', async () => {
+    const rest = createHooklineRestClient({ url: hookline.url, apiKey: testAdminKey });
+    const app = await newApp();
+    const { id: endpointId } = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/rest/pinned') });
+    const patch = (versionPins: Record<string, string>) =>
+      rest.PATCH('/endpoints/{endpointId}', { params: { path: { endpointId } }, body: { versionPins } });
+
+    const pinned = await patch({ 'order.created': '1.0' });
+    expect(pinned.response.status).toBe(200);
+    expect(pinned.data).toMatchObject({ id: endpointId, versionPins: { 'order.created': '1.0' } });
+
+    const bad = await patch({ 'order.created': '9.9' });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error).toMatchObject({
+      code: 'validation',
+      issues: [{ path: ['versionPins', 'order.created'], message: expect.stringContaining('no version "9.9"') }],
+    });
   });
 });

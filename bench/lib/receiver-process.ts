@@ -17,6 +17,7 @@ export interface ReceiverHandle {
 }
 
 export interface ReceiverProcess extends ReceiverHandle {
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -58,11 +59,13 @@ class ReceiverClient implements ReceiverProcess {
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
   #exited = false;
+  readonly pid: number | undefined;
 
   constructor(
     private readonly child: ChildProcess,
     readonly url: string,
   ) {
+    this.pid = child.pid;
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'ready') return;
       const pending = this.#pending.get(message.id);

@@ -1,3 +1,4 @@
+import type { CpuMeter } from './cpu';
 import type { ReceiverHandle } from './receiver-process';
 import type { RssSampler } from './rss';
 
@@ -20,6 +21,11 @@ export interface BenchContext {
   percentile(values: readonly number[], p: number): number;
   /** Starts sampling this process's RSS every 100 ms; `stop()` returns the peak in MB. */
   startRssSampler(): RssSampler;
+  /**
+   * Starts counting CPU time of this process, the receiver and the PostgreSQL backends serving this
+   * run's databases (when the server is on this machine). Start it once connections are open.
+   */
+  startCpuMeter(): Promise<CpuMeter>;
   /** Aborted when the scenario overruns its time budget: stop work and clean up promptly. */
   signal: AbortSignal;
   /** Progress line on stderr, prefixed with the scenario's name. */
@@ -34,6 +40,8 @@ export interface ScenarioResult {
   p90Ms?: number;
   p99Ms?: number;
   peakRssMb: number;
+  /** CPU ms per delivery across harness, receiver and database backends (see `startCpuMeter`). */
+  cpuMsPerDelivery?: number;
   /** Anything else worth keeping in the JSON line (settings used, counts, durations). */
   details?: Record<string, number | string | boolean>;
 }

@@ -3,6 +3,9 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { protectedProcedure } from '../trpc';
+import { restFor } from './rest';
+
+const rest = restFor('event-types');
 
 const EventTypeVersion = z.object({
   version: z.string(),
@@ -22,9 +25,11 @@ export const EventTypeInfo = z.object({
 
 export const eventTypesRouter = {
   list: protectedProcedure
+    .meta(rest('GET', '/event-types', 'List event types with their versions and JSON Schemas'))
     .output(z.array(EventTypeInfo))
     .query(() => listEventTypes() as z.infer<typeof EventTypeInfo>[]),
   get: protectedProcedure
+    .meta(rest('GET', '/event-types/{type}', 'Get one event type: its versions, JSON Schemas, examples and conversions'))
     .input(z.object({ type: z.string().min(1).max(200) }))
     .output(EventTypeInfo)
     .query(({ input }) => {

@@ -31,7 +31,10 @@ export const VersionPins = z
       const registered = checkEventVersion(type, version);
       if (!registered.ok) ctx.addIssue({ code: 'custom', path: [type], message: registered.problem });
     }
-  }) as unknown as z.ZodType<TypedVersionPins, TypedVersionPins>;
+  })
+  .describe(
+    'Event type → the version this endpoint receives, e.g. {"order.created": "1.0"}; other types arrive as published',
+  ) as unknown as z.ZodType<TypedVersionPins, TypedVersionPins>;
 
 export const EndpointUrl = z
   .string()

@@ -5,6 +5,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import * as ceiling from './ceiling';
+import * as ingest from './ingest';
 import { startCpuMeter } from './lib/cpu';
 import { RunDatabases, startDatabaseServer, type DatabaseServer } from './lib/database';
 import { parseRunOptions, usage, UsageError } from './lib/options';
@@ -15,7 +16,7 @@ import { percentile } from './lib/stats';
 import type { BenchContext, Scenario } from './lib/types';
 
 /** In report order. The ceiling comes first: every later scenario's ratio is relative to it. */
-const scenarios: Scenario[] = [ceiling];
+const scenarios: Scenario[] = [ceiling, ingest.single, ingest.batch];
 
 /** The whole run must stay under 5 minutes, setup and cleanup included. */
 const runBudgetMs = 270_000;

@@ -23,7 +23,7 @@ export interface CpuMeter {
 const msPerTick = 1000 / 100;
 
 /** utime + stime of a process from /proc, in ms; null when it cannot be read (gone, not Linux). */
-function processCpuMs(pid: number, expectedName?: string): number | null {
+export function processCpuMs(pid: number, expectedName?: string): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const nameEnd = stat.lastIndexOf(')');

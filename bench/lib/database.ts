@@ -105,7 +105,7 @@ async function startEmbeddedPostgres(log: (message: string) => void): Promise<Da
 }
 
 /** A port that was free a moment ago; good enough on loopback for one run. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -9,7 +9,7 @@ export type Outcome =
 export interface ReportLine {
   scenario: string;
   eventsPerSec?: number;
-  deliveriesPerSec: number;
+  deliveriesPerSec?: number;
   ceilingPerSec: number | null;
   ratio: number | null;
   p50Ms?: number;
@@ -19,6 +19,7 @@ export interface ReportLine {
   cpuMsPerDelivery?: number;
   /** The machine's 1-minute load average when the scenario ended: above the core count, expect low, noisy figures. */
   loadAvg1m: number;
+  note?: string;
   details?: Record<string, number | string | boolean>;
 }
 
@@ -33,18 +34,20 @@ export function toReportLines(outcomes: readonly Outcome[]): ReportLine[] {
   for (const outcome of outcomes) {
     if (!('result' in outcome)) continue;
     const r = outcome.result;
+    const compared = r.compareToCeiling === false ? undefined : (r.deliveriesPerSec ?? r.eventsPerSec);
     lines.push({
       scenario: outcome.scenario,
       eventsPerSec: round(r.eventsPerSec, 1),
-      deliveriesPerSec: round(r.deliveriesPerSec, 1)!,
+      deliveriesPerSec: round(r.deliveriesPerSec, 1),
       ceilingPerSec: ceilingPerSec === null ? null : round(ceilingPerSec, 1)!,
-      ratio: ceilingPerSec ? round(r.deliveriesPerSec / ceilingPerSec, 3)! : null,
+      ratio: ceilingPerSec && compared !== undefined ? round(compared / ceilingPerSec, 3)! : null,
       p50Ms: round(r.p50Ms, 2),
       p90Ms: round(r.p90Ms, 2),
       p99Ms: round(r.p99Ms, 2),
       peakRssMb: round(r.peakRssMb, 1)!,
       cpuMsPerDelivery: round(r.cpuMsPerDelivery, 3),
       loadAvg1m: round(outcome.loadAvg1m, 2)!,
+      note: r.note,
       details: r.details,
     });
   }
@@ -69,13 +72,19 @@ export function formatTable(outcomes: readonly Outcome[], lines: readonly Report
     return line ? [[line.scenario, ...columns.map((c) => c.value(line)?.toFixed(c.digits) ?? '–')]] : [];
   });
   const header = ['scenario', ...columns.map((c) => c.title)];
+  const noteOf = (scenario: string) => lines.find((l) => l.scenario === scenario)?.note ?? '';
   const widths = header.map((title, i) => Math.max(title.length, ...measured.map((row) => row[i]!.length)));
   const render = (cells: string[]) =>
     cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   const rows = outcomes.map((outcome) =>
     'error' in outcome
       ? `${outcome.scenario.padEnd(widths[0]!)}  FAILED: ${outcome.error}`
-      : render(measured.find((row) => row[0] === outcome.scenario)!),
+      : `${render(measured.find((row) => row[0] === outcome.scenario)!)}  ${noteOf(outcome.scenario)}`.trimEnd(),
   );
-  return [render(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows].join('\n');
+  const anyNote = lines.some((l) => l.note);
+  return [
+    anyNote ? `${render(header)}  note` : render(header),
+    widths.map((w) => '-'.repeat(w)).join('  ') + (anyNote ? '  ----' : ''),
+    ...rows,
+  ].join('\n');
 }

@@ -32,9 +32,13 @@ export interface BenchContext {
   log(message: string): void;
 }
 
-/** What a scenario measured. The harness adds `scenario`, `ceilingPerSec` and `ratio`. */
+/**
+ * What a scenario measured. The harness adds `scenario`, `ceilingPerSec` and `ratio`: this
+ * scenario's deliveries/s (or events/s when it delivers nothing, as ingest) over the ceiling's.
+ */
 export interface ScenarioResult {
-  deliveriesPerSec: number;
+  /** Left out by scenarios that deliver nothing (ingest). */
+  deliveriesPerSec?: number;
   eventsPerSec?: number;
   p50Ms?: number;
   p90Ms?: number;
@@ -42,6 +46,13 @@ export interface ScenarioResult {
   peakRssMb: number;
   /** CPU ms per delivery across harness, receiver and database backends (see `startCpuMeter`). */
   cpuMsPerDelivery?: number;
+  /**
+   * False when the rate is set by the scenario rather than measured (latency offers a fixed
+   * 500 events/s), so a ratio to the ceiling would mean nothing: it is printed as null.
+   */
+  compareToCeiling?: boolean;
+  /** The scenario's headline in a few words, printed as the table's last column and kept in the JSON. */
+  note?: string;
   /** Anything else worth keeping in the JSON line (settings used, counts, durations). */
   details?: Record<string, number | string | boolean>;
 }

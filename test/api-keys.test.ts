@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => hookline?.stop());
 
-const dataOf = (error: unknown) => (error as TRPCClientError<never>).data as { httpStatus: number; code: string };
+const dataOf = (error: unknown) => (error as TRPCClientError<never>).data as unknown as { httpStatus: number; code: string };
 
 describe('API keys', () => {
   it('shows a new key once, stores only its hash, and lists it by prefix only', async () => {

@@ -3,15 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
+import { orderCreatedV1 } from './support/fixtures';
 
-const orderCreated = {
-  orderId: 'ord_1',
-  customerId: 'cus_1',
-  amount: 10,
-  currency: 'USD',
-  items: [{ productId: 'p', quantity: 1, price: 10 }],
-  status: 'pending' as const,
-};
 const payloadLimit = 256 * 1024;
 const requestTimeoutMs = 300;
 const responseBodyLimitBytes = 1024;
@@ -80,7 +73,7 @@ const limitMessage = new RegExp(`request body is larger than the limit of ${payl
 describe('request body limit', () => {
   it('answers 413 naming the limit through the typed client, and stores nothing', async () => {
     const before = await countEvents();
-    const big = { ...orderCreated, orderId: 'x'.repeat(payloadLimit) };
+    const big = { ...orderCreatedV1, orderId: 'x'.repeat(payloadLimit) };
     const error = await hookline.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: big }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<never>).data).toMatchObject({ httpStatus: 413, code: 'payload_too_large' });
@@ -112,7 +105,7 @@ describe('request body limit', () => {
   });
 
   it('accepts a body just under the limit', async () => {
-    const data = { ...orderCreated, orderId: 'y'.repeat(payloadLimit - 1024) };
+    const data = { ...orderCreatedV1, orderId: 'y'.repeat(payloadLimit - 1024) };
     const published = await hookline.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data });
     expect(published.id).toMatch(/^evt_/);
   });
@@ -122,7 +115,7 @@ describe('request body limit', () => {
 async function attemptAgainst(url: string) {
   const endpoint = await hookline.client.endpoints.create.mutate({ appId, url });
   await hookline.sql`update endpoints set enabled = (id = ${endpoint.id}) where app_id = ${appId}`;
-  const published = await hookline.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: orderCreated });
+  const published = await hookline.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: orderCreatedV1 });
   const deliveryId = published.deliveries[0]!.id;
   await expect.poll(async () => (await hookline.client.deliveries.get.query({ deliveryId })).status, { timeout: 10_000 }).not.toBe('pending');
   return (await hookline.client.deliveries.get.query({ deliveryId })).attempts[0]!;

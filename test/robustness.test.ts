@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 import { callRaw, listProcedures, type ProcedureInfo, type RawResponse } from './support/procedures';
+import { orderCreatedV1 } from './support/fixtures';
 
 /**
  * Random and malformed input to every procedure over HTTP, as a careless or hostile client would
@@ -14,21 +15,13 @@ let hookline: TestHookline;
 let appKey: string;
 let real: Record<'appId' | 'endpointId' | 'spareEndpointId' | 'eventId' | 'deliveryId' | 'keyId', string>;
 
-const orderCreated = {
-  orderId: 'ord_1',
-  customerId: 'cus_1',
-  amount: 10,
-  currency: 'USD',
-  items: [{ productId: 'p', quantity: 1, price: 10 }],
-  status: 'pending',
-};
 
 beforeAll(async () => {
   hookline = await startHookline({ worker: false });
   const app = await hookline.client.applications.create.mutate({ name: 'fuzz' });
   appKey = (await hookline.client.apiKeys.create.mutate({ appId: app.id, name: 'fuzz' })).key;
   const endpoint = await hookline.client.endpoints.create.mutate({ appId: app.id, url: 'http://127.0.0.1:9/fuzz' });
-  const event = await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated as never });
+  const event = await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreatedV1 });
   const key = await hookline.client.apiKeys.create.mutate({ appId: app.id, name: 'to revoke' });
   // endpoints.delete gets an endpoint of its own, so the procedures after it still find `endpointId`.
   const spare = await hookline.client.endpoints.create.mutate({ appId: app.id, url: 'http://127.0.0.1:9/spare' });
@@ -86,7 +79,7 @@ const fieldValue = (): fc.Arbitrary<unknown> =>
     // Mapped lazily: the real ids exist only once beforeAll has run.
     { weight: 2, arbitrary: fc.constantFrom('appId', 'endpointId', 'eventId', 'deliveryId', 'keyId' as const).map((k) => real[k]) },
     { weight: 1, arbitrary: fc.constantFrom('order.created', '1.0', 'hmac', 'ed25519', 'pending', 'http://127.0.0.1:9/x', 'http://10.0.0.1/') },
-    { weight: 1, arbitrary: fc.constant(orderCreated) },
+    { weight: 1, arbitrary: fc.constant(orderCreatedV1) },
     { weight: 1, arbitrary: fc.record({ orderId: anyValue, amount: anyValue, items: anyValue }, { requiredKeys: [] }) },
   );
 const objectInput = fc.dictionary(fc.constantFrom(...fieldNames), fieldValue(), { maxKeys: 6 });
@@ -113,10 +106,11 @@ const validInputs: Record<string, () => Record<string, unknown>> = {
   'endpoints.delete': () => ({ endpointId: real.spareEndpointId }),
   'endpoints.getSecret': () => ({ endpointId: real.endpointId }),
   'endpoints.rotateSecret': () => ({ endpointId: real.endpointId, graceSeconds: 60 }),
-  'events.publish': () => ({ appId: real.appId, type: 'order.created', version: '1.0', data: orderCreated }),
-  'events.publishBatch': () => ({ appId: real.appId, events: [{ type: 'order.created', version: '1.0', data: orderCreated }] }),
+  'events.publish': () => ({ appId: real.appId, type: 'order.created', version: '1.0', data: orderCreatedV1 }),
+  'events.publishBatch': () => ({ appId: real.appId, events: [{ type: 'order.created', version: '1.0', data: orderCreatedV1 }] }),
   'events.get': () => ({ eventId: real.eventId }),
   'events.list': () => ({ appId: real.appId }),
+  'eventTypes.get': () => ({ type: 'order.created' }),
   'deliveries.list': () => ({ endpointId: real.endpointId }),
   'deliveries.get': () => ({ deliveryId: real.deliveryId }),
   'apiKeys.create': () => ({ appId: real.appId, name: 'fuzzed' }),

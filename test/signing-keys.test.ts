@@ -5,15 +5,8 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
+import { orderCreatedV1 } from './support/fixtures';
 
-const orderCreated = {
-  orderId: 'ord_1',
-  customerId: 'cus_1',
-  amount: 10,
-  currency: 'USD',
-  items: [{ productId: 'p', quantity: 1, price: 10 }],
-  status: 'pending' as const,
-};
 
 let hookline: TestHookline;
 let receiver: TestReceiver;
@@ -30,7 +23,7 @@ afterAll(async () => {
 
 /** Publishes one event and returns the request the receiver got for `path`. */
 async function deliverTo(path: string) {
-  const published = await hookline.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: orderCreated });
+  const published = await hookline.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: orderCreatedV1 });
   await expect.poll(() => receiver.requests.some((r) => r.path === path && r.headers['webhook-id'] === published.id), { timeout: 10_000 }).toBe(true);
   const request = receiver.requests.find((r) => r.path === path && r.headers['webhook-id'] === published.id)!;
   return { ...request, headers: request.headers as Record<string, string> };
@@ -44,7 +37,7 @@ async function newEndpoint(path: string, signing?: 'hmac' | 'ed25519') {
   return endpoint;
 }
 
-const badRequest = (error: unknown) => (error as TRPCClientError<never>).data as { httpStatus: number; code: string };
+const badRequest = (error: unknown) => (error as TRPCClientError<never>).data as unknown as { httpStatus: number; code: string };
 
 describe('endpoint signing keys', () => {
   it('stores secrets encrypted, never as plaintext', async () => {
@@ -146,7 +139,7 @@ describe('a worker with the wrong encryption key', () => {
     try {
       const app = await other.client.applications.create.mutate({ name: 'wrong key' });
       await other.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/wrong-key') });
-      const published = await other.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated });
+      const published = await other.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreatedV1 });
       const deliveryId = published.deliveries[0]!.id;
       await expect.poll(async () => (await other.client.deliveries.get.query({ deliveryId })).attempts.length, { timeout: 10_000 }).toBeGreaterThan(0);
       const { attempts } = await other.client.deliveries.get.query({ deliveryId });

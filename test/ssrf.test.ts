@@ -3,15 +3,8 @@ import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
+import { orderCreatedV1 } from './support/fixtures';
 
-const orderCreated = {
-  orderId: 'ord_1',
-  customerId: 'cus_1',
-  amount: 10,
-  currency: 'USD',
-  items: [{ productId: 'p', quantity: 1, price: 10 }],
-  status: 'pending' as const,
-};
 
 /** A DNS of our own: names map to the addresses a test needs; anything else does not exist. */
 function fakeDns(names: Record<string, string[]>): ResolveHost & { lookups: string[] } {
@@ -120,7 +113,7 @@ describe('endpoint URLs under production settings', () => {
 /** Publishes to `endpointId` only and waits until its delivery has failed for good. */
 async function deliverAndFail(endpointId: string) {
   await production.sql`update endpoints set enabled = (id = ${endpointId}) where app_id = ${appId}`;
-  const published = await production.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: orderCreated });
+  const published = await production.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: orderCreatedV1 });
   const deliveryId = published.deliveries[0]!.id;
   await expect.poll(async () => (await production.client.deliveries.get.query({ deliveryId })).status, { timeout: 10_000 }).toBe('failed');
   return production.client.deliveries.get.query({ deliveryId });
@@ -170,7 +163,7 @@ describe('delivery with loopback allow-listed', () => {
       const port = new URL(receiver.url()).port;
       // The API's own (system) resolver does not know the name: accepted, to be checked at delivery.
       await hookline.client.endpoints.create.mutate({ appId: app.id, url: `http://receiver.example:${port}/by-name` });
-      await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated });
+      await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreatedV1 });
       await expect.poll(() => receiver.requests.filter((r) => r.path === '/by-name').length, { timeout: 10_000 }).toBe(1);
       expect(receiver.requests.find((r) => r.path === '/by-name')!.headers.host).toBe(`receiver.example:${port}`);
       expect(dns.lookups).toEqual(['receiver.example']);

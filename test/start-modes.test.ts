@@ -7,6 +7,7 @@ import { createHooklineClient } from '@hookline/client';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './support/database';
+import { orderCreatedV1 } from './support/fixtures';
 import { startReceiver, type TestReceiver } from './support/receiver';
 
 /**
@@ -81,7 +82,7 @@ describe('npm start', () => {
         appId: app.id,
         type: 'order.created',
         version: '1.0',
-        data: { orderId: 'o', customerId: 'c', amount: 1, currency: 'USD', items: [{ productId: 'p', quantity: 1, price: 1 }], status: 'pending' },
+        data: orderCreatedV1,
       });
       await expect.poll(() => receiver.requests.filter((r) => r.path === '/walkthrough').length, { timeout: 15_000 }).toBe(1);
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 import { callRaw, listProcedures, type RawResponse } from './support/procedures';
+import { orderCreatedV1 } from './support/fixtures';
 
 // Application B owns every object below; the caller holds an application key of A.
 type Ids = { appId: string; endpointId: string; eventId: string; deliveryId: string; keyId: string };
@@ -17,22 +18,15 @@ type IsolationRule = {
   scoped?: ((ids: Ids) => Record<string, unknown>)[];
   adminOnly?: Record<string, unknown>;
   ownOnly?: { input: Record<string, unknown>; appIds: (output: unknown) => (string | null)[] };
-  public?: true;
+  public?: { input?: Record<string, unknown> };
 };
 
-const orderCreated = {
-  orderId: 'ord_1',
-  customerId: 'cus_1',
-  amount: 10,
-  currency: 'USD',
-  items: [{ productId: 'p', quantity: 1, price: 10 }],
-  status: 'pending',
-};
 const itemsOf = (output: unknown) => (output as { items: { appId?: string | null; id?: string }[] }).items;
 
 const rules: Record<string, IsolationRule> = {
-  health: { public: true },
-  'eventTypes.list': { public: true },
+  health: { public: {} },
+  'eventTypes.list': { public: {} },
+  'eventTypes.get': { public: { input: { type: 'order.created' } } },
   'applications.create': { adminOnly: { name: 'intruder' } },
   'applications.list': { ownOnly: { input: {}, appIds: (o) => itemsOf(o).map((a) => a.id!) } },
   'applications.get': { scoped: [({ appId }) => ({ appId })] },
@@ -43,8 +37,8 @@ const rules: Record<string, IsolationRule> = {
   'endpoints.delete': { scoped: [({ endpointId }) => ({ endpointId })] },
   'endpoints.getSecret': { scoped: [({ endpointId }) => ({ endpointId })] },
   'endpoints.rotateSecret': { scoped: [({ endpointId }) => ({ endpointId, graceSeconds: 0 })] },
-  'events.publish': { scoped: [({ appId }) => ({ appId, type: 'order.created', version: '1.0', data: orderCreated })] },
-  'events.publishBatch': { scoped: [({ appId }) => ({ appId, events: [{ type: 'order.created', version: '1.0', data: orderCreated }] })] },
+  'events.publish': { scoped: [({ appId }) => ({ appId, type: 'order.created', version: '1.0', data: orderCreatedV1 })] },
+  'events.publishBatch': { scoped: [({ appId }) => ({ appId, events: [{ type: 'order.created', version: '1.0', data: orderCreatedV1 }] })] },
   'events.get': { scoped: [({ eventId }) => ({ eventId })] },
   'events.list': { scoped: [({ appId }) => ({ appId })] },
   'deliveries.list': {
@@ -85,9 +79,9 @@ beforeAll(async () => {
   keyB = createdKeyB.key;
   // A has objects of its own too, so "lists only its own" is checked against something.
   const endpointA = await admin.endpoints.create.mutate({ appId: appA, url: 'http://127.0.0.1:9/a' });
-  await admin.events.publish.mutate({ appId: appA, type: 'order.created', version: '1.0', data: orderCreated as never });
+  await admin.events.publish.mutate({ appId: appA, type: 'order.created', version: '1.0', data: orderCreatedV1 });
   const endpointB = await admin.endpoints.create.mutate({ appId: appB, url: 'http://127.0.0.1:9/b' });
-  const eventB = await admin.events.publish.mutate({ appId: appB, type: 'order.created', version: '1.0', data: orderCreated as never });
+  const eventB = await admin.events.publish.mutate({ appId: appB, type: 'order.created', version: '1.0', data: orderCreatedV1 });
   b = { appId: appB, endpointId: endpointB.id, eventId: eventB.id, deliveryId: eventB.deliveries[0]!.id, keyId: createdKeyB.id };
   expect(endpointA.appId).toBe(appA);
 });
@@ -147,7 +141,7 @@ describe('tenant isolation', () => {
     }
 
     if (rule!.public) {
-      const response = await call(path, keyA, undefined);
+      const response = await call(path, keyA, rule!.public.input);
       expect(response.status, response.text).toBe(200);
     }
 

@@ -6,6 +6,10 @@ import { findPrincipal } from './auth/api-keys';
 import { isDatabaseUnavailable } from './database-errors';
 import { AppError, appErrorCodes, payloadTooLargeMessage } from './errors';
 import type { ApiDeps, Context } from './context';
+import { renderDocsPage } from './docs-page';
+import { buildOpenApiDocument } from './openapi-document';
+import { createRestHandler } from './rest-handler';
+import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
 
 export type ApiServerOptions = ApiDeps & { maxPayloadBytes: number };
@@ -13,7 +17,7 @@ export type ApiServerOptions = ApiDeps & { maxPayloadBytes: number };
 // A client gets this long to send a whole request; a trickled body cannot hold a socket for ever.
 const requestTimeoutMs = 30_000;
 
-/** One HTTP server: tRPC under /trpc, a plain /health for load balancers. */
+/** One HTTP server: tRPC under /trpc, REST under /api/v1, a plain /health for load balancers. */
 export function createApiServer(options: ApiServerOptions): http.Server {
   const { maxPayloadBytes, ...deps } = options;
   const trpc = createHTTPHandler({
@@ -32,38 +36,61 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     },
   });
 
+  const rest = createRestHandler({
+    createContext: (req) => createContext(deps, req.headers.authorization, maxPayloadBytes),
+    maxBodySize: maxPayloadBytes,
+    onError: (error, path) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') deps.log('unexpected error', { path, error: error.cause ?? error });
+    },
+  });
+  // Built once: the document only changes with the code.
+  const openApiJson = JSON.stringify(buildOpenApiDocument());
+  const docsHtml = renderDocsPage(buildOpenApiDocument());
+
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
+    const pathname = url.split('?')[0];
+    if (pathname === '/api/openapi.json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(openApiJson);
+      return;
+    }
+    if (pathname === '/docs' || pathname === '/docs/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(docsHtml);
+      return;
+    }
+    const isRest = pathname!.startsWith(`${restBasePath}/`);
+    // A declared length over the limit is refused before a byte of the body is read.
+    if ((isRest || url.startsWith('/trpc/')) && Number(req.headers['content-length'] ?? 0) > maxPayloadBytes) {
+      refuseTooLarge(res, maxPayloadBytes, isRest ? 'rest' : 'trpc');
+      return;
+    }
+    if (isRest) {
+      rest(req, res);
+      return;
+    }
     if (url === '/health' || url.startsWith('/health?')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
     }
     if (url.startsWith('/trpc/')) {
-      // A declared length over the limit is refused before a byte of the body is read.
-      if (Number(req.headers['content-length'] ?? 0) > maxPayloadBytes) {
-        refuseTooLarge(res, maxPayloadBytes);
-        return;
-      }
       trpc(req, res);
       return;
     }
     res
       .writeHead(404, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ code: 'not_found', message: `no route for ${req.method} ${url.split('?')[0]}; tRPC is under /trpc` }));
+      .end(JSON.stringify({ code: 'not_found', message: `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs` }));
   });
   server.requestTimeout = requestTimeoutMs;
   return server;
 }
 
-/** The same body the error formatter gives a tRPC PAYLOAD_TOO_LARGE, so clients parse one shape. */
-function refuseTooLarge(res: http.ServerResponse, limit: number) {
-  const body = {
-    error: {
-      message: payloadTooLargeMessage(limit),
-      code: TRPC_ERROR_CODES_BY_KEY.PAYLOAD_TOO_LARGE,
-      data: { code: 'payload_too_large', httpStatus: appErrorCodes.payload_too_large },
-    },
-  };
+/** The body each face gives any other 413, so clients parse one shape: tRPC's envelope, or REST's `{ code, message }`. */
+function refuseTooLarge(res: http.ServerResponse, limit: number, face: 'trpc' | 'rest') {
+  const message = payloadTooLargeMessage(limit);
+  const body =
+    face === 'rest'
+      ? { code: 'payload_too_large', message }
+      : { error: { message, code: TRPC_ERROR_CODES_BY_KEY.PAYLOAD_TOO_LARGE, data: { code: 'payload_too_large', httpStatus: appErrorCodes.payload_too_large } } };
   // Closing the connection stops the client from sending the rest of a body nobody will read.
   res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify(body));
 }

@@ -8,6 +8,7 @@ import type { Job, JobResult } from 'pg-boss';
 import type { AttemptOutcome } from './attempt-outcome';
 import type { SendWebhook } from './http-sender';
 import { loadDeliveries, type LoadedDelivery } from './load-deliveries';
+import { payloadForEndpoint } from './payload-for-endpoint';
 import { recordAttempts, type AttemptRecord } from './record-attempts';
 import { decideNext, maxAttempts } from './retry-policy';
 
@@ -71,12 +72,17 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       work.map(async ({ job, data, row }): Promise<AttemptRecord> => {
         const schedule = row.endpoint.retrySchedule ?? defaultRetrySchedule;
         const startedAt = now();
-        const outcome = row.endpoint.enabled
-          ? await sendAttempt({ send, encryptionKey, row, attempt: data.attempt, schedule, startedAt, signal: job.signal })
-          : ({ kind: 'failure', status: null, body: null, headers: {}, errorClass: 'other', error: 'endpoint is disabled', durationMs: 0 } as const);
-        const decision = row.endpoint.enabled
-          ? decideNext({ schedule, attempt: data.attempt, outcome, random })
-          : ({ kind: 'give-up', reason: 'endpoint is disabled' } as const);
+        // A disabled endpoint, or data that cannot take the endpoint's pinned version: nothing a retry
+        // could change, so record why on the attempt and give up at once (dead letter).
+        const payload = row.endpoint.enabled
+          ? payloadForEndpoint(row.event, row.endpoint.versionPins)
+          : ({ ok: false, error: 'endpoint is disabled' } as const);
+        if (!payload.ok) {
+          const outcome = { kind: 'failure', status: null, body: null, headers: {}, errorClass: 'other', error: payload.error, durationMs: 0 } as const;
+          return { deliveryId: row.delivery.id, attempt: data.attempt, startedAt, outcome, decision: { kind: 'give-up', reason: payload.error } };
+        }
+        const outcome = await sendAttempt({ send, encryptionKey, row, payload, attempt: data.attempt, schedule, startedAt, signal: job.signal });
+        const decision = decideNext({ schedule, attempt: data.attempt, outcome, random });
         return { deliveryId: row.delivery.id, attempt: data.attempt, startedAt, outcome, decision };
       }),
     );
@@ -101,6 +107,7 @@ async function sendAttempt({
   send,
   encryptionKey,
   row,
+  payload,
   attempt,
   schedule,
   startedAt,
@@ -109,6 +116,8 @@ async function sendAttempt({
   send: SendWebhook;
   encryptionKey: EncryptionKey;
   row: LoadedDelivery;
+  /** What this endpoint receives: the published version, or the one it pins. */
+  payload: { version: string; data: unknown };
   attempt: number;
   schedule: readonly number[];
   startedAt: Date;
@@ -126,8 +135,8 @@ async function sendAttempt({
     id: row.event.id,
     timestamp: row.event.createdAt,
     event: row.event.type,
-    version: row.event.version,
-    data: row.event.data,
+    version: payload.version,
+    data: payload.data,
     attempt,
     retryable: attempt < maxAttempts(schedule),
   });

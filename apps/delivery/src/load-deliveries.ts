@@ -11,6 +11,7 @@ function selectDeliveries(db: Database, deliveryIds: string[]) {
         url: endpoints.url,
         enabled: endpoints.enabled,
         secrets: endpoints.secrets,
+        versionPins: endpoints.versionPins,
         retrySchedule: endpoints.retrySchedule,
       },
     })

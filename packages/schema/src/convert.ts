@@ -60,10 +60,8 @@ export function convertInCatalog(
     }
     const checked = step.target.schema.safeParse(converted);
     if (!checked.success) {
-      return {
-        ok: false,
-        error: `converting ${type} ${step.from} to ${step.to} produced invalid ${step.to} data: ${issueSummary(checked.error.issues)}`,
-      };
+      const issues = issueSummary(checked.error.issues);
+      return { ok: false, error: `converting ${type} ${step.from} to ${step.to} produced invalid ${step.to} data: ${issues}` };
     }
     data = checked.data;
   }
@@ -105,10 +103,8 @@ function planSteps(
     const current = versions[ordered[index]!]!;
     const next = versions[ordered[index + 1]!]!;
     if (!next.fromPrevious) {
-      return {
-        ok: false,
-        error: `${next.version} registers no fromPrevious, because upgrading from ${current.version} would have to invent data`,
-      };
+      const reason = `upgrading from ${current.version} would have to invent data`;
+      return { ok: false, error: `${next.version} registers no fromPrevious, because ${reason}` };
     }
     steps.push({ from: current.version, to: next.version, target: next, convert: next.fromPrevious });
   }

@@ -18,7 +18,10 @@ export function formatPath(path: readonly (string | number)[]): string {
  * zod's own messages ("Invalid input: expected number, received undefined") do not say which field they
  * are about once they leave the issue object, e.g. in a log line or a 400 body. Prefix the field's path.
  */
-export function toValidationIssues(issues: readonly z.core.$ZodIssue[], prefix: (string | number)[]): ValidationIssue[] {
+export function toValidationIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: (string | number)[],
+): ValidationIssue[] {
   return issues.map((issue) => {
     const path = [...prefix, ...issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment))];
     return { path, message: `${formatPath(path) || 'value'}: ${issue.message}` };

@@ -30,7 +30,20 @@ describe('isValidEventTypePattern', () => {
     'accepts %s',
     (pattern) => expect(isValidEventTypePattern(pattern)).toBe(true),
   );
-  it.each(['', 'order', 'Order.created', 'order.', '.created', 'order..created', '*.created', 'order.*.added', 'order*', '**', 'order.created ', '1order.created'])(
+  it.each([
+    '',
+    'order',
+    'Order.created',
+    'order.',
+    '.created',
+    'order..created',
+    '*.created',
+    'order.*.added',
+    'order*',
+    '**',
+    'order.created ',
+    '1order.created',
+  ])(
     'rejects %j',
     (pattern) => expect(isValidEventTypePattern(pattern)).toBe(false),
   );

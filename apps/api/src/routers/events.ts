@@ -6,7 +6,11 @@ import { Page, PageInput } from '../models/page';
 import { getEvent, listEvents } from '../services/events';
 import { publishEvents } from '../services/publish-events';
 import { protectedProcedure } from '../trpc';
+import { restFor } from './rest';
 import { Id, IdempotencyKey, StorableJson, Text } from './inputs';
+
+const rest = restFor('events');
+const tooLarge = { 413: 'The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES' };
 
 const EventFields = {
   type: Text.min(1).max(200),
@@ -44,6 +48,7 @@ const PublishResult = z.object({
 
 export const eventsRouter = {
   publish: protectedProcedure
+    .meta(rest('POST', '/applications/{appId}/events', 'Publish an event', { errors: tooLarge }))
     .input(PublishInput)
     .output(PublishResult)
     .mutation(async ({ ctx, input }) => {
@@ -52,6 +57,7 @@ export const eventsRouter = {
       return result!;
     }),
   publishBatch: protectedProcedure
+    .meta(rest('POST', '/applications/{appId}/events/batch', 'Publish up to 1,000 events in one transaction', { errors: tooLarge }))
     .input(PublishBatchInput)
     .output(z.object({ events: z.array(PublishResult) }))
     .mutation(async ({ ctx, input }) => ({
@@ -62,10 +68,12 @@ export const eventsRouter = {
       }),
     })),
   get: protectedProcedure
+    .meta(rest('GET', '/events/{eventId}', 'Get an event'))
     .input(z.object({ eventId: Id }))
     .output(Event)
     .query(({ ctx, input }) => getEvent(ctx, ctx.principal, input)),
   list: protectedProcedure
+    .meta(rest('GET', '/applications/{appId}/events', 'List an application\'s events, newest first'))
     .input(z.object({ appId: Id, type: Text.max(200).optional(), ...PageInput }))
     .output(Page(Event))
     .query(({ ctx, input }) => listEvents(ctx, ctx.principal, input)),

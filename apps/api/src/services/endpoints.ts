@@ -14,6 +14,7 @@ export type EndpointInput = {
   url: string;
   description?: string;
   eventTypes?: string[] | null;
+  versionPins?: Record<string, string>;
   retrySchedule?: number[] | null;
 };
 
@@ -35,6 +36,7 @@ export async function createEndpoint(
       url: input.url,
       description: input.description ?? '',
       eventTypes: normaliseEventTypes(input.eventTypes),
+      versionPins: input.versionPins ?? {},
       retrySchedule: input.retrySchedule ?? null,
       secrets: [stored],
     })
@@ -86,6 +88,7 @@ export async function updateEndpoint(
       url: input.url,
       description: input.description,
       eventTypes: input.eventTypes === undefined ? undefined : normaliseEventTypes(input.eventTypes),
+      versionPins: input.versionPins,
       retrySchedule: input.retrySchedule,
       enabled: input.enabled,
       // Re-enabling clears the reason it was disabled for.

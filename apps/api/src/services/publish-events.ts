@@ -82,7 +82,7 @@ export async function publishEvents(
 
     const newDeliveries: (typeof deliveries.$inferInsert)[] = [];
     const results = ready.map((e, i): PublishedEvent => {
-      const warnings = e.deprecated ? [`${e.type} ${e.version} is deprecated; see eventTypes.list for its successor`] : [];
+      const warnings = e.deprecated ? [`${e.type} ${e.version} is deprecated; eventTypes.get({ type: '${e.type}' }) shows the versions to publish instead`] : [];
       const id = freshIds[i];
       if (id && inserted.has(id)) {
         const out = subscribers

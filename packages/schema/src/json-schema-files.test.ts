@@ -1,0 +1,40 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { eventCatalog } from './catalog';
+import { GENERATED_COMMENT, generateJsonSchemaFiles } from './json-schema-files';
+
+const jsonDirectory = fileURLToPath(new URL('../json/', import.meta.url));
+const REGENERATE = 'packages/schema/json is stale: run `npx tsx packages/schema/scripts/write-json-schemas.ts` and commit the result';
+
+function committedFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(jsonDirectory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const absolute = join(entry.parentPath, entry.name);
+    files[relative(jsonDirectory, absolute).split(sep).join('/')] = readFileSync(absolute, 'utf8');
+  }
+  return files;
+}
+
+describe('generated JSON Schema files', () => {
+  it('match a fresh generation (no edits, no missing or leftover files)', () => {
+    const fresh = Object.fromEntries(generateJsonSchemaFiles().map((file) => [file.path, file.contents]));
+    const committed = committedFiles();
+    expect(Object.keys(committed).sort(), REGENERATE).toEqual(Object.keys(fresh).sort());
+    for (const [path, contents] of Object.entries(fresh)) expect(committed[path], `${path}: ${REGENERATE}`).toBe(contents);
+  });
+
+  it('hold one marked schema per (type, version), plus the envelope and an index', () => {
+    const files = generateJsonSchemaFiles();
+    const expectedPaths = Object.entries(eventCatalog).flatMap(([type, versions]) =>
+      Object.keys(versions).map((version) => `${type}/${version}.json`),
+    );
+    expect(files.map((file) => file.path).sort()).toEqual([...expectedPaths, 'envelope.json', 'index.json'].sort());
+    for (const file of files) expect(JSON.parse(file.contents).$comment).toBe(GENERATED_COMMENT);
+
+    const paymentV1 = JSON.parse(files.find((file) => file.path === 'payment.succeeded/1.0.json')!.contents);
+    expect(paymentV1).toMatchObject({ title: 'payment.succeeded 1.0', deprecated: true, type: 'object' });
+  });
+});

@@ -221,6 +221,8 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     // The SSRF guard refuses private and loopback receivers unless allowed; the bench receiver is on loopback.
     HOOKLINE_ALLOWED_CIDRS: '127.0.0.0/8',
     NODE_ENV: 'production',
+    // Production refuses to start without one; the API and the worker must share it.
+    HOOKLINE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   };
   const started = performance.now();
   // The API migrates the database; the worker migrates too, so start the API first and the worker

@@ -4,6 +4,7 @@ import type { Context } from './context';
 import { describeIssues, type ValidationIssue } from './errors';
 import { appRouter } from './routers';
 import { restBasePath } from './routers/rest';
+import { prepareRestRequest } from './rest-request';
 
 type WireError = {
   message?: string;
@@ -32,14 +33,19 @@ export function createRestHandler({
     onError: ({ error, path }) => onError(error, path),
   });
 
-  return (req: http.IncomingMessage, res: http.ServerResponse) => {
+  return async (req: http.IncomingMessage, res: http.ServerResponse) => {
     req.url = req.url!.slice(restBasePath.length) || '/';
+    const problem = await prepareRestRequest(req, maxBodySize);
+    if (problem) {
+      res.writeHead(problem.status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: problem.code, message: problem.message }));
+      return;
+    }
     const end = res.end.bind(res) as (chunk?: unknown) => http.ServerResponse;
     res.end = ((chunk?: unknown) => {
       if (res.statusCode >= 400 && typeof chunk === 'string') chunk = JSON.stringify(toErrorBody(JSON.parse(chunk) as WireError));
       return end(chunk);
     }) as typeof res.end;
-    void handler(req, res);
+    await handler(req, res);
   };
 }
 

@@ -65,7 +65,11 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       return;
     }
     if (isRest) {
-      rest(req, res);
+      rest(req, res).catch((error: unknown) => {
+        // A client that hangs up mid-body: nothing to answer; anything else is a bug worth a log line.
+        deps.log('REST request failed before reaching a procedure', { error });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"code":"internal","message":"Internal server error"}');
+      });
       return;
     }
     if (url === '/health' || url.startsWith('/health?')) {

@@ -191,7 +191,8 @@ describe('robustness: random and malformed input over HTTP', () => {
         const before = await rowCounts();
         // Path parameters are URL-encoded the way a client library would; what the server decodes is its problem.
         const filled = path.replace(/\{[^}]+\}/g, () => encodeURIComponent(String(param)));
-        const query = method === 'GET' ? `?${new URLSearchParams(Object.entries(input).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? ''])).toString()}` : '';
+        const pairs = Object.entries(input).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]);
+        const query = method === 'GET' ? `?${new URLSearchParams(pairs).toString()}` : '';
         const key = apiKeyFor(auth);
         const response = await fetch(`${hookline.url}/api/v1${filled}${query}`, {
           method,

@@ -131,12 +131,23 @@ export function assertNoProcessErrors(hookline: Hookline): void {
   }
 }
 
-/** Footprint of both processes for the JSON line (VmHWM, peak resident set since start). */
-export function footprint(hookline: Hookline): { apiPeakRssMb?: number; workerPeakRssMb?: number } {
-  const api = hookline.api.peakRssMb();
-  const worker = hookline.worker?.peakRssMb() ?? null;
-  return {
-    ...(api === null ? {} : { apiPeakRssMb: round1(api) }),
-    ...(worker === null ? {} : { workerPeakRssMb: round1(worker) }),
+/**
+ * Footprint of both processes for the JSON line: VmHWM (peak resident set since start) now, and
+ * when each became ready (start-up alone: Node, the tsx loader, the modules, the pools).
+ */
+export function footprint(hookline: Hookline): {
+  apiPeakRssMb?: number;
+  workerPeakRssMb?: number;
+  apiReadyRssMb?: number;
+  workerReadyRssMb?: number;
+} {
+  const figures: Record<string, number | null | undefined> = {
+    apiPeakRssMb: hookline.api.peakRssMb(),
+    workerPeakRssMb: hookline.worker?.peakRssMb(),
+    apiReadyRssMb: hookline.api.readyPeakRssMb,
+    workerReadyRssMb: hookline.worker?.readyPeakRssMb,
   };
+  return Object.fromEntries(
+    Object.entries(figures).flatMap(([key, value]) => (value === null || value === undefined ? [] : [[key, round1(value)]])),
+  );
 }

@@ -59,6 +59,8 @@ export class HooklineChild {
   #hasExited = false;
   /** The last VmHWM read while the process lived; /proc forgets it at exit. */
   #peakRssMb: number | null = null;
+  /** VmHWM when it became ready, before any benchmark work: what start-up alone costs. */
+  readyPeakRssMb: number | null = null;
 
   constructor(
     readonly role: 'api' | 'worker',
@@ -258,6 +260,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
 
   try {
     await waitForHealth(api, url, options.signal);
+    api.readyPeakRssMb = api.peakRssMb();
     if (options.worker) {
       worker = spawnChild('worker', workerEntry, options.label, {
         ...common,
@@ -268,6 +271,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
           : { HOOKLINE_REQUEST_TIMEOUT_MS: String(options.worker.requestTimeoutMs) }),
       });
       await worker.waitForLine((line) => line.includes('"delivery worker started"'), 60_000, options.signal);
+      worker.readyPeakRssMb = worker.peakRssMb();
     }
   } catch (error) {
     await stop().catch(() => {});

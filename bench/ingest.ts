@@ -56,7 +56,7 @@ export const single: Scenario = {
   name: 'ingest',
   timeoutMs: 90_000,
   async run(ctx: BenchContext): Promise<ScenarioResult> {
-    const events = ctx.scaled(envInt('BENCH_INGEST_EVENTS', 20_000), 200);
+    const events = ctx.scaled(envInt('BENCH_INGEST_EVENTS', 10_000), 200);
     const warmup = ctx.scaled(1_000, 100);
     const callers = envInt('BENCH_INGEST_CALLERS', 32);
     const run = `ingest-${randomBytes(4).toString('hex')}`;

@@ -89,7 +89,7 @@ async function runVariant(
     const healthyTotal = options.events * healthyEndpoints;
     const cpu = await startHooklineCpu(ctx, hookline);
     const startedAt = performance.now();
-    const bound = options.boundSeconds === null ? null : AbortSignal.timeout(options.boundSeconds * 1000);
+    const bound = options.boundSeconds === null ? null : AbortSignal.timeout(Math.round(options.boundSeconds * 1000));
     const until = bound ? AbortSignal.any([ctx.signal, bound]) : ctx.signal;
     let finishedAt: number;
     let complete = true;

@@ -76,6 +76,7 @@ export const single: Scenario = {
       const durations = await runCallers(events, callers, (i) => publish(warmup + i), ctx.signal);
       const seconds = (performance.now() - startedAt) / 1000;
       const cpuUsed = await cpu.stop();
+      await cpuUsed.logStatements(events, 'event');
 
       await checkStored(hookline, warmup + events, duplicates, run);
       assertNoProcessErrors(hookline);
@@ -133,6 +134,7 @@ export const batch: Scenario = {
       const durations = await runCallers(batches, callers, (i) => publish(warmupBatches + i), ctx.signal);
       const seconds = (performance.now() - startedAt) / 1000;
       const cpuUsed = await cpu.stop();
+      await cpuUsed.logStatements(events, 'event');
 
       await checkStored(hookline, (warmupBatches + batches) * batchSize, duplicates, run);
       assertNoProcessErrors(hookline);

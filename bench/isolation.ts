@@ -116,6 +116,7 @@ async function runVariant(
         from attempts a join deliveries d on d.id = a.delivery_id
        where d.endpoint_id = any(${healthyIds})`;
     const healthyRecorded = healthy!.recorded - options.warmupEvents * healthyEndpoints;
+    await cpuUsed.logStatements(Math.max(1, complete ? healthyTotal : healthyRecorded), 'healthy delivery');
     if (healthy!.ok !== healthy!.recorded) throw new Error(`${healthy!.recorded - healthy!.ok} healthy attempts did not get a 204`);
     if (complete) {
       const [delivered] = await hookline.sql<{ n: number }[]>`

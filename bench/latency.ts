@@ -127,6 +127,7 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
       throw new Error(`not every event arrived within 30 s of the last publish: ${String(error)}`);
     });
     const cpuUsed = await cpu.stop();
+    await cpuUsed.logStatements(paced.sent, 'delivery');
     const summary = await ctx.receiver.summary({ timings: true });
     await waitForAttempts(hookline, warm.sent + paced.sent, ctx.signal);
 

@@ -5,7 +5,10 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import * as ceiling from './ceiling';
+import * as e2e from './e2e';
 import * as ingest from './ingest';
+import * as isolation from './isolation';
+import * as latency from './latency';
 import { startCpuMeter } from './lib/cpu';
 import { RunDatabases, startDatabaseServer, type DatabaseServer } from './lib/database';
 import { parseRunOptions, usage, UsageError } from './lib/options';
@@ -16,7 +19,7 @@ import { percentile } from './lib/stats';
 import type { BenchContext, Scenario } from './lib/types';
 
 /** In report order. The ceiling comes first: every later scenario's ratio is relative to it. */
-const scenarios: Scenario[] = [ceiling, ingest.single, ingest.batch];
+const scenarios: Scenario[] = [ceiling, ingest.single, ingest.batch, e2e, latency, isolation];
 
 /** The whole run must stay under 5 minutes, setup and cleanup included. */
 const runBudgetMs = 270_000;

@@ -59,6 +59,8 @@ export class HooklineChild {
   #hasExited = false;
   /** The last VmHWM read while the process lived; /proc forgets it at exit. */
   #peakRssMb: number | null = null;
+  /** VmHWM when it became ready, before any benchmark work: what start-up alone costs. */
+  readyPeakRssMb: number | null = null;
 
   constructor(
     readonly role: 'api' | 'worker',
@@ -164,12 +166,17 @@ export class HooklineChild {
   }
 }
 
-/** Node flags for one child: `BENCH_CPU_PROF_DIR` writes a V8 CPU profile of it on exit. */
+/**
+ * Node flags for one child: `BENCH_CPU_PROF_DIR` writes V8 CPU profiles of it on exit, into
+ * `<dir>/<label>-<role>-<time>/`. One file per thread: under tsx the module loader runs in a thread
+ * of its own, so there are two; the main thread's is the larger (see bench/profile-summary.ts).
+ */
 function nodeArgs(role: string, label: string): string[] {
-  const dir = process.env.BENCH_CPU_PROF_DIR;
-  if (!dir) return [];
+  const root = process.env.BENCH_CPU_PROF_DIR;
+  if (!root) return [];
+  const dir = resolve(root, `${label}-${role}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
-  return ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`, `--cpu-prof-name=${label}-${role}-${Date.now()}.cpuprofile`];
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
 /**
@@ -260,6 +267,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
 
   try {
     await waitForHealth(api, url, options.signal);
+    api.readyPeakRssMb = api.peakRssMb();
     if (options.worker) {
       worker = spawnChild('worker', workerEntry, options.label, {
         ...common,
@@ -270,6 +278,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
           : { HOOKLINE_REQUEST_TIMEOUT_MS: String(options.worker.requestTimeoutMs) }),
       });
       await worker.waitForLine((line) => line.includes('"delivery worker started"'), 60_000, options.signal);
+      worker.readyPeakRssMb = worker.peakRssMb();
     }
   } catch (error) {
     await stop().catch(() => {});

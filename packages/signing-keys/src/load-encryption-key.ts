@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateEncryptionKeyText, parseEncryptionKey, type EncryptionKey } from './encryption-key';
 
@@ -50,12 +51,17 @@ async function readOrCreate(file: string): Promise<{ text: string; created: bool
   }
   await mkdir(path.dirname(file), { recursive: true });
   const text = `${generateEncryptionKeyText()}\n`;
+  // Written in full under a private name, then linked into place: link() fails if the file exists,
+  // so when the API and the worker start together exactly one key wins, and nobody reads a half-written file.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(draft, text, { mode: 0o600 });
   try {
-    // 'wx': if the other process (API or worker) wrote it first, use theirs.
-    await writeFile(file, text, { flag: 'wx', mode: 0o600 });
+    await link(draft, file);
     return { text, created: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return { text: await readFile(file, 'utf8'), created: false };
+  } finally {
+    await rm(draft, { force: true });
   }
 }

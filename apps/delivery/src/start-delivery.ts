@@ -93,14 +93,14 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     handler,
   );
 
-  return {
-    // Drains: pg-boss stops fetching at once, waits for the batches in flight (each bounded by the
-    // request timeout, plus time to record them), then fails whatever is still running so another
-    // worker takes it. Then the pools close.
-    stop: async () => {
-      await boss.stop({ graceful: true, timeout: requestTimeoutMs + 5_000 });
-      await sender?.close();
-      await close();
-    },
+  // Drains: pg-boss stops fetching at once, waits for the batches in flight (each bounded by the
+  // request timeout, plus time to record them), then fails whatever is still running so another
+  // worker takes it. Then the pools close. Calling it twice waits for the same drain.
+  let stopping: Promise<void> | null = null;
+  const stop = async () => {
+    await boss.stop({ graceful: true, timeout: requestTimeoutMs + 5_000 });
+    await sender?.close();
+    await close();
   };
+  return { stop: () => (stopping ??= stop()) };
 }

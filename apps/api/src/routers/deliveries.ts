@@ -3,7 +3,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { Delivery, DeliveryWithAttempts } from '../models/delivery';
 import { Page, PageInput } from '../models/page';
-import { getDelivery, listDeliveries } from '../services/deliveries';
+import { getDelivery, listDeliveries, retryDelivery } from '../services/deliveries';
 import { protectedProcedure } from '../trpc';
 import { Id } from './inputs';
 
@@ -20,4 +20,9 @@ export const deliveriesRouter = {
     .input(z.object({ deliveryId: Id }))
     .output(DeliveryWithAttempts)
     .query(({ ctx, input }) => getDelivery(ctx, ctx.principal, input)),
+  /** Sends the delivery again now, as a manual attempt (recorded with trigger `manual`). */
+  retry: protectedProcedure
+    .input(z.object({ deliveryId: Id }))
+    .output(Delivery)
+    .mutation(({ ctx, input }) => retryDelivery(ctx, ctx.principal, input)),
 } satisfies TRPCRouterRecord;

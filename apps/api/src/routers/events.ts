@@ -3,7 +3,8 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { Event } from '../models/event';
 import { Page, PageInput } from '../models/page';
-import { getEvent, listEvents } from '../services/events';
+import { Delivery } from '../models/delivery';
+import { getEvent, listEvents, resendEvent } from '../services/events';
 import { publishEvents } from '../services/publish-events';
 import { protectedProcedure } from '../trpc';
 import { Id, IdempotencyKey } from './inputs';
@@ -69,4 +70,9 @@ export const eventsRouter = {
     .input(z.object({ appId: Id, type: z.string().max(200).optional(), ...PageInput }))
     .output(Page(Event))
     .query(({ ctx, input }) => listEvents(ctx, ctx.principal, input)),
+  /** Sends an existing event to one endpoint of its application again, as a new delivery. */
+  resend: protectedProcedure
+    .input(z.object({ eventId: Id, endpointId: Id }))
+    .output(Delivery)
+    .mutation(({ ctx, input }) => resendEvent(ctx, ctx.principal, input)),
 } satisfies TRPCRouterRecord;

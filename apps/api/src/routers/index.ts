@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { publicProcedure, router } from '../trpc';
 import { applicationsRouter } from './applications';
+import { deadLettersRouter } from './dead-letters';
 import { deliveriesRouter } from './deliveries';
 import { endpointsRouter } from './endpoints';
 import { eventTypesRouter } from './event-types';
@@ -18,6 +19,7 @@ export const appRouter = router({
   events: eventsRouter,
   deliveries: deliveriesRouter,
   eventTypes: eventTypesRouter,
+  deadLetters: deadLettersRouter,
 });
 
 export type AppRouter = typeof appRouter;

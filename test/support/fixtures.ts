@@ -1,0 +1,29 @@
+import { expect } from 'vitest';
+import type { TestHookline } from './hookline';
+
+/** A valid order.created 1.0 payload. */
+export const orderCreated = {
+  orderId: 'ord_123',
+  customerId: 'cus_456',
+  amount: 99.99,
+  currency: 'USD',
+  items: [{ productId: 'prod_1', quantity: 2, price: 49.995 }],
+  status: 'pending' as const,
+};
+
+/** Fixtures as functions over one running Hookline: each test seeds what it needs. */
+export function fixtures(hookline: TestHookline) {
+  const client = hookline.client;
+  return {
+    makeApp: (name = 'shop') => client.applications.create.mutate({ name }),
+    makeEndpoint: (input: { appId: string; url: string; retrySchedule?: number[]; eventTypes?: string[] }) =>
+      client.endpoints.create.mutate(input),
+    publishOrder: (appId: string, orderId = 'ord_123') =>
+      client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: { ...orderCreated, orderId } }),
+    /** Waits (bounded) until the delivery reaches `status`, and returns it with its attempts. */
+    waitForDelivery: async (deliveryId: string, status: 'delivered' | 'failed' | 'pending', timeout = 10_000) => {
+      await expect.poll(async () => (await client.deliveries.get.query({ deliveryId })).status, { timeout, interval: 25 }).toBe(status);
+      return client.deliveries.get.query({ deliveryId });
+    },
+  };
+}

@@ -113,9 +113,9 @@ describe('endpoint health', () => {
     await hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, enabled: false });
     await expect.poll(async () => (await hookline.client.endpoints.get.query({ endpointId: broken.id })).enabled).toBe(false);
     // Exactly the one event about the customer's endpoint: nothing about the operator's broken one.
-    const [{ count }] = await hookline.sql<{ count: number }[]>`
+    const [row] = await hookline.sql<{ count: number }[]>`
       select count(*)::int as count from events where app_id = ${operatorAppId} and data->>'endpointId' = ${broken.id}`;
-    expect(count).toBe(0);
+    expect(row).toEqual({ count: 0 });
     expect(receiver.on('/ops-broken')).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@ export type ReceivedRequest = { path: string; headers: http.IncomingHttpHeaders;
 
 /** What the receiver does with one request. */
 export type Behaviour =
-  | { status: number; body?: string; headers?: Record<string, string> }
+  | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
   | { hang: true }
   | { reset: true };
 
@@ -28,7 +28,9 @@ export async function startReceiver({ fallback = { status: 204 } as Behaviour, d
     for await (const chunk of req) chunks.push(chunk as Buffer);
     requests.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() });
     const behaviour = script.shift() ?? routes.get(req.url ?? '/') ?? defaultBehaviour;
-    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    // A slow receiver: the answer (not the recording above) waits.
+    const wait = ('delayMs' in behaviour ? behaviour.delayMs : undefined) ?? delayMs;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     if ('hang' in behaviour) return;
     if ('reset' in behaviour) {
       req.socket.destroy();

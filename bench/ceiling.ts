@@ -30,7 +30,7 @@ function settings(ctx: BenchContext) {
     // pass measures the steady state rather than start-up.
     warmupJobs: ctx.scaled(envInt('BENCH_CEILING_WARMUP_JOBS', 1_000), 0),
     batchSize: envInt('BENCH_CEILING_BATCH_SIZE', 200),
-    localConcurrency: envInt('BENCH_CEILING_CONCURRENCY', 3),
+    localConcurrency: envInt('BENCH_CEILING_CONCURRENCY', 4),
     connections: envInt('BENCH_CEILING_CONNECTIONS', 64),
     poolMax: envInt('BENCH_CEILING_POOL_MAX', 10),
   };
@@ -156,6 +156,7 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
       await ctx.receiver.reset();
     }
 
+    const cpu = await ctx.startCpuMeter();
     const startedAt = performance.now();
     await insertJobs(s.jobs, s.warmupJobs);
     const insertedAt = performance.now();
@@ -164,6 +165,7 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
 
     // Let the last batches settle before checking that every job went all the way through.
     await boss.offWork(queue, { wait: true });
+    const cpuUsed = await cpu.stop();
     const [{ rows: attempts }, { rows: jobStates }, received] = await Promise.all([
       boss.getDb().executeSql(`select status, count(*)::int as n from ${attemptTable} group by status`),
       boss.getDb().executeSql(`select state, count(*)::int as n from ${schema}.job where name = $1 group by state`, [
@@ -192,10 +194,14 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     return {
       deliveriesPerSec,
       peakRssMb: rss.stop(),
+      cpuMsPerDelivery: cpuUsed.totalMs / s.jobs,
       details: {
+        harnessCpuMsPerDelivery: round3(cpuUsed.harnessMs / s.jobs),
+        receiverCpuMsPerDelivery: round3(cpuUsed.receiverMs / s.jobs),
+        ...(cpuUsed.databaseMs === null ? {} : { databaseCpuMsPerDelivery: round3(cpuUsed.databaseMs / s.jobs) }),
         jobs: s.jobs,
-        seconds: Number(seconds.toFixed(3)),
-        insertSeconds: Number(((insertedAt - startedAt) / 1000).toFixed(3)),
+        seconds: round3(seconds),
+        insertSeconds: round3((insertedAt - startedAt) / 1000),
         batchSize: s.batchSize,
         localConcurrency: s.localConcurrency,
         connections: s.connections,
@@ -208,6 +214,8 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     await pool.close().catch(() => {});
   }
 }
+
+const round3 = (value: number) => Number(value.toFixed(3));
 
 /** A ~1 KB event, like a typical webhook payload; the index keeps bodies distinct. */
 function eventBody(index: number): string {

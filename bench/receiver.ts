@@ -8,8 +8,11 @@
  *   /hang… never answers; the client's timeout ends it
  *   /slow… 204 after `?ms=` milliseconds (default 1000)
  *   other  404, so a typo in a scenario shows up as failures rather than successes
+ *
+ * It listens on one port at first; the harness may ask for more (`open-origin`), which behave the
+ * same and share the counts, so an endpoint can have an origin (and a sender's pool) of its own.
  */
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ChildMessage, ParentMessage, ReceiverSummary } from './lib/receiver-protocol';
 
@@ -28,6 +31,10 @@ let lastAt: number | null = null;
 let byPath = new Map<string, number>();
 let sentAt: number[] = [];
 let receivedAt: number[] = [];
+/** Set by a reset that asks for it: every `webhook-id` and its receive time. */
+let recordWebhookIds = false;
+let webhookIds: string[] = [];
+let webhookReceivedAt: number[] = [];
 /** `wait-for-count` requests not yet satisfied. */
 let waiters: { id: number; count: number }[] = [];
 
@@ -53,7 +60,7 @@ function answer(path: string, search: string, res: ServerResponse): void {
   }
 }
 
-const server = createServer((req, res) => {
+function handle(req: IncomingMessage, res: ServerResponse): void {
   const url = req.url ?? '/';
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -76,14 +83,42 @@ const server = createServer((req, res) => {
         receivedAt.push(at);
       }
     }
+    if (recordWebhookIds) {
+      const webhookId = req.headers['webhook-id'];
+      if (typeof webhookId === 'string') {
+        webhookIds.push(webhookId);
+        webhookReceivedAt.push(at);
+      }
+    }
     answer(path, search, res);
     if (waiters.length > 0) releaseWaiters();
   });
-});
-// Keep idle connections open across pauses between scenarios; the sender's pool reuses them.
-server.keepAliveTimeout = 60_000;
-// No server-side limit on a request's duration: /hang must last until the client gives up.
-server.requestTimeout = 0;
+}
+
+function newServer(): Server {
+  const server = createServer(handle);
+  // Keep idle connections open across pauses between scenarios; the sender's pool reuses them.
+  server.keepAliveTimeout = 60_000;
+  // No server-side limit on a request's duration: /hang must last until the client gives up.
+  server.requestTimeout = 0;
+  return server;
+}
+
+/** Listens on a free loopback port and resolves with it. */
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') return reject(new Error('receiver: no TCP address'));
+      resolve(address.port);
+    });
+  });
+}
+
+const server = newServer();
+/** Ports opened on request (`open-origin`), closed only at shutdown. */
+const extraServers: Server[] = [];
 
 function releaseWaiters(): void {
   const stillWaiting: typeof waiters = [];
@@ -102,10 +137,14 @@ function summary(withTimings: boolean): ReceiverSummary {
     firstAt,
     lastAt,
     ...(withTimings ? { timings: { sentAt, receivedAt } } : {}),
+    ...(withTimings && recordWebhookIds ? { webhookIds: { ids: webhookIds, receivedAt: webhookReceivedAt } } : {}),
   };
 }
 
-function reset(): void {
+function reset(recordIds: boolean): void {
+  recordWebhookIds = recordIds;
+  webhookIds = [];
+  webhookReceivedAt = [];
   count = 0;
   bytes = 0;
   firstAt = null;
@@ -118,6 +157,7 @@ function reset(): void {
 /** Nothing here is worth flushing, so leaving is immediate; /hang and /slow responses just drop. */
 function shutdown(): never {
   server.closeAllConnections();
+  for (const extra of extraServers) extra.closeAllConnections();
   process.exit(0);
 }
 
@@ -127,9 +167,21 @@ process.on('message', (message: ParentMessage) => {
       send({ type: 'summary', id: message.id, summary: summary(message.timings) });
       break;
     case 'reset':
-      reset();
+      reset(message.recordWebhookIds);
       send({ type: 'done', id: message.id });
       break;
+    case 'open-origin': {
+      const extra = newServer();
+      extraServers.push(extra);
+      listen(extra).then(
+        (port) => send({ type: 'origin', id: message.id, port }),
+        (error: unknown) => {
+          console.error(`receiver: could not open another port: ${String(error)}`);
+          shutdown();
+        },
+      );
+      break;
+    }
     case 'wait-for-count':
       waiters.push({ id: message.id, count: message.count });
       releaseWaiters();
@@ -142,8 +194,9 @@ process.on('message', (message: ParentMessage) => {
 // The harness died or let go of us: never outlive it.
 process.on('disconnect', shutdown);
 
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('receiver: no TCP address');
-  send({ type: 'ready', port: address.port });
-});
+listen(server).then(
+  (port) => send({ type: 'ready', port }),
+  (error: unknown) => {
+    throw error;
+  },
+);

@@ -3,7 +3,13 @@
  * receiver, then prints a table and one JSON line per scenario. Progress goes to stderr, results
  * to stdout. Bounded in time and cleans up after itself (database, receiver, embedded server).
  */
+import { availableParallelism, loadavg } from 'node:os';
 import * as ceiling from './ceiling';
+import * as e2e from './e2e';
+import * as ingest from './ingest';
+import * as isolation from './isolation';
+import * as latency from './latency';
+import { startCpuMeter } from './lib/cpu';
 import { RunDatabases, startDatabaseServer, type DatabaseServer } from './lib/database';
 import { parseRunOptions, usage, UsageError } from './lib/options';
 import { startReceiver, type ReceiverProcess } from './lib/receiver-process';
@@ -13,7 +19,7 @@ import { percentile } from './lib/stats';
 import type { BenchContext, Scenario } from './lib/types';
 
 /** In report order. The ceiling comes first: every later scenario's ratio is relative to it. */
-const scenarios: Scenario[] = [ceiling];
+const scenarios: Scenario[] = [ceiling, ingest.single, ingest.batch, e2e, latency, isolation];
 
 /** The whole run must stay under 5 minutes, setup and cleanup included. */
 const runBudgetMs = 270_000;
@@ -40,10 +46,17 @@ async function main(): Promise<number> {
   }
   const selected = scenarios.filter((s) => !options.only || options.only.includes(s.name));
 
-  // Ctrl-C aborts the scenario under way and still cleans up; a second one leaves at once.
+  // Ctrl-C aborts the scenario under way and still cleans up; a second one leaves at once. One
+  // Ctrl-C arrives several times (the terminal signals the process group, npm and tsx forward it),
+  // so only a signal a second or more after the first counts as a second one.
   const interrupt = new AbortController();
+  let interruptedAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupt.signal.aborted) process.exit(130);
+    if (interrupt.signal.aborted) {
+      if (performance.now() - interruptedAt > 1_000) process.exit(130);
+      return;
+    }
+    interruptedAt = performance.now();
     log(`${signal}: stopping and cleaning up (again to leave at once)`);
     interrupt.abort(new Error(`interrupted by ${signal}`));
   };
@@ -61,6 +74,10 @@ async function main(): Promise<number> {
     const databaseUrl = await databases.create();
     receiver = await startReceiver();
     log(`${server.description}, database ${databases.runName}; receiver ${receiver.url}; scale ${options.scale}`);
+    const [load] = loadavg();
+    if (load! > availableParallelism() / 2) {
+      log(`load average ${load!.toFixed(1)} on ${availableParallelism()} cores: other work competes, expect low and noisy figures`);
+    }
 
     for (const scenario of selected) {
       if (interrupt.signal.aborted) break;
@@ -75,6 +92,13 @@ async function main(): Promise<number> {
         scaled: (n, min = 1) => Math.max(min, Math.round(n * options.scale)),
         percentile,
         startRssSampler: () => startRssSampler(100),
+        startCpuMeter: () =>
+          startCpuMeter({
+            receiverPid: receiver!.pid,
+            sql: databases!.adminSql,
+            databaseNames: () => databases!.names,
+            serverIsLocal: databases!.serverIsLocal,
+          }),
       });
       outcomes.push(outcome);
     }
@@ -130,7 +154,7 @@ async function runScenario(
     });
     const result = await Promise.race([scenario.run({ ...shared, signal: controller.signal, log: scenarioLog }), stuck]);
     scenarioLog(`finished in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
-    return { scenario: scenario.name, result };
+    return { scenario: scenario.name, result, loadAvg1m: loadavg()[0]! };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     scenarioLog(`FAILED: ${error instanceof Error ? (error.stack ?? message) : message}`);

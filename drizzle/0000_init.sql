@@ -50,6 +50,7 @@ CREATE TABLE "endpoints" (
 	"url" text NOT NULL,
 	"description" text DEFAULT '' NOT NULL,
 	"event_types" text[],
+	"version_pins" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"enabled" boolean DEFAULT true NOT NULL,
 	"disabled_reason" text,
 	"secrets" jsonb NOT NULL,

@@ -3,15 +3,9 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
+import { orderCreatedV1 } from './support/fixtures';
 
-const orderCreated = {
-  orderId: 'ord_123',
-  customerId: 'cus_456',
-  amount: 99.99,
-  currency: 'USD',
-  items: [{ productId: 'prod_1', quantity: 2, price: 49.995 }],
-  status: 'pending' as const,
-};
+const orderCreated = orderCreatedV1;
 
 let hookline: TestHookline;
 let receiver: TestReceiver;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { orderCreated } from './support/fixtures';
+import { orderCreatedV1 } from './support/fixtures';
 import { startHookline, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { spawnWorker, type WorkerProcess } from './support/worker-process';
@@ -58,7 +58,7 @@ async function publishOrders(appId: string, count: number) {
   const events = Array.from({ length: count }, (_, i) => ({
     type: 'order.created' as const,
     version: '1.0' as const,
-    data: { ...orderCreated, orderId: `ord_${i}` },
+    data: { ...orderCreatedV1, orderId: `ord_${i}` },
   }));
   const { events: published } = await hookline.client.events.publishBatch.mutate({ appId, events });
   return published;

@@ -1,7 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './support/database';
-import { fixtures } from './support/fixtures';
+import { fixtures, orderCreatedV1 } from './support/fixtures';
 import { startHookline, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTcpProxy } from './support/tcp-proxy';
@@ -57,7 +57,7 @@ describe('the API during a database outage', () => {
     await expectUnavailable(
       hookline.client.events.publishBatch.mutate({
         appId: app.id,
-        events: [{ type: 'order.created', version: '1.0', data: (await import('./support/fixtures')).orderCreated }],
+        events: [{ type: 'order.created', version: '1.0', data: orderCreatedV1 }],
       }),
     );
     expect(await counts(hookline)).toEqual(before);

@@ -1,6 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHookline, type TestHookline } from './support/hookline';
+import { orderCreatedV1 } from './support/fixtures';
 
 let hookline: TestHookline;
 beforeAll(async () => {
@@ -8,14 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => hookline?.stop());
 
-const data = {
-  orderId: 'ord_1',
-  customerId: 'cus_1',
-  amount: 10,
-  currency: 'EUR',
-  items: [{ productId: 'p', quantity: 1, price: 10 }],
-  status: 'pending' as const,
-};
+const data = orderCreatedV1;
 
 it('leaves no event and no delivery when enqueueing fails inside the publish transaction', async () => {
   const app = await hookline.client.applications.create.mutate({ name: 'atomic' });

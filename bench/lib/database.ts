@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, chmod } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,7 +69,22 @@ async function startEmbeddedPostgres(log: (message: string) => void): Promise<Da
   });
 
   const cleanUp = async () => {
-    await server.stop().catch(keep);
+    // stop() waits for an exit event that never comes if postgres is already gone (a Ctrl-C reaches
+    // the whole process group), so look first, and never wait more than 10 s.
+    const child = (server as unknown as { process?: ChildProcess }).process;
+    const running = child !== undefined && child.exitCode === null && child.signalCode === null;
+    if (running) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          keep('embedded PostgreSQL did not stop within 10 s; killing it');
+          child.kill('SIGKILL');
+          resolve();
+        }, 10_000);
+      });
+      await Promise.race([server.stop().catch(keep), timeout]);
+      clearTimeout(timer);
+    }
     await rm(root, { recursive: true, force: true });
   };
   try {
@@ -89,7 +105,7 @@ async function startEmbeddedPostgres(log: (message: string) => void): Promise<Da
 }
 
 /** A port that was free a moment ago; good enough on loopback for one run. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -122,6 +138,21 @@ export class RunDatabases {
     await this.#sql.unsafe(`create database "${name}"`);
     this.#created.push(name);
     return this.urlOf(name);
+  }
+
+  /** Every database this run created so far. */
+  get names(): string[] {
+    return [...this.#created];
+  }
+
+  /** The admin connection, for server-wide queries such as pg_stat_activity. */
+  get adminSql(): postgres.Sql {
+    return this.#sql;
+  }
+
+  /** Whether the server runs on this machine, so its processes can be looked at in /proc. */
+  get serverIsLocal(): boolean {
+    return ['127.0.0.1', 'localhost', '[::1]', ''].includes(new URL(this.adminUrl).hostname);
   }
 
   urlOf(name: string): string {

@@ -8,15 +8,28 @@ export type { ReceiverSummary } from './receiver-protocol';
 export interface ReceiverHandle {
   /** `http://127.0.0.1:<port>`; append `/ok`, `/fail`, `/hang` or `/slow?ms=…` (any suffix after the mode is allowed). */
   url: string;
-  /** Zeroes the counts and drops recorded timings. */
-  reset(): Promise<void>;
-  /** Counts since the last reset; `timings: true` adds the `x-bench-sent-at` pairs. */
+  /**
+   * Zeroes the counts and drops recorded timings. `recordWebhookIds: true` makes the receiver keep
+   * every `webhook-id` header with its receive time until the next reset (see `summary`).
+   */
+  reset(options?: { recordWebhookIds?: boolean }): Promise<void>;
+  /**
+   * Counts since the last reset; `timings: true` adds the `x-bench-sent-at` pairs and, when the
+   * last reset asked for them, the `webhook-id` receive times.
+   */
   summary(options?: { timings?: boolean }): Promise<ReceiverSummary>;
+  /**
+   * Opens one more port with the same behaviour and shared counts, and returns its
+   * `http://127.0.0.1:<port>`: a different origin, so a sender gives it a connection pool of its
+   * own, as it would a different customer's server. It stays open until the receiver stops.
+   */
+  openOrigin(): Promise<string>;
   /** Resolves once `count` requests have been received since the last reset. */
   waitForCount(count: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface ReceiverProcess extends ReceiverHandle {
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -58,11 +71,13 @@ class ReceiverClient implements ReceiverProcess {
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
   #exited = false;
+  readonly pid: number | undefined;
 
   constructor(
     private readonly child: ChildProcess,
     readonly url: string,
   ) {
+    this.pid = child.pid;
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'ready') return;
       const pending = this.#pending.get(message.id);
@@ -79,8 +94,14 @@ class ReceiverClient implements ReceiverProcess {
     });
   }
 
-  async reset(): Promise<void> {
-    await this.#request((id) => ({ type: 'reset', id }));
+  async reset(options: { recordWebhookIds?: boolean } = {}): Promise<void> {
+    await this.#request((id) => ({ type: 'reset', id, recordWebhookIds: options.recordWebhookIds ?? false }));
+  }
+
+  async openOrigin(): Promise<string> {
+    const reply = await this.#request((id) => ({ type: 'open-origin', id }));
+    if (reply.type !== 'origin') throw new Error(`receiver answered ${reply.type} to open-origin`);
+    return `http://127.0.0.1:${reply.port}`;
   }
 
   async summary(options: { timings?: boolean } = {}): Promise<ReceiverSummary> {

@@ -16,15 +16,24 @@ export interface ReceiverSummary {
    * the header's value and the receive time, so latency is `receivedAt[i] - sentAt[i]`.
    */
   timings?: { sentAt: number[]; receivedAt: number[] };
+  /**
+   * Only when asked for, and only after a `reset` with `recordWebhookIds`: the `webhook-id` header
+   * (Hookline sends the event id) and receive time of every request that carried one, in arrival
+   * order. A sender that sets its own headers cannot carry `x-bench-sent-at`; the harness matches
+   * these ids against the publish times it recorded instead.
+   */
+  webhookIds?: { ids: string[]; receivedAt: number[] };
 }
 
 export type ParentMessage =
   | { type: 'summary'; id: number; timings: boolean }
-  | { type: 'reset'; id: number }
+  | { type: 'reset'; id: number; recordWebhookIds: boolean }
+  | { type: 'open-origin'; id: number }
   | { type: 'wait-for-count'; id: number; count: number }
   | { type: 'shutdown' };
 
 export type ChildMessage =
   | { type: 'ready'; port: number }
   | { type: 'summary'; id: number; summary: ReceiverSummary }
-  | { type: 'done'; id: number };
+  | { type: 'done'; id: number }
+  | { type: 'origin'; id: number; port: number };

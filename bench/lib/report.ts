@@ -2,20 +2,24 @@ import type { ScenarioResult } from './types';
 
 /** One scenario's line of the report: what it measured, or why it has nothing. */
 export type Outcome =
-  | { scenario: string; result: ScenarioResult }
+  | { scenario: string; result: ScenarioResult; loadAvg1m: number }
   | { scenario: string; error: string };
 
 /** The JSON line's shape; keys of figures a scenario does not measure are left out. */
 export interface ReportLine {
   scenario: string;
   eventsPerSec?: number;
-  deliveriesPerSec: number;
+  deliveriesPerSec?: number;
   ceilingPerSec: number | null;
   ratio: number | null;
   p50Ms?: number;
   p90Ms?: number;
   p99Ms?: number;
   peakRssMb: number;
+  cpuMsPerDelivery?: number;
+  /** The machine's 1-minute load average when the scenario ended: above the core count, expect low, noisy figures. */
+  loadAvg1m: number;
+  note?: string;
   details?: Record<string, number | string | boolean>;
 }
 
@@ -30,45 +34,57 @@ export function toReportLines(outcomes: readonly Outcome[]): ReportLine[] {
   for (const outcome of outcomes) {
     if (!('result' in outcome)) continue;
     const r = outcome.result;
+    const compared = r.compareToCeiling === false ? undefined : (r.deliveriesPerSec ?? r.eventsPerSec);
     lines.push({
       scenario: outcome.scenario,
       eventsPerSec: round(r.eventsPerSec, 1),
-      deliveriesPerSec: round(r.deliveriesPerSec, 1)!,
+      deliveriesPerSec: round(r.deliveriesPerSec, 1),
       ceilingPerSec: ceilingPerSec === null ? null : round(ceilingPerSec, 1)!,
-      ratio: ceilingPerSec ? round(r.deliveriesPerSec / ceilingPerSec, 3)! : null,
+      ratio: ceilingPerSec && compared !== undefined ? round(compared / ceilingPerSec, 3)! : null,
       p50Ms: round(r.p50Ms, 2),
       p90Ms: round(r.p90Ms, 2),
       p99Ms: round(r.p99Ms, 2),
       peakRssMb: round(r.peakRssMb, 1)!,
+      cpuMsPerDelivery: round(r.cpuMsPerDelivery, 3),
+      loadAvg1m: round(outcome.loadAvg1m, 2)!,
+      note: r.note,
       details: r.details,
     });
   }
   return lines;
 }
 
+const columns: { title: string; value: (line: ReportLine) => number | null | undefined; digits: number }[] = [
+  { title: 'deliveries/s', value: (l) => l.deliveriesPerSec, digits: 0 },
+  { title: 'events/s', value: (l) => l.eventsPerSec, digits: 0 },
+  { title: 'p50 ms', value: (l) => l.p50Ms, digits: 1 },
+  { title: 'p90 ms', value: (l) => l.p90Ms, digits: 1 },
+  { title: 'p99 ms', value: (l) => l.p99Ms, digits: 1 },
+  { title: 'ratio', value: (l) => l.ratio, digits: 2 },
+  { title: 'peak RSS MB', value: (l) => l.peakRssMb, digits: 0 },
+  { title: 'CPU ms/delivery', value: (l) => l.cpuMsPerDelivery, digits: 3 },
+];
+
+/** A fixed-width table, one row per scenario; a failed scenario's row gives the reason instead. */
 export function formatTable(outcomes: readonly Outcome[], lines: readonly ReportLine[]): string {
-  const header = ['scenario', 'deliveries/s', 'events/s', 'p50 ms', 'p90 ms', 'p99 ms', 'ratio', 'peak RSS MB'];
-  const show = (value: number | null | undefined, digits = 0) =>
-    value === undefined || value === null ? '–' : value.toFixed(digits);
-  const rows = outcomes.map((outcome) => {
+  const measured = outcomes.flatMap((outcome) => {
     const line = lines.find((l) => l.scenario === outcome.scenario);
-    if (!line || 'error' in outcome) return [outcome.scenario, `FAILED: ${'error' in outcome ? outcome.error : '?'}`];
-    return [
-      line.scenario,
-      show(line.deliveriesPerSec),
-      show(line.eventsPerSec),
-      show(line.p50Ms, 1),
-      show(line.p90Ms, 1),
-      show(line.p99Ms, 1),
-      show(line.ratio, 2),
-      show(line.peakRssMb),
-    ];
+    return line ? [[line.scenario, ...columns.map((c) => c.value(line)?.toFixed(c.digits) ?? '–')]] : [];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.filter((r) => r.length > 2).map((r) => r[i]!.length)));
+  const header = ['scenario', ...columns.map((c) => c.title)];
+  const noteOf = (scenario: string) => lines.find((l) => l.scenario === scenario)?.note ?? '';
+  const widths = header.map((title, i) => Math.max(title.length, ...measured.map((row) => row[i]!.length)));
   const render = (cells: string[]) =>
-    cells.length === 2
-      ? `${cells[0]!.padEnd(widths[0]!)}  ${cells[1]}`
-      : cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [render(header), rule, ...rows.map(render)].join('\n');
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const rows = outcomes.map((outcome) =>
+    'error' in outcome
+      ? `${outcome.scenario.padEnd(widths[0]!)}  FAILED: ${outcome.error}`
+      : `${render(measured.find((row) => row[0] === outcome.scenario)!)}  ${noteOf(outcome.scenario)}`.trimEnd(),
+  );
+  const anyNote = lines.some((l) => l.note);
+  return [
+    anyNote ? `${render(header)}  note` : render(header),
+    widths.map((w) => '-'.repeat(w)).join('  ') + (anyNote ? '  ----' : ''),
+    ...rows,
+  ].join('\n');
 }

@@ -1,3 +1,4 @@
+import type { CpuMeter } from './cpu';
 import type { ReceiverHandle } from './receiver-process';
 import type { RssSampler } from './rss';
 
@@ -20,20 +21,38 @@ export interface BenchContext {
   percentile(values: readonly number[], p: number): number;
   /** Starts sampling this process's RSS every 100 ms; `stop()` returns the peak in MB. */
   startRssSampler(): RssSampler;
+  /**
+   * Starts counting CPU time of this process, the receiver and the PostgreSQL backends serving this
+   * run's databases (when the server is on this machine). Start it once connections are open.
+   */
+  startCpuMeter(): Promise<CpuMeter>;
   /** Aborted when the scenario overruns its time budget: stop work and clean up promptly. */
   signal: AbortSignal;
   /** Progress line on stderr, prefixed with the scenario's name. */
   log(message: string): void;
 }
 
-/** What a scenario measured. The harness adds `scenario`, `ceilingPerSec` and `ratio`. */
+/**
+ * What a scenario measured. The harness adds `scenario`, `ceilingPerSec` and `ratio`: this
+ * scenario's deliveries/s (or events/s when it delivers nothing, as ingest) over the ceiling's.
+ */
 export interface ScenarioResult {
-  deliveriesPerSec: number;
+  /** Left out by scenarios that deliver nothing (ingest). */
+  deliveriesPerSec?: number;
   eventsPerSec?: number;
   p50Ms?: number;
   p90Ms?: number;
   p99Ms?: number;
   peakRssMb: number;
+  /** CPU ms per delivery across harness, receiver and database backends (see `startCpuMeter`). */
+  cpuMsPerDelivery?: number;
+  /**
+   * False when the rate is set by the scenario rather than measured (latency offers a fixed
+   * 500 events/s), so a ratio to the ceiling would mean nothing: it is printed as null.
+   */
+  compareToCeiling?: boolean;
+  /** The scenario's headline in a few words, printed as the table's last column and kept in the JSON. */
+  note?: string;
   /** Anything else worth keeping in the JSON line (settings used, counts, durations). */
   details?: Record<string, number | string | boolean>;
 }

@@ -5,6 +5,10 @@ import { findPrincipal } from './auth/api-keys';
 import { isDatabaseUnavailable } from './database-errors';
 import { AppError } from './errors';
 import type { ApiDeps, Context } from './context';
+import { renderDocsPage } from './docs-page';
+import { buildOpenApiDocument } from './openapi-document';
+import { createRestHandler } from './rest-handler';
+import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
 
 export type ApiServerOptions = ApiDeps & { maxPayloadBytes: number };
@@ -24,8 +28,32 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     },
   });
 
+  const rest = createRestHandler({
+    createContext: (req) => createContext(deps, req.headers.authorization),
+    maxBodySize: maxPayloadBytes,
+    onError: (error, path) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') deps.log('unexpected error', { path, error: error.cause ?? error });
+    },
+  });
+  // Built once: the document only changes with the code.
+  const openApiJson = JSON.stringify(buildOpenApiDocument());
+  const docsHtml = renderDocsPage(buildOpenApiDocument());
+
   return http.createServer((req, res) => {
     const url = req.url ?? '/';
+    const pathname = url.split('?')[0];
+    if (pathname === '/api/openapi.json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(openApiJson);
+      return;
+    }
+    if (pathname === '/docs' || pathname === '/docs/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(docsHtml);
+      return;
+    }
+    if (pathname!.startsWith(`${restBasePath}/`)) {
+      rest(req, res);
+      return;
+    }
     if (url === '/health' || url.startsWith('/health?')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
@@ -36,7 +64,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     }
     res
       .writeHead(404, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ code: 'not_found', message: `no route for ${req.method} ${url.split('?')[0]}; tRPC is under /trpc` }));
+      .end(JSON.stringify({ code: 'not_found', message: `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs` }));
   });
 }
 

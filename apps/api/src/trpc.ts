@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
 import type { Context } from './context';
 import { isDatabaseUnavailable } from './database-errors';
@@ -21,7 +22,7 @@ const appCodesByTrpcCode: Partial<Record<TRPCError['code'], AppErrorCode>> = Obj
 );
 
 /** The one place expected errors become wire errors: `data.code` is Hookline's stable snake_case code. */
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     if (cause instanceof AppError) {
@@ -39,9 +40,11 @@ const t = initTRPC.context<Context>().create({
         data: { code: 'validation' as const, httpStatus: 400, issues, path: shape.data.path },
       };
     }
-    const code = appCodesByTrpcCode[error.code];
-    if (code) {
-      return { ...shape, data: { code, httpStatus: appErrorCodes[code], issues: undefined, path: shape.data.path } };
+    if (error.code !== 'INTERNAL_SERVER_ERROR') {
+      // An error tRPC raised itself about the request (bad JSON, no such procedure, wrong
+      // content type, body too large): the caller's fault, so its message is kept.
+      const code = appCodesByTrpcCode[error.code] ?? 'validation';
+      return { ...shape, data: { code, httpStatus: shape.data.httpStatus, issues: undefined, path: shape.data.path } };
     }
     // Anything else is a bug or an outage we did not classify: say nothing about its insides.
     return {

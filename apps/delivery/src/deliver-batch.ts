@@ -4,10 +4,11 @@ import { DeliveryJob, type QueueClient } from '@hookline/queue';
 import { buildEnvelope } from '@hookline/schema';
 import { webhookHeaders } from '@hookline/verify';
 import type { Job, JobResult } from 'pg-boss';
-import { endpointDisabledOutcome, type AttemptOutcome } from './attempt-outcome';
+import { endpointDisabledOutcome, notSentOutcome, type AttemptOutcome } from './attempt-outcome';
 import type { EndpointHealthSettings } from './endpoint-health';
 import type { SendWebhook } from './http-sender';
 import { attemptKey, loadDeliveries, loadRecordedAttempts, type LoadedDelivery } from './load-deliveries';
+import { payloadForEndpoint } from './payload-for-endpoint';
 import { recordAttempts, type AttemptRecord } from './record-attempts';
 import { decideNext, isGiveUpRule, isRetryable, type RetryPolicy } from './retry-policy';
 
@@ -67,9 +68,14 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       work.map(async ({ job, data, row }): Promise<AttemptRecord> => {
         const endpointPolicy = { ...policy, schedule: row.endpoint.retrySchedule ?? policy.schedule };
         const startedAt = now();
-        const outcome = row.endpoint.enabled
-          ? await sendAttempt({ send, row, attempt: data.attempt, schedule: endpointPolicy.schedule, startedAt, signal: job.signal })
-          : endpointDisabledOutcome;
+        // A disabled endpoint, or data that cannot take the endpoint's pinned version: nothing is sent,
+        // and the retry policy gives up at once (dead letter) with the reason on the attempt.
+        const payload = row.endpoint.enabled ? payloadForEndpoint(row.event, row.endpoint.versionPins) : null;
+        const outcome: AttemptOutcome = !payload
+          ? endpointDisabledOutcome
+          : !payload.ok
+            ? notSentOutcome('unconvertible', payload.error)
+            : await sendAttempt({ send, row, payload, attempt: data.attempt, schedule: endpointPolicy.schedule, startedAt, signal: job.signal });
         return {
           jobId: job.id,
           deliveryId: row.delivery.id,
@@ -141,6 +147,7 @@ async function settleRepeats(db: Database, repeats: Work[]): Promise<JobResult[]
 async function sendAttempt({
   send,
   row,
+  payload,
   attempt,
   schedule,
   startedAt,
@@ -148,6 +155,8 @@ async function sendAttempt({
 }: {
   send: SendWebhook;
   row: LoadedDelivery;
+  /** What this endpoint receives: the published version, or the one it pins. */
+  payload: { version: string; data: unknown };
   attempt: number;
   schedule: readonly number[];
   startedAt: Date;
@@ -157,8 +166,8 @@ async function sendAttempt({
     id: row.event.id,
     timestamp: row.event.createdAt,
     event: row.event.type,
-    version: row.event.version,
-    data: row.event.data,
+    version: payload.version,
+    data: payload.data,
     attempt,
     retryable: isRetryable(schedule, attempt),
   });

@@ -1,6 +1,7 @@
 import { endpoints, type Transaction } from '@hookline/db';
 import type { OperationalFact } from '@hookline/fanout';
 import { inArray, sql } from 'drizzle-orm';
+import { isNotSent } from './attempt-outcome';
 import type { AttemptRecord } from './record-attempts';
 
 export type EndpointHealthSettings = {
@@ -27,8 +28,8 @@ export async function updateEndpointHealth(
   const summaries = new Map<string, Summary>();
   const needsLock = new Set<string>();
   for (const r of records) {
-    // Nothing was sent to a disabled endpoint, so it says nothing about the receiver.
-    if (r.outcome.kind === 'failure' && r.outcome.errorClass === 'endpoint_disabled') continue;
+    // An attempt that sent nothing says nothing about the receiver.
+    if (r.outcome.kind === 'failure' && isNotSent(r.outcome.errorClass)) continue;
     const s = summaries.get(r.endpointId) ?? { appId: r.appId, successDeliveryId: null, failures: 0, firstFailureAt: null, gone: false };
     summaries.set(r.endpointId, s);
     if (r.outcome.kind === 'success') {

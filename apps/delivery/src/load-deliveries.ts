@@ -18,6 +18,7 @@ function selectDeliveries(db: Database, deliveryIds: string[]) {
         url: endpoints.url,
         enabled: endpoints.enabled,
         secrets: endpoints.secrets,
+        versionPins: endpoints.versionPins,
         retrySchedule: endpoints.retrySchedule,
         // Read without a lock: only a hint of whether a success needs to reset the failure count.
         consecutiveFailures: endpoints.consecutiveFailures,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptOutcome, ErrorClass } from './attempt-outcome';
-import { endpointDisabledOutcome } from './attempt-outcome';
+import { endpointDisabledOutcome, notSentOutcome } from './attempt-outcome';
 import { decideNext, defaultRetryPolicy, defaultRetrySchedule, isRetryable, maxAttempts, type RetryPolicy } from './retry-policy';
 
 const now = new Date('2025-01-15T10:30:00.000Z');
@@ -68,6 +68,13 @@ describe('the classification table', () => {
 
   it('an endpoint disabled while the attempt waited gives up without sending', () => {
     expect(decide(endpointDisabledOutcome)).toMatchObject({ kind: 'give-up', rule: 'endpoint_disabled' });
+  });
+
+  it('an event that cannot take the version the endpoint pins gives up without sending', () => {
+    expect(decide(notSentOutcome('unconvertible', 'cannot deliver payment.succeeded 1.0 … retrying cannot help'))).toMatchObject({
+      kind: 'give-up',
+      rule: 'unconvertible',
+    });
   });
 
   it('the last attempt the schedule allows gives up; a manual attempt past it gives up too', () => {

@@ -38,6 +38,7 @@ export const abortValue = 'abort';
 export const retryRules = [
   'delivered', // 2xx
   'endpoint_disabled', // the endpoint was disabled after the attempt was queued: nothing sent, dead letter
+  'unconvertible', // the event cannot take the version the endpoint pins: nothing sent, dead letter
   'gone', // 410: dead letter, and the endpoint is disabled
   'receiver_abort', // Webhook-Delivery: abort on a failed response: dead letter
   'schedule_exhausted', // the last attempt the schedule allows failed: dead letter
@@ -49,7 +50,7 @@ export const retryRules = [
 export type RetryRule = (typeof retryRules)[number];
 
 /** The rules that end a delivery in the dead-letter queue. */
-export const giveUpRules = ['endpoint_disabled', 'gone', 'receiver_abort', 'schedule_exhausted'] as const satisfies readonly RetryRule[];
+export const giveUpRules = ['endpoint_disabled', 'unconvertible', 'gone', 'receiver_abort', 'schedule_exhausted'] as const satisfies readonly RetryRule[];
 export type GiveUpRule = (typeof giveUpRules)[number];
 export const isGiveUpRule = (rule: string): rule is GiveUpRule => (giveUpRules as readonly string[]).includes(rule);
 
@@ -85,6 +86,9 @@ export function decideNext({
   if (outcome.kind === 'success') return { kind: 'delivered', rule: 'delivered' };
   if (outcome.errorClass === 'endpoint_disabled') {
     return { kind: 'give-up', rule: 'endpoint_disabled', reason: 'the endpoint is disabled' };
+  }
+  if (outcome.errorClass === 'unconvertible') {
+    return { kind: 'give-up', rule: 'unconvertible', reason: 'the event cannot be converted to the version the endpoint pins' };
   }
   if (outcome.status === 410) {
     return { kind: 'give-up', rule: 'gone', reason: 'the receiver answered 410 Gone; the endpoint is disabled' };

@@ -56,6 +56,9 @@ export const endpoints = pgTable(
     description: text('description').notNull().default(''),
     // Subscription patterns; null means every event type.
     eventTypes: text('event_types').array(),
+    // Event type → the version this endpoint receives, converted from whatever was published; a type
+    // without a pin gets the published version. Stored events are never rewritten: the worker converts.
+    versionPins: jsonb('version_pins').$type<Record<string, string>>().notNull().default({}),
     enabled: boolean('enabled').notNull().default(true),
     disabledReason: text('disabled_reason'),
     secrets: jsonb('secrets').$type<EndpointSecret[]>().notNull(),

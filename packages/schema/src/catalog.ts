@@ -41,6 +41,12 @@ export type PublishableEvent = {
   [T in EventType]: { [V in EventVersion<T>]: { type: T; version: V; data: EventData<T, V> } }[EventVersion<T>];
 }[EventType];
 
+/**
+ * An endpoint's version pins: for each type it names, the version it wants to receive, whatever version
+ * the producer published. Typed so that a pin to a version the type does not have is a compile error.
+ */
+export type VersionPins = { [T in EventType]?: EventVersion<T> };
+
 export function findEventVersion(type: string, version: string): EventVersionDefinition | undefined {
   return lookupVersion(eventCatalog, type, version);
 }

@@ -16,9 +16,15 @@ export {
   type EventVersion,
   type EventData,
   type PublishableEvent,
+  type VersionPins,
 } from './catalog';
 export { assertCatalogIsConsistent } from './consistency';
-export { validateEventData, type ValidateEventDataResult } from './validate';
+export {
+  validateEventData,
+  checkEventVersion,
+  type ValidateEventDataResult,
+  type CheckEventVersionResult,
+} from './validate';
 export { convertEventData, type ConvertEventDataResult } from './convert';
 export { listEventTypes, getEventType, type EventTypeDescription, type EventVersionDescription } from './describe';
 export { matchesEventType, isValidEventTypePattern } from './patterns';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventCatalog, findEventVersion } from './catalog';
-import { validateEventData } from './validate';
+import { checkEventVersion, validateEventData } from './validate';
 
 const orderV1 = eventCatalog['order.created']['1.0'].example;
 
@@ -77,6 +77,25 @@ describe('validateEventData', () => {
           message: 'data.createdAt: expected an ISO 8601 UTC timestamp such as 2025-01-15T10:30:00.000Z',
         },
       ],
+    });
+  });
+});
+
+describe('checkEventVersion', () => {
+  it('returns the definition of a registered (type, version)', () => {
+    expect(checkEventVersion('order.created', '2.0')).toEqual({ ok: true, definition: eventCatalog['order.created']['2.0'] });
+  });
+
+  it('says which half is wrong, without a field prefix, so callers can name their own field', () => {
+    expect(checkEventVersion('order.created', '3.0')).toEqual({
+      ok: false,
+      field: 'version',
+      problem: 'order.created has no version "3.0"; its versions are 1.0, 2.0',
+    });
+    expect(checkEventVersion('order.shipped', '1.0')).toMatchObject({
+      ok: false,
+      field: 'type',
+      problem: expect.stringMatching(/^unknown event type "order.shipped"; known types are .*order.created/),
     });
   });
 });

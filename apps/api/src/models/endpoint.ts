@@ -8,6 +8,8 @@ export const Endpoint = z.object({
   description: z.string(),
   /** Subscription patterns; null means every event type. */
   eventTypes: z.array(z.string()).nullable(),
+  /** Event type → the version this endpoint receives; types not listed arrive as published. */
+  versionPins: z.record(z.string(), z.string()),
   enabled: z.boolean(),
   disabledReason: z.string().nullable(),
   retrySchedule: z.array(z.number()).nullable(),
@@ -30,6 +32,7 @@ export function toEndpoint(row: typeof endpoints.$inferSelect): Endpoint {
     url: row.url,
     description: row.description,
     eventTypes: row.eventTypes,
+    versionPins: row.versionPins,
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     retrySchedule: row.retrySchedule,

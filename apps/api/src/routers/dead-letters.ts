@@ -5,6 +5,9 @@ import { Page, PageInput } from '../models/page';
 import { listDeadLetters, maxReplayPerCall, replayDeadLetters } from '../services/dead-letters';
 import { protectedProcedure } from '../trpc';
 import { Id } from './inputs';
+import { restFor } from './rest';
+
+const rest = restFor('dead-letters');
 
 const DeadLetterFilter = z.object({
   appId: Id.optional(),
@@ -54,10 +57,12 @@ const ReplayResult = z.discriminatedUnion('dryRun', [
 
 export const deadLettersRouter = {
   list: protectedProcedure
+    .meta(rest('GET', '/dead-letters', 'List dead letters waiting for an operator, newest first'))
     .input(DeadLetterFilter.extend(PageInput).default({ limit: 50 }))
     .output(Page(DeadLetter))
     .query(({ ctx, input }) => listDeadLetters(ctx, ctx.principal, input)),
   replay: protectedProcedure
+    .meta(rest('POST', '/dead-letters/replay', 'Replay dead letters by id or filter, or count them with dryRun'))
     .input(ReplayInput)
     .output(ReplayResult)
     .mutation(({ ctx, input }) => replayDeadLetters(ctx, ctx.principal, input)),

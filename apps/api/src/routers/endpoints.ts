@@ -4,36 +4,46 @@ import { Endpoint, EndpointWithSecret } from '../models/endpoint';
 import { Page, PageInput } from '../models/page';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, updateEndpoint } from '../services/endpoints';
 import { protectedProcedure } from '../trpc';
-import { EndpointUrl, EventTypePatterns, Id, RetrySchedule } from './inputs';
+import { restFor } from './rest';
+import { EndpointUrl, EventTypePatterns, Id, RetrySchedule, VersionPins } from './inputs';
+
+const rest = restFor('endpoints');
 
 export const endpointsRouter = {
   create: protectedProcedure
+    .meta(rest('POST', '/applications/{appId}/endpoints', 'Create an endpoint; returns its signing secret'))
     .input(
       z.object({
         appId: Id,
         url: EndpointUrl,
         description: z.string().max(1000).optional(),
         eventTypes: EventTypePatterns.optional(),
+        versionPins: VersionPins.optional(),
         retrySchedule: RetrySchedule.optional(),
       }),
     )
     .output(EndpointWithSecret)
     .mutation(({ ctx, input }) => createEndpoint(ctx, ctx.principal, input)),
   list: protectedProcedure
+    .meta(rest('GET', '/applications/{appId}/endpoints', 'List an application\'s endpoints'))
     .input(z.object({ appId: Id, ...PageInput }))
     .output(Page(Endpoint))
     .query(({ ctx, input }) => listEndpoints(ctx, ctx.principal, input)),
   get: protectedProcedure
+    .meta(rest('GET', '/endpoints/{endpointId}', 'Get an endpoint'))
     .input(z.object({ endpointId: Id }))
     .output(Endpoint)
     .query(({ ctx, input }) => getEndpoint(ctx, ctx.principal, input)),
   update: protectedProcedure
+    .meta(rest('PATCH', '/endpoints/{endpointId}', 'Update an endpoint'))
     .input(
       z.object({
         endpointId: Id,
         url: EndpointUrl.optional(),
         description: z.string().max(1000).optional(),
         eventTypes: EventTypePatterns.nullable().optional(),
+        // Replaces every pin; {} removes them all.
+        versionPins: VersionPins.optional(),
         retrySchedule: RetrySchedule.nullable().optional(),
         enabled: z.boolean().optional(),
       }),
@@ -41,6 +51,7 @@ export const endpointsRouter = {
     .output(Endpoint)
     .mutation(({ ctx, input }) => updateEndpoint(ctx, ctx.principal, input)),
   delete: protectedProcedure
+    .meta(rest('DELETE', '/endpoints/{endpointId}', 'Delete an endpoint and its deliveries'))
     .input(z.object({ endpointId: Id }))
     .output(z.object({ id: z.string(), deleted: z.literal(true) }))
     .mutation(({ ctx, input }) => deleteEndpoint(ctx, ctx.principal, input)),

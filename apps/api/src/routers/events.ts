@@ -7,7 +7,11 @@ import { Delivery } from '../models/delivery';
 import { getEvent, listEvents, resendEvent } from '../services/events';
 import { publishEvents } from '../services/publish-events';
 import { protectedProcedure } from '../trpc';
+import { restFor } from './rest';
 import { Id, IdempotencyKey } from './inputs';
+
+const rest = restFor('events');
+const tooLarge = { 413: 'The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES' };
 
 const EventFields = {
   type: z.string().min(1).max(200),
@@ -45,6 +49,7 @@ const PublishResult = z.object({
 
 export const eventsRouter = {
   publish: protectedProcedure
+    .meta(rest('POST', '/applications/{appId}/events', 'Publish an event', { errors: tooLarge }))
     .input(PublishInput)
     .output(PublishResult)
     .mutation(async ({ ctx, input }) => {
@@ -53,6 +58,7 @@ export const eventsRouter = {
       return result!;
     }),
   publishBatch: protectedProcedure
+    .meta(rest('POST', '/applications/{appId}/events/batch', 'Publish up to 1,000 events in one transaction', { errors: tooLarge }))
     .input(PublishBatchInput)
     .output(z.object({ events: z.array(PublishResult) }))
     .mutation(async ({ ctx, input }) => ({
@@ -63,15 +69,22 @@ export const eventsRouter = {
       }),
     })),
   get: protectedProcedure
+    .meta(rest('GET', '/events/{eventId}', 'Get an event'))
     .input(z.object({ eventId: Id }))
     .output(Event)
     .query(({ ctx, input }) => getEvent(ctx, ctx.principal, input)),
   list: protectedProcedure
+    .meta(rest('GET', '/applications/{appId}/events', 'List an application\'s events, newest first'))
     .input(z.object({ appId: Id, type: z.string().max(200).optional(), ...PageInput }))
     .output(Page(Event))
     .query(({ ctx, input }) => listEvents(ctx, ctx.principal, input)),
   /** Sends an existing event to one endpoint of its application again, as a new delivery. */
   resend: protectedProcedure
+    .meta(
+      rest('POST', '/events/{eventId}/resend', 'Send an event to one endpoint of its application again, as a new delivery', {
+        errors: { 409: 'The endpoint is disabled; enable it first' },
+      }),
+    )
     .input(z.object({ eventId: Id, endpointId: Id }))
     .output(Delivery)
     .mutation(({ ctx, input }) => resendEvent(ctx, ctx.principal, input)),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { publicProcedure, router } from '../trpc';
+import { restFor } from './rest';
 import { applicationsRouter } from './applications';
 import { deadLettersRouter } from './dead-letters';
 import { deliveriesRouter } from './deliveries';
@@ -7,8 +8,11 @@ import { endpointsRouter } from './endpoints';
 import { eventTypesRouter } from './event-types';
 import { eventsRouter } from './events';
 
+const rest = restFor('health');
+
 export const appRouter = router({
   health: publicProcedure
+    .meta(rest('GET', '/health', 'Health check', { protect: false }))
     .output(z.object({ status: z.literal('ok') }))
     .query(async ({ ctx }) => {
       await ctx.db.execute('select 1');

@@ -14,6 +14,7 @@ export type EndpointInput = {
   url: string;
   description?: string;
   eventTypes?: string[] | null;
+  versionPins?: Record<string, string>;
   retrySchedule?: number[] | null;
 };
 
@@ -28,6 +29,7 @@ export async function createEndpoint(deps: ApiDeps, principal: Principal, input:
       url: input.url,
       description: input.description ?? '',
       eventTypes: normaliseEventTypes(input.eventTypes),
+      versionPins: input.versionPins ?? {},
       retrySchedule: input.retrySchedule ?? null,
       secrets: [{ secret, createdAt: new Date().toISOString(), expiresAt: null }],
     })
@@ -83,6 +85,7 @@ export async function updateEndpoint(
         url: input.url,
         description: input.description,
         eventTypes: input.eventTypes === undefined ? undefined : normaliseEventTypes(input.eventTypes),
+        versionPins: input.versionPins,
         retrySchedule: input.retrySchedule,
         enabled: input.enabled,
         // Re-enabling clears the reason and starts its health afresh; otherwise the old run of

@@ -46,6 +46,8 @@ export async function publishEvents(
   );
   return stored.map((event, i) => ({
     ...event,
-    warnings: ready[i]!.deprecated ? [`${ready[i]!.type} ${ready[i]!.version} is deprecated; see eventTypes.list for its successor`] : [],
+    warnings: ready[i]!.deprecated
+      ? [`${ready[i]!.type} ${ready[i]!.version} is deprecated; eventTypes.get({ type: '${ready[i]!.type}' }) shows the versions to publish instead`]
+      : [],
   }));
 }

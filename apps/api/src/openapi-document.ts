@@ -1,0 +1,78 @@
+import { Envelope, listEventTypes } from '@hookline/schema';
+import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
+import { z } from 'zod';
+import { appErrorCodes } from './errors';
+import { appRouter } from './routers';
+import { restBasePath } from './routers/rest';
+
+/** The one error shape every REST operation answers with. */
+const ErrorBody = z.object({
+  code: z.enum([...(Object.keys(appErrorCodes) as [keyof typeof appErrorCodes]), 'internal']),
+  message: z.string(),
+  issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() })).optional(),
+});
+
+/**
+ * The OpenAPI 3.1 document, generated from the router's zod schemas so REST and tRPC cannot
+ * drift apart; then completed with what the router cannot say on its own: the error shape,
+ * the envelope receivers get, and a schema per (event type, version).
+ */
+export function buildOpenApiDocument({ serverUrl = 'http://127.0.0.1:3000' } = {}): OpenAPIObject {
+  const document = generateOpenApiDocument(appRouter, {
+    title: 'Hookline API',
+    description:
+      'Publish typed, versioned events; Hookline stores them, fans them out to subscribed endpoints and delivers signed webhooks (Standard Webhooks) with retries and dead letters.',
+    version: '0.1.0',
+    baseUrl: `${serverUrl}${restBasePath}`,
+    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: hk_…' } },
+  });
+
+  const schemas: Record<string, unknown> = {
+    Error: z.toJSONSchema(ErrorBody, { target: 'draft-2020-12' }),
+    WebhookEnvelope: z.toJSONSchema(Envelope, { target: 'draft-2020-12' }),
+  };
+  for (const type of listEventTypes()) {
+    for (const version of type.versions) {
+      schemas[schemaName(type.type, version.version)] = { ...version.jsonSchema, description: version.description, deprecated: version.deprecated || undefined, examples: [version.example] };
+    }
+  }
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(schemas as object) } };
+  useErrorSchema(document);
+  describePublishedData(document, Object.keys(schemas).filter((n) => n !== 'Error' && n !== 'WebhookEnvelope'));
+  return document;
+}
+
+/**
+ * The router types `data` as unknown (it is checked against the registry at run time); the
+ * document says what it really is: one of the registered payload schemas, with an example.
+ */
+function describePublishedData(document: OpenAPIObject, payloadSchemas: string[]) {
+  const oneOf = payloadSchemas.map((name) => ({ $ref: `#/components/schemas/${name}` }));
+  const orderCreated = listEventTypes().find((t) => t.type === 'order.created')?.versions.find((v) => v.version === '1.0');
+  const single = (document.paths?.['/applications/{appId}/events'] as Record<string, any> | undefined)?.post;
+  const batch = (document.paths?.['/applications/{appId}/events/batch'] as Record<string, any> | undefined)?.post;
+  const singleBody = single?.requestBody?.content?.['application/json'];
+  if (singleBody?.schema?.properties) {
+    singleBody.schema.properties.data = { description: 'The payload; it must match the schema of (type, version).', oneOf };
+    singleBody.example = { type: 'order.created', version: '1.0', data: orderCreated?.example, idempotencyKey: 'ord_123-created' };
+  }
+  const batchItems = batch?.requestBody?.content?.['application/json']?.schema?.properties?.events?.items;
+  if (batchItems?.properties) batchItems.properties.data = { description: 'The payload; it must match the schema of (type, version).', oneOf };
+}
+
+/** `order.created` 1.0 → `OrderCreatedV1_0` */
+export function schemaName(type: string, version: string): string {
+  const pascal = type.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return `${pascal}V${version.replace('.', '_')}`;
+}
+
+function useErrorSchema(document: OpenAPIObject) {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item as Record<string, { responses?: Record<string, { content?: Record<string, { schema: unknown }> }> }>)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const json = response.content?.['application/json'];
+        if (Number(status) >= 400 && json) json.schema = { $ref: '#/components/schemas/Error' };
+      }
+    }
+  }
+}

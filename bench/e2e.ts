@@ -1,0 +1,139 @@
+/**
+ * End to end (issue scenarios 3 and 6): Hookline's API and delivery worker as separate processes on
+ * a fresh database, one endpoint subscribed (the receiver's `/ok/e2e`), 50,000 order.created events
+ * (× scale) published over REST in batches of 1,000 while the worker delivers them.
+ *
+ * deliveries/s = events ÷ time from the first publish call to the moment the last attempt row is
+ * in the `attempts` table, the same span the ceiling measures (its first insert to its last attempt
+ * row). A warm-up of 1,000 events (× scale) runs first, as in the ceiling.
+ *
+ * Footprint: the row's peak RSS is the worker's high-water mark (VmHWM), the API's is in details.
+ * Afterwards every delivery must be `delivered` with exactly one attempt that got a 204, the
+ * receiver must have got one request per event, and every delivery job must be completed.
+ */
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { orderBatch } from './lib/events';
+import { startHookline } from './lib/hookline';
+import {
+  assertNoProcessErrors,
+  footprint,
+  round3,
+  runCallers,
+  startHooklineCpu,
+  waitForAttempts,
+  workerSettings,
+} from './lib/hookline-scenario';
+import { envInt } from './lib/options';
+import type { BenchContext, ScenarioResult } from './lib/types';
+
+export const name = 'e2e';
+export const timeoutMs = 150_000;
+
+const batchSize = 1_000;
+
+export async function run(ctx: BenchContext): Promise<ScenarioResult> {
+  const events = Math.ceil(ctx.scaled(envInt('BENCH_E2E_EVENTS', 50_000), batchSize) / batchSize) * batchSize;
+  const warmup = Math.ceil(ctx.scaled(1_000, 0) / 100) * 100;
+  const publishers = envInt('BENCH_E2E_PUBLISHERS', 2);
+  const worker = workerSettings();
+  const runId = `e2e-${randomBytes(4).toString('hex')}`;
+  ctx.log(
+    `${events} events (+${warmup} warm-up) in batches of ${batchSize} from ${publishers} callers, one endpoint; ` +
+      `worker batch ${worker.batchSize}, concurrency ${worker.concurrency}`,
+  );
+  const databaseUrl = await ctx.createDatabase('e2e');
+  const rss = ctx.startRssSampler();
+  const hookline = await startHookline({ databaseUrl, label: 'e2e', worker, apiConnections: publishers, log: ctx.log, signal: ctx.signal });
+  try {
+    const appId = await hookline.rest.createApplication('bench e2e');
+    await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/e2e` });
+    const publishRange = (first: number, count: number) => async (call: number) => {
+      const size = Math.min(batchSize, count - call * batchSize);
+      const results = await hookline.rest.publishBatch(appId, orderBatch(first + call * batchSize, size, runId));
+      if (results.some((r) => r.duplicate || r.deliveries.length !== 1)) {
+        throw new Error('a publish came back duplicate or without exactly one delivery');
+      }
+    };
+
+    // Warm-up, untimed: connections, the JIT, prepared statements, in both processes.
+    if (warmup > 0) {
+      await runCallers(Math.ceil(warmup / batchSize), 1, publishRange(0, warmup), ctx.signal);
+      await ctx.receiver.waitForCount(warmup, ctx.signal);
+      await waitForAttempts(hookline, warmup, ctx.signal);
+      await ctx.receiver.reset();
+    }
+
+    const cpu = await startHooklineCpu(ctx, hookline);
+    const startedAt = performance.now();
+    await runCallers(events / batchSize, publishers, publishRange(warmup, events), ctx.signal);
+    const publishedAt = performance.now();
+    await ctx.receiver.waitForCount(events, ctx.signal);
+    const receivedAt = performance.now();
+    const finishedAt = await waitForAttempts(hookline, warmup + events, ctx.signal);
+    const seconds = (finishedAt - startedAt) / 1000;
+    const cpuUsed = await cpu.stop();
+    const peak = footprint(hookline);
+
+    // Everything must have gone through exactly once; a figure from a broken run is worse than none.
+    const total = warmup + events;
+    const [deliveries, attempts, received] = await Promise.all([
+      hookline.sql<{ status: string; n: number }[]>`select status, count(*)::int as n from deliveries group by status`,
+      hookline.sql<{ ok: number; n: number }[]>`
+        select count(*) filter (where response_status = 204 and number = 1)::int as ok, count(*)::int as n from attempts`,
+      ctx.receiver.summary(),
+    ]);
+    const delivered = deliveries.find((r) => r.status === 'delivered')?.n ?? 0;
+    const allDeliveries = deliveries.reduce((sum, r) => sum + r.n, 0);
+    if (delivered !== total || allDeliveries !== total || attempts[0]!.ok !== total || attempts[0]!.n !== total || received.count !== events) {
+      throw new Error(
+        `incomplete run: ${delivered}/${total} deliveries delivered (${allDeliveries} in all), ` +
+          `${attempts[0]!.ok}/${total} first attempts answered 204 (${attempts[0]!.n} attempts in all), ` +
+          `${received.count}/${events} requests received`,
+      );
+    }
+    assertNoProcessErrors(hookline);
+    // Stop first (the worker drains), then every delivery job must be completed.
+    await hookline.stop();
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const jobs = await sql<{ state: string; n: number }[]>`
+        select state::text, count(*)::int as n from pgboss.job where name = 'delivery' group by state`;
+      const completed = jobs.find((r) => r.state === 'completed')?.n ?? 0;
+      if (completed !== total) throw new Error(`delivery jobs: ${jobs.map((r) => `${r.n} ${r.state}`).join(', ')}; expected ${total} completed`);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+
+    const deliveriesPerSec = events / seconds;
+    ctx.log(
+      `${events} deliveries in ${seconds.toFixed(2)} s: ${deliveriesPerSec.toFixed(0)}/s (publishing took ` +
+        `${((publishedAt - startedAt) / 1000).toFixed(2)} s, the receiver had everything after ` +
+        `${((receivedAt - startedAt) / 1000).toFixed(2)} s); peak RSS worker ${peak.workerPeakRssMb} MB, API ${peak.apiPeakRssMb} MB`,
+    );
+    return {
+      deliveriesPerSec,
+      eventsPerSec: events / ((publishedAt - startedAt) / 1000),
+      peakRssMb: peak.workerPeakRssMb ?? Number.NaN,
+      cpuMsPerDelivery: cpuUsed.totalMs / events,
+      note: `RSS = worker (API ${peak.apiPeakRssMb?.toFixed(0)} MB); events/s = publish rate`,
+      details: {
+        events,
+        warmupEvents: warmup,
+        publishBatchSize: batchSize,
+        publishers,
+        workerBatchSize: worker.batchSize,
+        workerConcurrency: worker.concurrency,
+        seconds: round3(seconds),
+        publishSeconds: round3((publishedAt - startedAt) / 1000),
+        lastReceivedSeconds: round3((receivedAt - startedAt) / 1000),
+        ...cpuUsed.split(events, 'Delivery'),
+        ...peak,
+        harnessPeakRssMb: Number(rss.stop().toFixed(1)),
+      },
+    };
+  } finally {
+    rss.stop();
+    await hookline.stop().catch((error: unknown) => ctx.log(`stopping Hookline: ${String(error)}`));
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Ingest: how fast the API takes events in over HTTP (REST), with nothing delivered. Two scenarios,
+ * each with an API process of its own on a fresh database and no delivery worker:
+ *
+ *   ingest        `POST /api/v1/applications/{appId}/events`, one ~1 KB order.created 1.0 a call,
+ *                 32 concurrent callers → events/s and each call's latency.
+ *   ingest-batch  `POST …/events/batch`, 1,000 such events a call, 4 concurrent callers → events/s.
+ *
+ * By default no endpoint is subscribed, so a publish validates, checks its idempotency key, stores
+ * the event and finds no subscriber: the cost of taking an event in. `BENCH_INGEST_ENDPOINTS=n`
+ * subscribes n endpoints (no worker runs, so their deliveries and jobs are only written).
+ */
+import { randomBytes } from 'node:crypto';
+import { orderBatch, orderCreated } from './lib/events';
+import { startHookline, type Hookline } from './lib/hookline';
+import { assertNoProcessErrors, footprint, round1, round3, runCallers, startHooklineCpu } from './lib/hookline-scenario';
+import { envInt } from './lib/options';
+import type { BenchContext, Scenario, ScenarioResult } from './lib/types';
+
+/** Most events one batch call may carry (the API's limit). */
+const maxBatch = 1_000;
+
+/** Starts the API alone, an application, and the subscribed endpoints when asked for. */
+async function setUp(ctx: BenchContext, label: string, connections: number) {
+  const databaseUrl = await ctx.createDatabase(label);
+  const hookline = await startHookline({
+    databaseUrl,
+    label,
+    apiConnections: connections,
+    log: ctx.log,
+    signal: ctx.signal,
+  });
+  try {
+    const appId = await hookline.rest.createApplication(`bench ${label}`);
+    const endpoints = envInt('BENCH_INGEST_ENDPOINTS', 0);
+    for (let i = 0; i < endpoints; i++) {
+      await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/${label}-${i}` });
+    }
+    return { hookline, appId, endpoints };
+  } catch (error) {
+    await hookline.stop().catch(() => {});
+    throw error;
+  }
+}
+
+/** Every event the run published must be stored, once, and none may have been a duplicate. */
+async function checkStored(hookline: Hookline, expected: number, duplicates: number, run: string) {
+  const [row] = await hookline.sql<{ n: number }[]>`
+    select count(*)::int as n from events where idempotency_key like ${`${run}-%`}`;
+  if (row!.n !== expected || duplicates !== 0) {
+    throw new Error(`stored ${row!.n}/${expected} events; ${duplicates} publishes answered duplicate: true`);
+  }
+}
+
+export const single: Scenario = {
+  name: 'ingest',
+  timeoutMs: 90_000,
+  async run(ctx: BenchContext): Promise<ScenarioResult> {
+    const events = ctx.scaled(envInt('BENCH_INGEST_EVENTS', 20_000), 200);
+    const warmup = ctx.scaled(1_000, 100);
+    const callers = envInt('BENCH_INGEST_CALLERS', 32);
+    const run = `ingest-${randomBytes(4).toString('hex')}`;
+    ctx.log(`${events} single publishes (+${warmup} warm-up), ${callers} concurrent callers`);
+    const { hookline, appId, endpoints } = await setUp(ctx, 'ingest', callers);
+    try {
+      let duplicates = 0;
+      const publish = async (index: number) => {
+        const result = await hookline.rest.publish(appId, orderCreated(index, run));
+        if (result.duplicate) duplicates += 1;
+      };
+      // Warm-up: connections, the JIT, the API's prepared statements.
+      await runCallers(warmup, callers, publish, ctx.signal);
+
+      const cpu = await startHooklineCpu(ctx, hookline);
+      const startedAt = performance.now();
+      const durations = await runCallers(events, callers, (i) => publish(warmup + i), ctx.signal);
+      const seconds = (performance.now() - startedAt) / 1000;
+      const cpuUsed = await cpu.stop();
+
+      await checkStored(hookline, warmup + events, duplicates, run);
+      assertNoProcessErrors(hookline);
+      const eventsPerSec = events / seconds;
+      const latencies = Array.from(durations);
+      const result: ScenarioResult = {
+        eventsPerSec,
+        p50Ms: ctx.percentile(latencies, 50),
+        p90Ms: ctx.percentile(latencies, 90),
+        p99Ms: ctx.percentile(latencies, 99),
+        peakRssMb: hookline.api.peakRssMb() ?? Number.NaN,
+        note: `${callers} callers, ${endpoints === 0 ? 'no endpoint subscribed' : `${endpoints} endpoints subscribed`}; RSS = API`,
+        details: {
+          events,
+          callers,
+          subscribedEndpoints: endpoints,
+          seconds: round3(seconds),
+          cpuMsPerEvent: round3(cpuUsed.totalMs / events),
+          ...cpuUsed.split(events, 'Event'),
+          ...footprint(hookline),
+        },
+      };
+      ctx.log(`${events} events in ${seconds.toFixed(2)} s: ${eventsPerSec.toFixed(0)}/s, p50 ${result.p50Ms!.toFixed(1)} ms, p99 ${result.p99Ms!.toFixed(1)} ms`);
+      await hookline.stop();
+      return result;
+    } finally {
+      await hookline.stop().catch((error: unknown) => ctx.log(`stopping Hookline: ${String(error)}`));
+    }
+  },
+};
+
+export const batch: Scenario = {
+  name: 'ingest-batch',
+  timeoutMs: 90_000,
+  async run(ctx: BenchContext): Promise<ScenarioResult> {
+    const batchSize = Math.min(maxBatch, envInt('BENCH_INGEST_BATCH_SIZE', maxBatch));
+    const batches = Math.ceil(ctx.scaled(envInt('BENCH_INGEST_BATCH_EVENTS', 50_000), batchSize) / batchSize);
+    const events = batches * batchSize;
+    const warmupBatches = 2;
+    const callers = envInt('BENCH_INGEST_BATCH_CALLERS', 4);
+    const run = `batch-${randomBytes(4).toString('hex')}`;
+    ctx.log(`${batches} batches of ${batchSize} events (+${warmupBatches} warm-up), ${callers} concurrent callers`);
+    const { hookline, appId, endpoints } = await setUp(ctx, 'ingest_batch', callers);
+    try {
+      let duplicates = 0;
+      const publish = async (batchIndex: number) => {
+        const results = await hookline.rest.publishBatch(appId, orderBatch(batchIndex * batchSize, batchSize, run));
+        if (results.length !== batchSize) throw new Error(`a batch of ${batchSize} answered ${results.length} results`);
+        duplicates += results.filter((r) => r.duplicate).length;
+      };
+      await runCallers(warmupBatches, callers, publish, ctx.signal);
+
+      const cpu = await startHooklineCpu(ctx, hookline);
+      const startedAt = performance.now();
+      const durations = await runCallers(batches, callers, (i) => publish(warmupBatches + i), ctx.signal);
+      const seconds = (performance.now() - startedAt) / 1000;
+      const cpuUsed = await cpu.stop();
+
+      await checkStored(hookline, (warmupBatches + batches) * batchSize, duplicates, run);
+      assertNoProcessErrors(hookline);
+      const eventsPerSec = events / seconds;
+      const calls = Array.from(durations);
+      ctx.log(`${events} events in ${seconds.toFixed(2)} s: ${eventsPerSec.toFixed(0)}/s`);
+      const result: ScenarioResult = {
+        eventsPerSec,
+        peakRssMb: hookline.api.peakRssMb() ?? Number.NaN,
+        note: `${batchSize}/call, ${callers} callers, ${endpoints === 0 ? 'no endpoint subscribed' : `${endpoints} endpoints subscribed`}; RSS = API`,
+        details: {
+          events,
+          batchSize,
+          callers,
+          subscribedEndpoints: endpoints,
+          seconds: round3(seconds),
+          callP50Ms: round1(ctx.percentile(calls, 50)),
+          callP99Ms: round1(ctx.percentile(calls, 99)),
+          cpuMsPerEvent: round3(cpuUsed.totalMs / events),
+          ...cpuUsed.split(events, 'Event'),
+          ...footprint(hookline),
+        },
+      };
+      await hookline.stop();
+      return result;
+    } finally {
+      await hookline.stop().catch((error: unknown) => ctx.log(`stopping Hookline: ${String(error)}`));
+    }
+  },
+};

@@ -1,0 +1,14 @@
+/** How hard the clients try again: 3 attempts in all, 200 ms then 800 ms apart (doubling ×4, ±25 %). */
+export const clientRetry = { attempts: 3, firstDelayMs: 200 } as const;
+
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  return Math.round(clientRetry.firstDelayMs * 4 ** (attempt - 1) * (0.75 + random() / 2));
+}
+
+/**
+ * Only a failure that may not have reached the database (no answer at all) or that the server
+ * says stored nothing (503) is worth repeating, and only for calls that are safe to repeat.
+ */
+export function isRetryableFailure({ httpStatus }: { httpStatus: number | null }): boolean {
+  return httpStatus === null || httpStatus === 503;
+}

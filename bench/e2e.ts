@@ -73,6 +73,7 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     const finishedAt = await waitForAttempts(hookline, warmup + events, ctx.signal);
     const seconds = (finishedAt - startedAt) / 1000;
     const cpuUsed = await cpu.stop();
+    await cpuUsed.logStatements(events, 'delivery');
     const peak = footprint(hookline);
 
     // Everything must have gone through exactly once; a figure from a broken run is worse than none.

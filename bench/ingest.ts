@@ -56,7 +56,7 @@ export const single: Scenario = {
   name: 'ingest',
   timeoutMs: 90_000,
   async run(ctx: BenchContext): Promise<ScenarioResult> {
-    const events = ctx.scaled(envInt('BENCH_INGEST_EVENTS', 20_000), 200);
+    const events = ctx.scaled(envInt('BENCH_INGEST_EVENTS', 10_000), 200);
     const warmup = ctx.scaled(1_000, 100);
     const callers = envInt('BENCH_INGEST_CALLERS', 32);
     const run = `ingest-${randomBytes(4).toString('hex')}`;
@@ -76,6 +76,7 @@ export const single: Scenario = {
       const durations = await runCallers(events, callers, (i) => publish(warmup + i), ctx.signal);
       const seconds = (performance.now() - startedAt) / 1000;
       const cpuUsed = await cpu.stop();
+      await cpuUsed.logStatements(events, 'event');
 
       await checkStored(hookline, warmup + events, duplicates, run);
       assertNoProcessErrors(hookline);
@@ -133,6 +134,7 @@ export const batch: Scenario = {
       const durations = await runCallers(batches, callers, (i) => publish(warmupBatches + i), ctx.signal);
       const seconds = (performance.now() - startedAt) / 1000;
       const cpuUsed = await cpu.stop();
+      await cpuUsed.logStatements(events, 'event');
 
       await checkStored(hookline, (warmupBatches + batches) * batchSize, duplicates, run);
       assertNoProcessErrors(hookline);

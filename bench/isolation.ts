@@ -89,7 +89,7 @@ async function runVariant(
     const healthyTotal = options.events * healthyEndpoints;
     const cpu = await startHooklineCpu(ctx, hookline);
     const startedAt = performance.now();
-    const bound = options.boundSeconds === null ? null : AbortSignal.timeout(options.boundSeconds * 1000);
+    const bound = options.boundSeconds === null ? null : AbortSignal.timeout(Math.round(options.boundSeconds * 1000));
     const until = bound ? AbortSignal.any([ctx.signal, bound]) : ctx.signal;
     let finishedAt: number;
     let complete = true;
@@ -116,6 +116,7 @@ async function runVariant(
         from attempts a join deliveries d on d.id = a.delivery_id
        where d.endpoint_id = any(${healthyIds})`;
     const healthyRecorded = healthy!.recorded - options.warmupEvents * healthyEndpoints;
+    await cpuUsed.logStatements(Math.max(1, complete ? healthyTotal : healthyRecorded), 'healthy delivery');
     if (healthy!.ok !== healthy!.recorded) throw new Error(`${healthy!.recorded - healthy!.ok} healthy attempts did not get a 204`);
     if (complete) {
       const [delivered] = await hookline.sql<{ n: number }[]>`

@@ -22,12 +22,21 @@ export const timeoutMs = 100_000;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Publishes allowed in flight (sent, not yet answered) before the pacer skips a scheduled one: two
+ * seconds of the offered rate. An API that cannot keep up would otherwise build a backlog that
+ * outlasts the run's time budget; skipped publishes are counted and reported instead.
+ */
+const backlogSeconds = 2;
+
 interface Paced {
   /** Event id → publish start (epoch ms). */
   startedAt: Map<string, number>;
   /** Each publish call's duration in ms. */
   callMs: number[];
   sent: number;
+  /** Scheduled publishes not sent because `backlogSeconds` worth were already waiting. */
+  skipped: number;
   /** Seconds from the first publish start to the last answer: the rate the API actually sustained. */
   answeredSeconds: number;
   maxInFlight: number;
@@ -48,6 +57,7 @@ async function pace(
   signal: AbortSignal,
 ): Promise<Paced> {
   const total = Math.round(rate * seconds);
+  const maxInFlightAllowed = Math.max(1, Math.round(rate * backlogSeconds));
   const startedAt = new Map<string, number>();
   const callMs: number[] = [];
   const pending = new Set<Promise<void>>();
@@ -73,17 +83,23 @@ async function pace(
 
   const firstAt = now();
   const start = performance.now();
+  let scheduled = 0;
   let sent = 0;
-  while (sent < total && failure === null) {
+  let skipped = 0;
+  while (scheduled < total && failure === null) {
     signal.throwIfAborted();
     // Every publish due by now, then yield: a late tick catches up rather than dropping events.
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-    while (sent < due) fire(firstIndex + sent++);
+    while (scheduled < due) {
+      scheduled += 1;
+      if (pending.size >= maxInFlightAllowed) skipped += 1;
+      else fire(firstIndex + sent++);
+    }
     await sleep(1);
   }
   await Promise.all(pending);
   if (failure !== null) throw failure;
-  return { startedAt, callMs, sent, answeredSeconds: (lastAnswer - firstAt) / 1000, maxInFlight, firstAt };
+  return { startedAt, callMs, sent, skipped, answeredSeconds: (lastAnswer - firstAt) / 1000, maxInFlight, firstAt };
 }
 
 export async function run(ctx: BenchContext): Promise<ScenarioResult> {
@@ -111,6 +127,7 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
       throw new Error(`not every event arrived within 30 s of the last publish: ${String(error)}`);
     });
     const cpuUsed = await cpu.stop();
+    await cpuUsed.logStatements(paced.sent, 'delivery');
     const summary = await ctx.receiver.summary({ timings: true });
     await waitForAttempts(hookline, warm.sent + paced.sent, ctx.signal);
 
@@ -154,11 +171,15 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
       cpuMsPerDelivery: cpuUsed.totalMs / paced.sent,
       note:
         `${rate} ev/s offered for ${seconds} s, publish start → received; RSS = worker` +
-        (fellBehind ? `; API fell behind (answered ${achieved.toFixed(0)}/s)` : ''),
+        (fellBehind || paced.skipped > 0
+          ? `; API fell behind (answered ${achieved.toFixed(0)}/s, ${paced.skipped} publishes skipped)`
+          : ''),
       details: {
         offeredEventsPerSec: rate,
         seconds,
         events: paced.sent,
+        skippedPublishes: paced.skipped,
+        maxBacklogSeconds: backlogSeconds,
         maxLatencyMs: round1(Math.max(...latencies)),
         publishCallP50Ms: round1(ctx.percentile(paced.callMs, 50)),
         publishCallP99Ms: round1(ctx.percentile(paced.callMs, 99)),

@@ -63,7 +63,13 @@ async function startEmbeddedPostgres(log: (message: string) => void): Promise<Da
     // Throwaway cluster: skipping initdb's fsyncs shortens the first boot.
     initdbFlags: ['--no-sync'],
     // TCP only: the default socket directory may belong to the machine's own PostgreSQL.
-    postgresFlags: ['-c', 'unix_socket_directories='],
+    // BENCH_PG_STAT_STATEMENTS=1 loads pg_stat_statements, so Hookline's scenarios can print where
+    // the database's time went (bench/lib/statements.ts).
+    postgresFlags: [
+      '-c',
+      'unix_socket_directories=',
+      ...(process.env.BENCH_PG_STAT_STATEMENTS === '1' ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : []),
+    ],
     onLog: keep,
     onError: keep,
   });

@@ -1,6 +1,7 @@
 /** What the scenarios that run Hookline (ingest, e2e, latency, isolation) share. */
 import { envInt } from './options';
 import type { Hookline, WorkerSettings } from './hookline';
+import { logStatements, resetStatements } from './statements';
 import type { BenchContext } from './types';
 
 /**
@@ -24,6 +25,8 @@ export interface HooklineCpu {
   totalMs: number;
   /** Per-side CPU ms divided by `per`, for the JSON line's details. */
   split(per: number, unit: string): Record<string, number>;
+  /** With BENCH_PG_STAT_STATEMENTS=1: logs the window's top statements per `unit`. */
+  logStatements(per: number, unit: string): Promise<void>;
 }
 
 /**
@@ -31,6 +34,7 @@ export interface HooklineCpu {
  * Hookline processes, read from /proc.
  */
 export async function startHooklineCpu(ctx: BenchContext, hookline: Hookline): Promise<{ stop(): Promise<HooklineCpu> }> {
+  const statements = await resetStatements(hookline.sql, ctx.log);
   const meter = await ctx.startCpuMeter();
   const start = hookline.cpuMs();
   return {
@@ -50,6 +54,9 @@ export async function startHooklineCpu(ctx: BenchContext, hookline: Hookline): P
         totalMs: used.totalMs + apiMs + workerMs,
         split(per, unit) {
           return Object.fromEntries(Object.entries(parts).map(([side, ms]) => [`${side}CpuMsPer${unit}`, round3(ms / per)]));
+        },
+        async logStatements(per, unit) {
+          if (statements) await logStatements(hookline.sql, per, unit.toLowerCase(), ctx.log);
         },
       };
     },

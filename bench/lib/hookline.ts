@@ -166,12 +166,17 @@ export class HooklineChild {
   }
 }
 
-/** Node flags for one child: `BENCH_CPU_PROF_DIR` writes a V8 CPU profile of it on exit. */
+/**
+ * Node flags for one child: `BENCH_CPU_PROF_DIR` writes V8 CPU profiles of it on exit, into
+ * `<dir>/<label>-<role>-<time>/`. One file per thread: under tsx the module loader runs in a thread
+ * of its own, so there are two; the main thread's is the larger (see bench/profile-summary.ts).
+ */
 function nodeArgs(role: string, label: string): string[] {
-  const dir = process.env.BENCH_CPU_PROF_DIR;
-  if (!dir) return [];
+  const root = process.env.BENCH_CPU_PROF_DIR;
+  if (!root) return [];
+  const dir = resolve(root, `${label}-${role}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
-  return ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`, `--cpu-prof-name=${label}-${role}-${Date.now()}.cpuprofile`];
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
 /**

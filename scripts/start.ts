@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadApiEnv, startApi } from '@hookline/api';
 import { createDatabaseIfMissing, databaseUrlFor } from '@hookline/db';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@hookline/db/embedded';
-import { loadDeliveryEnv, startDelivery } from '@hookline/delivery';
+import { deliveryOptionsFromEnv, loadDeliveryEnv, startDelivery } from '@hookline/delivery';
 import { createLogger } from '@hookline/log';
 
 const log = createLogger('hookline');
@@ -28,15 +28,12 @@ const api = await startApi({
   adminKey: apiEnv.HOOKLINE_ADMIN_KEY,
   maxPayloadBytes: apiEnv.HOOKLINE_MAX_PAYLOAD_BYTES,
   log: createLogger('api'),
+  operatorAppId: apiEnv.HOOKLINE_OPERATOR_APP_ID,
 });
 const worker = await startDelivery({
   databaseUrl,
   log: createLogger('delivery'),
-  requestTimeoutMs: deliveryEnv.HOOKLINE_REQUEST_TIMEOUT_MS,
-  responseBodyLimitBytes: deliveryEnv.HOOKLINE_RESPONSE_BODY_LIMIT_BYTES,
-  retrySchedule: deliveryEnv.HOOKLINE_RETRY_SCHEDULE,
-  batchSize: deliveryEnv.HOOKLINE_WORKER_BATCH_SIZE,
-  concurrency: deliveryEnv.HOOKLINE_WORKER_CONCURRENCY,
+  ...deliveryOptionsFromEnv(deliveryEnv),
 });
 
 log(`Hookline is running: API on ${api.url} (tRPC at ${api.url}/trpc), delivery worker started`);

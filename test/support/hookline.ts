@@ -1,26 +1,39 @@
 import { startApi, type StartApiOptions } from '@hookline/api';
 import { createHooklineClient } from '@hookline/client';
 import { createDatabase } from '@hookline/db';
-import { startDelivery, type StartDeliveryOptions } from '@hookline/delivery';
+import { startDelivery, type RunningDelivery, type StartDeliveryOptions } from '@hookline/delivery';
 import { silentLog } from '@hookline/log';
 import { createTestDatabase } from './database';
 
 export const testAdminKey = 'hk_test_admin_key_0123456789abcdef';
 
+/** Worker settings that let a test watch a whole retry schedule in well under a second. */
+export const testDeliveryOptions = {
+  log: silentLog,
+  retrySchedule: [0.05, 0.1, 0.2],
+  // 429 and timeouts would otherwise wait a minute.
+  minThrottleDelaySeconds: 0.05,
+  requestTimeoutMs: 2_000,
+  pollIntervalSeconds: 0.5,
+} satisfies Partial<StartDeliveryOptions>;
+
 /**
- * A whole Hookline on a fresh database: the API on 127.0.0.1:0 and (unless `worker: false`) a
- * delivery worker, with retry schedules short enough to run in a test.
+ * A whole Hookline on a fresh database (or on `databaseUrl`): the API on 127.0.0.1:0 and (unless
+ * `worker: false`) a delivery worker, with retry schedules short enough to run in a test.
+ * `startWorker` adds a worker later, with other settings; `stop` stops all of them.
  */
 export async function startHookline({
   worker = true,
+  databaseUrl: givenDatabaseUrl,
   api: apiOptions = {},
   delivery: deliveryOptions = {},
 }: {
   worker?: boolean;
+  databaseUrl?: string;
   api?: Partial<StartApiOptions>;
   delivery?: Partial<StartDeliveryOptions>;
 } = {}) {
-  const databaseUrl = await createTestDatabase();
+  const databaseUrl = givenDatabaseUrl ?? (await createTestDatabase());
   const api = await startApi({
     databaseUrl,
     host: '127.0.0.1',
@@ -30,16 +43,13 @@ export async function startHookline({
     log: silentLog,
     ...apiOptions,
   });
-  const delivery = worker
-    ? await startDelivery({
-        databaseUrl,
-        log: silentLog,
-        retrySchedule: [0.05, 0.1, 0.2],
-        requestTimeoutMs: 2_000,
-        pollIntervalSeconds: 0.5,
-        ...deliveryOptions,
-      })
-    : null;
+  const workers: RunningDelivery[] = [];
+  const startWorker = async (options: Partial<StartDeliveryOptions> = {}) => {
+    const running = await startDelivery({ databaseUrl, ...testDeliveryOptions, ...options });
+    workers.push(running);
+    return running;
+  };
+  if (worker) await startWorker(deliveryOptions);
   const database = createDatabase(databaseUrl, { max: 2 });
   const client = createHooklineClient({ url: api.url, apiKey: testAdminKey });
 
@@ -51,8 +61,9 @@ export async function startHookline({
     sql: database.sql,
     db: database.db,
     clientFor: (apiKey: string) => createHooklineClient({ url: api.url, apiKey }),
+    startWorker,
     stop: async () => {
-      await delivery?.stop();
+      await Promise.all(workers.map((w) => w.stop()));
       await api.stop();
       await database.close();
     },

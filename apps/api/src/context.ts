@@ -8,6 +8,8 @@ export type ApiDeps = {
   db: Database;
   boss: QueueClient;
   log: Log;
+  /** Where operational events go (an operator disabling an endpoint); null sends none. */
+  operatorAppId: string | null;
 };
 
 export type Context = ApiDeps & {

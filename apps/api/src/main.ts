@@ -18,6 +18,7 @@ const api = await startApi({
   adminKey: env.HOOKLINE_ADMIN_KEY,
   maxPayloadBytes: env.HOOKLINE_MAX_PAYLOAD_BYTES,
   log,
+  operatorAppId: env.HOOKLINE_OPERATOR_APP_ID,
 });
 log(`API listening on ${api.url}`);
 if (api.generatedAdminKey) log(`admin API key (shown once, store it now): ${api.generatedAdminKey}`);

@@ -1,6 +1,7 @@
 import type { Log } from '@hookline/log';
 import type { AddressInfo } from 'node:net';
 import { createDatabase, migrate } from '@hookline/db';
+import { ensureOperatorApp } from '@hookline/fanout';
 import { createQueueClient, ensureQueues } from '@hookline/queue';
 import { ensureAdminKey } from './auth/api-keys';
 import { createApiServer } from './server';
@@ -19,21 +20,26 @@ export type StartApiOptions = {
   adminKey?: string;
   maxPayloadBytes: number;
   log: Log;
+  operatorAppId?: string | null;
 };
 
 /** Migrates, then serves the API until `stop()`. */
 export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   await migrate(options.databaseUrl);
-  const { db, close } = createDatabase(options.databaseUrl, { max: 20 });
+  const { db, close } = createDatabase(options.databaseUrl, { max: 20, applicationName: 'hookline-api' });
+  const operatorAppId = options.operatorAppId ?? null;
+  await ensureOperatorApp(db, operatorAppId);
   const boss = createQueueClient({
     connectionString: options.databaseUrl,
+    applicationName: 'hookline-api-queue',
     onError: (error) => options.log('queue error', { error: error.message }),
   });
   await boss.start();
+  // Creates the queues on a fresh database; their settings belong to the delivery worker.
   await ensureQueues(boss);
   const { generatedKey } = await ensureAdminKey(db, options.adminKey);
 
-  const server = createApiServer({ db, boss, log: options.log, maxPayloadBytes: options.maxPayloadBytes });
+  const server = createApiServer({ db, boss, log: options.log, operatorAppId, maxPayloadBytes: options.maxPayloadBytes });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, resolve);

@@ -1,5 +1,13 @@
-/** Why an attempt failed, coarse enough for retry rules and dashboards. */
-export type ErrorClass = 'http_status' | 'timeout' | 'connection' | 'dns' | 'tls' | 'aborted' | 'other';
+/**
+ * Why an attempt failed, coarse enough for retry rules and dashboards. The last two mean nothing was
+ * sent: `endpoint_disabled`, the endpoint was switched off after the attempt was queued;
+ * `unconvertible`, the event cannot be converted to the version the endpoint pins.
+ */
+export type ErrorClass = 'http_status' | 'timeout' | 'connection' | 'dns' | 'tls' | 'aborted' | 'other' | NotSentClass;
+export type NotSentClass = 'endpoint_disabled' | 'unconvertible';
+
+export const isNotSent = (errorClass: ErrorClass): errorClass is NotSentClass =>
+  errorClass === 'endpoint_disabled' || errorClass === 'unconvertible';
 
 /** What one HTTP request to an endpoint came to, as a value (never an exception). */
 export type AttemptOutcome =
@@ -8,8 +16,16 @@ export type AttemptOutcome =
       kind: 'failure';
       status: number | null;
       body: string | null;
+      /** Response headers with lower-case names, as undici gives them. */
       headers: Record<string, string>;
       errorClass: ErrorClass;
       error: string;
       durationMs: number;
     };
+
+/** The outcome recorded for an attempt that was not made, and why. */
+export function notSentOutcome(errorClass: NotSentClass, error: string): AttemptOutcome {
+  return { kind: 'failure', status: null, body: null, headers: {}, errorClass, error, durationMs: 0 };
+}
+
+export const endpointDisabledOutcome = notSentOutcome('endpoint_disabled', 'endpoint is disabled');

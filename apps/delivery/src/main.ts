@@ -1,7 +1,7 @@
 // The delivery worker alone, for deployments that scale it apart from the API.
 // Needs DATABASE_URL; `npm start` at the repository root runs everything on embedded PostgreSQL.
 import { createLogger } from '@hookline/log';
-import { loadDeliveryEnv } from './env';
+import { deliveryOptionsFromEnv, loadDeliveryEnv } from './env';
 import { startDelivery } from './start-delivery';
 
 const log = createLogger('delivery');
@@ -10,21 +10,14 @@ if (!env.DATABASE_URL) {
   console.error('DATABASE_URL is not set. Set it, or run `npm start` at the repository root to use embedded PostgreSQL.');
   process.exit(1);
 }
-const worker = await startDelivery({
-  databaseUrl: env.DATABASE_URL,
-  log,
-  requestTimeoutMs: env.HOOKLINE_REQUEST_TIMEOUT_MS,
-  responseBodyLimitBytes: env.HOOKLINE_RESPONSE_BODY_LIMIT_BYTES,
-  retrySchedule: env.HOOKLINE_RETRY_SCHEDULE,
-  batchSize: env.HOOKLINE_WORKER_BATCH_SIZE,
-  concurrency: env.HOOKLINE_WORKER_CONCURRENCY,
-});
-log('delivery worker started');
+const worker = await startDelivery({ databaseUrl: env.DATABASE_URL, log, ...deliveryOptionsFromEnv(env) });
+log('delivery worker started', { pid: process.pid });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     log(`${signal}: finishing in-flight deliveries, then stopping`);
     await worker.stop();
+    log('delivery worker stopped');
     process.exit(0);
   });
 }

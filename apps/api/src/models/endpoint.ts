@@ -13,6 +13,10 @@ export const Endpoint = z.object({
   enabled: z.boolean(),
   disabledReason: z.string().nullable(),
   retrySchedule: z.array(z.number()).nullable(),
+  /** Failed attempts since the last success; reset by a success or by re-enabling. */
+  consecutiveFailures: z.number().int(),
+  /** When the current run of failures began; after HOOKLINE_ENDPOINT_DISABLE_AFTER_DAYS it is disabled. */
+  failingSince: z.string().datetime().nullable(),
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),
 });
@@ -32,6 +36,8 @@ export function toEndpoint(row: typeof endpoints.$inferSelect): Endpoint {
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     retrySchedule: row.retrySchedule,
+    consecutiveFailures: row.consecutiveFailures,
+    failingSince: row.failingSince?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

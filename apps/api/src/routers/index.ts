@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { publicProcedure, router } from '../trpc';
 import { restFor } from './rest';
 import { applicationsRouter } from './applications';
+import { deadLettersRouter } from './dead-letters';
 import { deliveriesRouter } from './deliveries';
 import { endpointsRouter } from './endpoints';
 import { eventTypesRouter } from './event-types';
@@ -22,6 +23,7 @@ export const appRouter = router({
   events: eventsRouter,
   deliveries: deliveriesRouter,
   eventTypes: eventTypesRouter,
+  deadLetters: deadLettersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -32,6 +32,8 @@ const backlogSeconds = 2;
 interface Paced {
   /** Event id → publish start (epoch ms). */
   startedAt: Map<string, number>;
+  /** Event id → when its publish call answered (epoch ms). */
+  answeredAt: Map<string, number>;
   /** Each publish call's duration in ms. */
   callMs: number[];
   sent: number;
@@ -59,6 +61,7 @@ async function pace(
   const total = Math.round(rate * seconds);
   const maxInFlightAllowed = Math.max(1, Math.round(rate * backlogSeconds));
   const startedAt = new Map<string, number>();
+  const answeredAt = new Map<string, number>();
   const callMs: number[] = [];
   const pending = new Set<Promise<void>>();
   let failure: unknown = null;
@@ -71,6 +74,7 @@ async function pace(
         lastAnswer = now();
         callMs.push(lastAnswer - at);
         startedAt.set(result.id, at);
+        answeredAt.set(result.id, lastAnswer);
       },
       (error: unknown) => {
         failure ??= error;
@@ -99,7 +103,7 @@ async function pace(
   }
   await Promise.all(pending);
   if (failure !== null) throw failure;
-  return { startedAt, callMs, sent, skipped, answeredSeconds: (lastAnswer - firstAt) / 1000, maxInFlight, firstAt };
+  return { startedAt, answeredAt, callMs, sent, skipped, answeredSeconds: (lastAnswer - firstAt) / 1000, maxInFlight, firstAt };
 }
 
 export async function run(ctx: BenchContext): Promise<ScenarioResult> {
@@ -135,6 +139,8 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     const received = summary.webhookIds;
     if (!received) throw new Error('the receiver recorded no webhook-id timings');
     const latencies: number[] = [];
+    // The part after the publish answered: the worker's pickup, the request, the receiver.
+    const afterPublish: number[] = [];
     const seen = new Set<string>();
     let duplicates = 0;
     let strangers = 0;
@@ -145,6 +151,7 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
       if (seen.has(id)) return void (duplicates += 1);
       seen.add(id);
       latencies.push(received.receivedAt[i]! - startedAt);
+      afterPublish.push(received.receivedAt[i]! - paced.answeredAt.get(id)!);
       lastReceivedAt = Math.max(lastReceivedAt, received.receivedAt[i]!);
     });
     const [delivered] = await hookline.sql<{ n: number }[]>`select count(*)::int as n from deliveries where status = 'delivered'`;
@@ -183,6 +190,8 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
         maxLatencyMs: round1(Math.max(...latencies)),
         publishCallP50Ms: round1(ctx.percentile(paced.callMs, 50)),
         publishCallP99Ms: round1(ctx.percentile(paced.callMs, 99)),
+        afterPublishP50Ms: round1(ctx.percentile(afterPublish, 50)),
+        afterPublishP99Ms: round1(ctx.percentile(afterPublish, 99)),
         maxPublishesInFlight: paced.maxInFlight,
         workerBatchSize: worker.batchSize,
         workerConcurrency: worker.concurrency,
@@ -192,7 +201,8 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     };
     ctx.log(
       `${paced.sent} events at ${achieved.toFixed(0)}/s: p50 ${result.p50Ms!.toFixed(1)} ms, p90 ${result.p90Ms!.toFixed(1)} ms, ` +
-        `p99 ${result.p99Ms!.toFixed(1)} ms (the publish call alone: p50 ${result.details!.publishCallP50Ms} ms)`,
+        `p99 ${result.p99Ms!.toFixed(1)} ms (the publish call alone: p50 ${result.details!.publishCallP50Ms} ms; ` +
+        `publish answered → received: p50 ${result.details!.afterPublishP50Ms} ms, p99 ${result.details!.afterPublishP99Ms} ms)`,
     );
     await hookline.stop();
     return result;

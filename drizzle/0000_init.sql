@@ -23,6 +23,11 @@ CREATE TABLE "attempts" (
 	"response_status" integer,
 	"response_body" text,
 	"error" text,
+	"error_class" text,
+	"rule" text NOT NULL,
+	"next_attempt_at" timestamp with time zone,
+	"trigger" text DEFAULT 'scheduled' NOT NULL,
+	"job_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -50,6 +55,8 @@ CREATE TABLE "endpoints" (
 	"disabled_reason" text,
 	"secrets" jsonb NOT NULL,
 	"retry_schedule" jsonb,
+	"consecutive_failures" integer DEFAULT 0 NOT NULL,
+	"failing_since" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -72,7 +79,7 @@ ALTER TABLE "endpoints" ADD CONSTRAINT "endpoints_app_id_applications_id_fk" FOR
 ALTER TABLE "events" ADD CONSTRAINT "events_app_id_applications_id_fk" FOREIGN KEY ("app_id") REFERENCES "public"."applications"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "api_keys_key_hash_idx" ON "api_keys" USING btree ("key_hash");--> statement-breakpoint
 CREATE INDEX "api_keys_app_id_idx" ON "api_keys" USING btree ("app_id");--> statement-breakpoint
-CREATE INDEX "attempts_delivery_id_number_idx" ON "attempts" USING btree ("delivery_id","number");--> statement-breakpoint
+CREATE UNIQUE INDEX "attempts_delivery_id_number_idx" ON "attempts" USING btree ("delivery_id","number");--> statement-breakpoint
 CREATE INDEX "deliveries_event_id_idx" ON "deliveries" USING btree ("event_id");--> statement-breakpoint
 CREATE INDEX "deliveries_endpoint_id_id_idx" ON "deliveries" USING btree ("endpoint_id","id");--> statement-breakpoint
 CREATE INDEX "deliveries_app_id_status_id_idx" ON "deliveries" USING btree ("app_id","status","id");--> statement-breakpoint

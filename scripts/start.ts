@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadApiEnv, startApi } from '@hookline/api';
 import { createDatabaseIfMissing, databaseUrlFor } from '@hookline/db';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@hookline/db/embedded';
-import { loadDeliveryEnv, startDelivery } from '@hookline/delivery';
+import { deliveryOptionsFromEnv, loadDeliveryEnv, startDelivery } from '@hookline/delivery';
 import { loopbackCidrs } from '@hookline/egress';
 import { createLogger } from '@hookline/log';
 import { loadEncryptionKey } from '@hookline/signing-keys';
@@ -53,17 +53,15 @@ const api = await startApi({
   log: createLogger('api'),
   encryptionKey,
   allowedCidrs,
+  operatorAppId: apiEnv.HOOKLINE_OPERATOR_APP_ID,
 });
 const worker = await startDelivery({
   databaseUrl,
   log: createLogger('delivery'),
+  ...deliveryOptionsFromEnv(deliveryEnv),
   encryptionKey,
+  // After the spread: in development this adds loopback to what the environment allows.
   allowedCidrs,
-  requestTimeoutMs: deliveryEnv.HOOKLINE_REQUEST_TIMEOUT_MS,
-  responseBodyLimitBytes: deliveryEnv.HOOKLINE_RESPONSE_BODY_LIMIT_BYTES,
-  retrySchedule: deliveryEnv.HOOKLINE_RETRY_SCHEDULE,
-  batchSize: deliveryEnv.HOOKLINE_WORKER_BATCH_SIZE,
-  concurrency: deliveryEnv.HOOKLINE_WORKER_CONCURRENCY,
 });
 
 log(`Hookline is running: API on ${api.url} (tRPC at ${api.url}/trpc), delivery worker started`);

@@ -151,6 +151,25 @@ describe('every REST operation, over HTTP', () => {
         badStatus: 404,
         badCode: 'not_found',
       },
+      'POST /deliveries/{deliveryId}/retry': {
+        ok: () => call('POST', `/deliveries/${deliveryId}/retry`, { body: {} }),
+        bad: () => call('POST', '/deliveries/dlv_missing/retry', { body: {} }),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
+      'POST /events/{eventId}/resend': {
+        ok: () => call('POST', `/events/${eventId}/resend`, { body: { endpointId } }),
+        bad: () => call('POST', `/events/${eventId}/resend`, { body: { endpointId: 'ep_missing' } }),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
+      'GET /dead-letters': { ok: () => call('GET', `/dead-letters?appId=${appId}&limit=10`), bad: () => call('GET', '/dead-letters?since=yesterday'), badStatus: 400, badCode: 'validation' },
+      'POST /dead-letters/replay': {
+        ok: () => call('POST', '/dead-letters/replay', { body: { filter: { appId }, dryRun: true } }),
+        bad: () => call('POST', '/dead-letters/replay', { body: {} }),
+        badStatus: 400,
+        badCode: 'validation',
+      },
     };
 
     const documented = Object.entries(buildOpenApiDocument().paths ?? {}).flatMap(([path, item]) =>

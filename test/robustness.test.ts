@@ -72,7 +72,7 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
 const fieldNames = [
   'appId', 'endpointId', 'eventId', 'deliveryId', 'keyId', 'url', 'name', 'description', 'type', 'version',
   'data', 'events', 'idempotencyKey', 'eventTypes', 'retrySchedule', 'enabled', 'signing', 'graceSeconds',
-  'cursor', 'limit', 'status', '__proto__', 'constructor',
+  'cursor', 'limit', 'status', 'ids', 'filter', 'dryRun', 'since', 'until', '__proto__', 'constructor',
 ];
 const fieldValue = (): fc.Arbitrary<unknown> =>
   fc.oneof(
@@ -117,6 +117,10 @@ const validInputs: Record<string, () => Record<string, unknown>> = {
   'apiKeys.create': () => ({ appId: real.appId, name: 'fuzzed' }),
   'apiKeys.list': () => ({ appId: real.appId }),
   'apiKeys.revoke': () => ({ keyId: real.keyId }),
+  'deliveries.retry': () => ({ deliveryId: real.deliveryId }),
+  'events.resend': () => ({ eventId: real.eventId, endpointId: real.endpointId }),
+  'deadLetters.list': () => ({ appId: real.appId }),
+  'deadLetters.replay': () => ({ filter: { appId: real.appId }, dryRun: true }),
 };
 
 type Shot = { input: unknown; rawBody?: string; method?: string; auth: 'admin' | 'app' | 'none' | 'garbage' };

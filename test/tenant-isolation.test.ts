@@ -3,19 +3,23 @@ import { startHookline, testAdminKey, type TestHookline } from './support/hookli
 import { callRaw, listProcedures, type RawResponse } from './support/procedures';
 import { orderCreatedV1 } from './support/fixtures';
 
-// Application B owns every object below; the caller holds an application key of A.
-type Ids = { appId: string; endpointId: string; eventId: string; deliveryId: string; keyId: string };
+// Application B owns the objects the calls name; the caller holds an application key of A, which has
+// objects of its own (some inputs combine one of A's with one of B's).
+type Ids = { appId: string; endpointId: string; eventId: string; deliveryId: string; keyId: string; deadLetterId: string };
 
 /**
  * How each procedure must treat a key of the wrong application:
  * - scoped: each input names one of B's objects; the answer is the 404 a missing id gets, word for word.
+ * - invisible: a filter or list of ids naming B's objects answers as if they did not exist: `seen`
+ *   of the output is the same as for missing ids, and nothing changes.
  * - adminOnly: the call needs an admin key; an application key gets 403.
  * - ownOnly: a call without ids lists only the caller's own application's objects.
  * - public: no tenant data involved.
  * Every procedure of the router must have an entry (checked below), so a new one cannot skip this.
  */
 type IsolationRule = {
-  scoped?: ((ids: Ids) => Record<string, unknown>)[];
+  scoped?: ((b: Ids, a: Ids) => Record<string, unknown>)[];
+  invisible?: { input: (b: Ids) => Record<string, unknown>; seen: (output: any) => unknown }[];
   adminOnly?: Record<string, unknown>;
   ownOnly?: { input: Record<string, unknown>; appIds: (output: unknown) => (string | null)[] };
   public?: { input?: Record<string, unknown> };
@@ -52,6 +56,22 @@ const rules: Record<string, IsolationRule> = {
     ownOnly: { input: {}, appIds: (o) => itemsOf(o).map((k) => k.appId ?? null) },
   },
   'apiKeys.revoke': { scoped: [({ keyId }) => ({ keyId })] },
+  'deliveries.retry': { scoped: [({ deliveryId }) => ({ deliveryId })] },
+  'events.resend': {
+    scoped: [(b, a) => ({ eventId: b.eventId, endpointId: a.endpointId }), (b, a) => ({ eventId: a.eventId, endpointId: b.endpointId })],
+  },
+  'deadLetters.list': {
+    scoped: [({ appId }) => ({ appId })],
+    invisible: [{ input: ({ endpointId }) => ({ endpointId }), seen: (o) => itemsOf(o).length }],
+    ownOnly: { input: {}, appIds: (o) => itemsOf(o).map((d) => d.appId!) },
+  },
+  'deadLetters.replay': {
+    scoped: [({ appId }) => ({ filter: { appId } })],
+    invisible: [
+      { input: ({ deadLetterId }) => ({ ids: [deadLetterId] }), seen: (o) => ({ replayed: o.replayed, notFound: o.notFound.length }) },
+      { input: ({ endpointId }) => ({ filter: { endpointId } }), seen: (o) => o.replayed },
+    ],
+  },
 };
 
 // Ids of the right shape that exist nowhere: what a prober who guessed wrong gets.
@@ -61,16 +81,20 @@ const missing: Ids = {
   eventId: 'evt_0000000000ZZZZZZZZZZZZZZZZ',
   deliveryId: 'dlv_0000000000ZZZZZZZZZZZZZZZZ',
   keyId: 'key_0000000000ZZZZZZZZZZZZZZZZ',
+  deadLetterId: '00000000-0000-4000-8000-000000000000',
 };
 
 let hookline: TestHookline;
 let appA: string;
 let keyA: string;
 let keyB: string;
+let a: Ids;
 let b: Ids;
 
 beforeAll(async () => {
-  hookline = await startHookline({ worker: false });
+  // A worker with no retries and receivers that refuse connections: each application's first event
+  // becomes a dead letter at once, so the dead-letter procedures have something of each tenant's.
+  hookline = await startHookline({ delivery: { retrySchedule: [] } });
   const admin = hookline.client;
   appA = (await admin.applications.create.mutate({ name: 'tenant A' })).id;
   const appB = (await admin.applications.create.mutate({ name: 'tenant B' })).id;
@@ -78,14 +102,28 @@ beforeAll(async () => {
   const createdKeyB = await admin.apiKeys.create.mutate({ appId: appB, name: 'B' });
   keyB = createdKeyB.key;
   // A has objects of its own too, so "lists only its own" is checked against something.
-  const endpointA = await admin.endpoints.create.mutate({ appId: appA, url: 'http://127.0.0.1:9/a' });
-  await admin.events.publish.mutate({ appId: appA, type: 'order.created', version: '1.0', data: orderCreatedV1 });
-  const endpointB = await admin.endpoints.create.mutate({ appId: appB, url: 'http://127.0.0.1:9/b' });
-  const eventB = await admin.events.publish.mutate({ appId: appB, type: 'order.created', version: '1.0', data: orderCreatedV1 });
-  b = { appId: appB, endpointId: endpointB.id, eventId: eventB.id, deliveryId: eventB.deliveries[0]!.id, keyId: createdKeyB.id };
-  expect(endpointA.appId).toBe(appA);
+  const objectsOf = async (appId: string, keyId: string) => {
+    // Port 9 (discard) refuses connections on loopback: the one attempt fails at once.
+    const endpoint = await admin.endpoints.create.mutate({ appId, url: 'http://127.0.0.1:9/refused' });
+    const event = await admin.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: orderCreatedV1 });
+    const deadLetter = await until(async () => (await admin.deadLetters.list.query({ appId })).items[0]);
+    return { appId, endpointId: endpoint.id, eventId: event.id, deliveryId: event.deliveries[0]!.id, keyId, deadLetterId: deadLetter.id };
+  };
+  const keyIdA = (await admin.apiKeys.list.query({ appId: appA })).items[0]!.id;
+  [a, b] = await Promise.all([objectsOf(appA, keyIdA), objectsOf(appB, createdKeyB.id)]);
 });
 afterAll(() => hookline?.stop());
+
+/** Polls `read` until it gives a value (expect.poll is for tests, this is setup), bounded. */
+async function until<T>(read: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`setup: nothing after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 /** Everything of B's that a foreign call could change, to prove nothing did. */
 async function snapshotOfB() {
@@ -96,6 +134,9 @@ async function snapshotOfB() {
            (select count(*)::int from deliveries where app_id = ${b.appId}) as deliveries,
            (select count(*)::int from endpoints where app_id = ${b.appId}) as endpoints,
            (select count(*)::int from api_keys where app_id = ${b.appId}) as keys,
+           (select count(*)::int from attempts t join deliveries d on d.id = t.delivery_id where d.app_id = ${b.appId}) as attempts,
+           (select count(*)::int from pgboss.job where name = 'delivery-dead-letter' and state = 'created'
+               and data->>'deliveryId' = ${b.deliveryId}) as waiting_dead_letters,
            (select count(*)::int from applications) as applications`;
   return row;
 }
@@ -115,8 +156,8 @@ describe('tenant isolation', () => {
     const before = await snapshotOfB();
 
     for (const input of rule!.scoped ?? []) {
-      const foreign = await call(path, keyA, input(b));
-      const absent = await call(path, keyA, input(missing));
+      const foreign = await call(path, keyA, input(b, a));
+      const absent = await call(path, keyA, input(missing, a));
       expect(foreign.status, `${path} with B's id: ${foreign.text}`).toBe(404);
       expect(absent.status).toBe(404);
       // Word for word the same once the id is taken out: nothing tells "exists elsewhere" from "never existed".
@@ -124,6 +165,14 @@ describe('tenant isolation', () => {
         Object.values(ids).reduce((message, id) => message.replaceAll(id, '<id>'), errorOf(r)!.message);
       expect(anonymise(foreign, b)).toBe(anonymise(absent, missing));
       expect(errorOf(foreign)!.data).toMatchObject({ code: 'not_found', httpStatus: 404 });
+    }
+
+    for (const { input, seen } of rule!.invisible ?? []) {
+      const foreign = await call(path, keyA, input(b));
+      const absent = await call(path, keyA, input(missing));
+      expect(foreign.status, `${path} with B's id: ${foreign.text}`).toBe(200);
+      const dataOf = (r: RawResponse) => (r.body as { result: { data: unknown } }).result.data;
+      expect(seen(dataOf(foreign))).toEqual(seen(dataOf(absent)));
     }
 
     if (rule!.adminOnly) {
@@ -157,6 +206,7 @@ describe('tenant isolation', () => {
     expect((await clientB.deliveries.get.query({ deliveryId: b.deliveryId })).id).toBe(b.deliveryId);
     expect((await clientB.deliveries.list.query({ endpointId: b.endpointId })).items).toHaveLength(1);
     expect((await clientB.apiKeys.list.query({ appId: b.appId })).items.map((k) => k.id)).toContain(b.keyId);
+    expect((await clientB.deadLetters.list.query({ endpointId: b.endpointId })).items.map((d) => d.id)).toEqual([b.deadLetterId]);
   });
 
   it('lets an admin key reach every application', async () => {

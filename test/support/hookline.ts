@@ -1,13 +1,20 @@
 import { startApi, type StartApiOptions } from '@hookline/api';
 import { createHooklineClient } from '@hookline/client';
 import { createDatabase } from '@hookline/db';
-import { startDelivery, type StartDeliveryOptions } from '@hookline/delivery';
+import { startDelivery, type RunningDelivery, type StartDeliveryOptions } from '@hookline/delivery';
 import { loopbackCidrs } from '@hookline/egress';
 import { silentLog } from '@hookline/log';
-import { generateEncryptionKeyText, parseEncryptionKey } from '@hookline/signing-keys';
+import { parseEncryptionKey } from '@hookline/signing-keys';
 import { createTestDatabase } from './database';
 
 export const testAdminKey = 'hk_test_admin_key_0123456789abcdef';
+
+/**
+ * One fixed key for every test Hookline (32 bytes, base64): an API, the workers it starts later and
+ * worker processes on the same database must all open the same secrets, as in a deployment.
+ */
+export const testEncryptionKeyText = 'aG9va2xpbmUgdGVzdCBlbmNyeXB0aW9uIGtleSB2MSE=';
+export const testEncryptionKey = parseEncryptionKey(testEncryptionKeyText);
 
 /**
  * Test receivers listen on 127.0.0.1, which production settings refuse (SSRF rules), so the harness
@@ -15,22 +22,35 @@ export const testAdminKey = 'hk_test_admin_key_0123456789abcdef';
  */
 export const testAllowedCidrs = loopbackCidrs;
 
+/** Worker settings that let a test watch a whole retry schedule in well under a second. */
+export const testDeliveryOptions = {
+  log: silentLog,
+  retrySchedule: [0.05, 0.1, 0.2],
+  // 429 and timeouts would otherwise wait a minute.
+  minThrottleDelaySeconds: 0.05,
+  requestTimeoutMs: 2_000,
+  pollIntervalSeconds: 0.5,
+  encryptionKey: testEncryptionKey,
+  allowedCidrs: testAllowedCidrs,
+} satisfies Partial<StartDeliveryOptions>;
+
 /**
- * A whole Hookline on a fresh database: the API on 127.0.0.1:0 and (unless `worker: false`) a
- * delivery worker, with retry schedules short enough to run in a test.
+ * A whole Hookline on a fresh database (or on `databaseUrl`): the API on 127.0.0.1:0 and (unless
+ * `worker: false`) a delivery worker, with retry schedules short enough to run in a test.
+ * `startWorker` adds a worker later, with other settings; `stop` stops all of them.
  */
 export async function startHookline({
   worker = true,
+  databaseUrl: givenDatabaseUrl,
   api: apiOptions = {},
   delivery: deliveryOptions = {},
 }: {
   worker?: boolean;
+  databaseUrl?: string;
   api?: Partial<StartApiOptions>;
   delivery?: Partial<StartDeliveryOptions>;
 } = {}) {
-  const databaseUrl = await createTestDatabase();
-  // One key per Hookline, shared by its API and worker as in a deployment.
-  const encryptionKey = parseEncryptionKey(generateEncryptionKeyText());
+  const databaseUrl = givenDatabaseUrl ?? (await createTestDatabase());
   const api = await startApi({
     databaseUrl,
     host: '127.0.0.1',
@@ -38,36 +58,32 @@ export async function startHookline({
     adminKey: testAdminKey,
     maxPayloadBytes: 256 * 1024,
     log: silentLog,
-    encryptionKey,
+    encryptionKey: testEncryptionKey,
     allowedCidrs: testAllowedCidrs,
     ...apiOptions,
   });
-  const delivery = worker
-    ? await startDelivery({
-        databaseUrl,
-        log: silentLog,
-        retrySchedule: [0.05, 0.1, 0.2],
-        requestTimeoutMs: 2_000,
-        pollIntervalSeconds: 0.5,
-        encryptionKey,
-        allowedCidrs: testAllowedCidrs,
-        ...deliveryOptions,
-      })
-    : null;
+  const workers: RunningDelivery[] = [];
+  const startWorker = async (options: Partial<StartDeliveryOptions> = {}) => {
+    const running = await startDelivery({ databaseUrl, ...testDeliveryOptions, ...options });
+    workers.push(running);
+    return running;
+  };
+  if (worker) await startWorker(deliveryOptions);
   const database = createDatabase(databaseUrl, { max: 2 });
   const client = createHooklineClient({ url: api.url, apiKey: testAdminKey });
 
   return {
     databaseUrl,
     url: api.url,
-    encryptionKey,
+    encryptionKey: testEncryptionKey,
     client,
     /** Direct SQL for assertions. */
     sql: database.sql,
     db: database.db,
     clientFor: (apiKey: string) => createHooklineClient({ url: api.url, apiKey }),
+    startWorker,
     stop: async () => {
-      await delivery?.stop();
+      await Promise.all(workers.map((w) => w.stop()));
       await api.stop();
       await database.close();
     },

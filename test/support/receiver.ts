@@ -6,18 +6,20 @@ export type ReceivedRequest = { path: string; headers: http.IncomingHttpHeaders;
 
 /** What the receiver does with one request. */
 export type Behaviour =
-  | { status: number; body?: string; headers?: Record<string, string> }
+  | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
   | { hang: true }
   | { reset: true };
 
 /**
  * A real HTTP receiver on 127.0.0.1:0 (after Svix's TestReceiver): records every request and
  * answers as told: a status, a hang until the client gives up, or a connection reset.
- * `script` answers the first requests in order; after it runs out, `fallback` answers.
+ * `script` answers the first requests in order; after it runs out, the behaviour `route` set for the
+ * request's path answers, else `fallback`.
  */
 export async function startReceiver({ fallback = { status: 204 } as Behaviour, delayMs = 0 } = {}) {
   const requests: ReceivedRequest[] = [];
   const script: Behaviour[] = [];
+  const routes = new Map<string, Behaviour>();
   let defaultBehaviour = fallback;
   const sockets = new Set<import('node:net').Socket>();
 
@@ -25,8 +27,10 @@ export async function startReceiver({ fallback = { status: 204 } as Behaviour, d
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     requests.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() });
-    const behaviour = script.shift() ?? defaultBehaviour;
-    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    const behaviour = script.shift() ?? routes.get(req.url ?? '/') ?? defaultBehaviour;
+    // A slow receiver: the answer (not the recording above) waits.
+    const wait = ('delayMs' in behaviour ? behaviour.delayMs : undefined) ?? delayMs;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     if ('hang' in behaviour) return;
     if ('reset' in behaviour) {
       req.socket.destroy();
@@ -47,6 +51,10 @@ export async function startReceiver({ fallback = { status: 204 } as Behaviour, d
     /** Answers the next requests with these behaviours, in order. */
     script: (...behaviours: Behaviour[]) => void script.push(...behaviours),
     setFallback: (behaviour: Behaviour) => void (defaultBehaviour = behaviour),
+    /** Answers every request to `path` this way (after any script), until routed again. */
+    route: (path: string, behaviour: Behaviour) => void routes.set(path, behaviour),
+    /** The requests received on one path. */
+    on: (path: string) => requests.filter((r) => r.path === path),
     /** Waits (bounded) until at least `count` requests arrived. */
     waitForRequests: async (count: number, timeout = 15_000) => {
       await expect.poll(() => requests.length, { timeout, interval: 20 }).toBeGreaterThanOrEqual(count);

@@ -16,6 +16,8 @@ export type ApiDeps = {
   egress: EgressPolicy;
   /** How endpoint hosts are resolved for that check; injected by tests. */
   resolveHost: ResolveHost;
+  /** Where operational events go (an operator disabling an endpoint); null sends none. */
+  operatorAppId: string | null;
 };
 
 export type Context = ApiDeps & {

@@ -28,6 +28,7 @@ const api = await startApi({
   encryptionKey,
   // A deployment entry point: only what the operator allow-listed, never loopback by default.
   allowedCidrs: env.HOOKLINE_ALLOWED_CIDRS ?? [],
+  operatorAppId: env.HOOKLINE_OPERATOR_APP_ID,
 });
 log(`API listening on ${api.url}`);
 if (api.generatedAdminKey) log(`admin API key (shown once, store it now): ${api.generatedAdminKey}`);

@@ -2,6 +2,7 @@ import type { Log } from '@hookline/log';
 import type { AddressInfo } from 'node:net';
 import { createDatabase, migrate } from '@hookline/db';
 import { createEgressPolicy, systemResolveHost, type ResolveHost } from '@hookline/egress';
+import { ensureOperatorApp } from '@hookline/fanout';
 import { createQueueClient, ensureQueues } from '@hookline/queue';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import { ensureAdminKey } from './auth/api-keys';
@@ -30,17 +31,22 @@ export type StartApiOptions = {
   allowedCidrs?: readonly string[];
   /** Replaces DNS for the endpoint URL check (tests). */
   resolveHost?: ResolveHost;
+  operatorAppId?: string | null;
 };
 
 /** Migrates, then serves the API until `stop()`. */
 export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   await migrate(options.databaseUrl);
-  const { db, close } = createDatabase(options.databaseUrl, { max: 20 });
+  const { db, close } = createDatabase(options.databaseUrl, { max: 20, applicationName: 'hookline-api' });
+  const operatorAppId = options.operatorAppId ?? null;
+  await ensureOperatorApp(db, operatorAppId);
   const boss = createQueueClient({
     connectionString: options.databaseUrl,
+    applicationName: 'hookline-api-queue',
     onError: (error) => options.log('queue error', { error: error.message }),
   });
   await boss.start();
+  // Creates the queues on a fresh database; their settings belong to the delivery worker.
   await ensureQueues(boss);
   const { generatedKey } = await ensureAdminKey(db, options.adminKey);
 
@@ -48,6 +54,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     db,
     boss,
     log: options.log,
+    operatorAppId,
     maxPayloadBytes: options.maxPayloadBytes,
     encryptionKey: options.encryptionKey,
     egress: createEgressPolicy({ allowedCidrs: options.allowedCidrs }),

@@ -5,12 +5,13 @@ import { buildEnvelope } from '@hookline/schema';
 import { openLiveSigningKeys, type EncryptionKey } from '@hookline/signing-keys';
 import { webhookHeaders } from '@hookline/verify';
 import type { Job, JobResult } from 'pg-boss';
-import type { AttemptOutcome } from './attempt-outcome';
+import { endpointDisabledOutcome, notSentOutcome, type AttemptOutcome } from './attempt-outcome';
+import type { EndpointHealthSettings } from './endpoint-health';
 import type { SendWebhook } from './http-sender';
-import { loadDeliveries, type LoadedDelivery } from './load-deliveries';
+import { attemptKey, loadDeliveries, loadRecordedAttempts, type LoadedDelivery } from './load-deliveries';
 import { payloadForEndpoint } from './payload-for-endpoint';
 import { recordAttempts, type AttemptRecord } from './record-attempts';
-import { decideNext, maxAttempts } from './retry-policy';
+import { decideNext, isGiveUpRule, isRetryable, type RetryPolicy } from './retry-policy';
 
 export type DeliverBatchDeps = {
   db: Database;
@@ -19,23 +20,29 @@ export type DeliverBatchDeps = {
   log: Log;
   /** Opens the endpoints' signing keys (HOOKLINE_ENCRYPTION_KEY, the same as the API's). */
   encryptionKey: EncryptionKey;
-  /** Used for endpoints without a schedule of their own. */
-  defaultRetrySchedule: readonly number[];
+  /** Its schedule is used for endpoints without one of their own. */
+  policy: RetryPolicy;
+  health: EndpointHealthSettings;
+  operatorAppId: string | null;
   now?: () => Date;
   random?: () => number;
 };
 
+type Work = { job: Job<unknown>; data: DeliveryJob; row: LoadedDelivery };
+
 /**
  * The worker's batch handler: load every delivery of the batch in one query, send them all
  * concurrently, record every attempt in one transaction, and settle each job on its own
- * (`perJobResults`), so one failure never fails its neighbours.
+ * (`perJobResults`), so one failure never fails its neighbours. A give-up is settled as
+ * `deadletter`: pg-boss copies the job, with our output as `source_output`, into the dead-letter queue.
  */
 export function createBatchHandler(deps: DeliverBatchDeps) {
-  const { db, boss, send, log, encryptionKey, defaultRetrySchedule, now = () => new Date(), random } = deps;
+  const { db, boss, send, log, encryptionKey, policy, health, operatorAppId, now = () => new Date(), random } = deps;
 
   return async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
     const results: JobResult[] = [];
-    const work: { job: Job<unknown>; data: DeliveryJob; row: LoadedDelivery }[] = [];
+    const work: Work[] = [];
+    const repeats: Work[] = [];
 
     const parsed = jobs.map((job) => ({ job, data: DeliveryJob.safeParse(job.data) }));
     const loaded = await loadDeliveries(
@@ -55,52 +62,89 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
         results.push({ id: job.id, status: 'completed', output: { skipped: 'delivery no longer exists' } });
         continue;
       }
-      if (row.delivery.attemptCount >= data.data.attempt) {
-        // This attempt was recorded by a worker that died before settling the job: settle it the
-        // way that worker would have.
-        results.push(
-          row.delivery.status === 'failed'
-            ? { id: job.id, status: 'deadletter', output: { error: 'delivery failed; recorded before a worker restart' } }
-            : { id: job.id, status: 'completed', output: { skipped: 'attempt already recorded' } },
-        );
-        continue;
-      }
-      work.push({ job, data: data.data, row });
+      (row.delivery.attemptCount >= data.data.attempt ? repeats : work).push({ job, data: data.data, row });
     }
+
+    results.push(...(await settleRepeats(db, repeats)));
 
     const records = await Promise.all(
       work.map(async ({ job, data, row }): Promise<AttemptRecord> => {
-        const schedule = row.endpoint.retrySchedule ?? defaultRetrySchedule;
+        const endpointPolicy = { ...policy, schedule: row.endpoint.retrySchedule ?? policy.schedule };
         const startedAt = now();
-        // A disabled endpoint, or data that cannot take the endpoint's pinned version: nothing a retry
-        // could change, so record why on the attempt and give up at once (dead letter).
-        const payload = row.endpoint.enabled
-          ? payloadForEndpoint(row.event, row.endpoint.versionPins)
-          : ({ ok: false, error: 'endpoint is disabled' } as const);
-        if (!payload.ok) {
-          const outcome = { kind: 'failure', status: null, body: null, headers: {}, errorClass: 'other', error: payload.error, durationMs: 0 } as const;
-          return { deliveryId: row.delivery.id, attempt: data.attempt, startedAt, outcome, decision: { kind: 'give-up', reason: payload.error } };
-        }
-        const outcome = await sendAttempt({ send, encryptionKey, row, payload, attempt: data.attempt, schedule, startedAt, signal: job.signal });
-        const decision = decideNext({ schedule, attempt: data.attempt, outcome, random });
-        return { deliveryId: row.delivery.id, attempt: data.attempt, startedAt, outcome, decision };
+        // A disabled endpoint, or data that cannot take the endpoint's pinned version: nothing is sent,
+        // and the retry policy gives up at once (dead letter) with the reason on the attempt.
+        const payload = row.endpoint.enabled ? payloadForEndpoint(row.event, row.endpoint.versionPins) : null;
+        const outcome: AttemptOutcome = !payload
+          ? endpointDisabledOutcome
+          : !payload.ok
+            ? notSentOutcome('unconvertible', payload.error)
+            : await sendAttempt({ send, encryptionKey, row, payload, attempt: data.attempt, schedule: endpointPolicy.schedule, startedAt, signal: job.signal });
+        return {
+          jobId: job.id,
+          deliveryId: row.delivery.id,
+          appId: row.delivery.appId,
+          eventId: row.delivery.eventId,
+          endpointId: row.delivery.endpointId,
+          attempt: data.attempt,
+          trigger: data.manual ? 'manual' : 'scheduled',
+          startedAt,
+          outcome,
+          decision: decideNext({ policy: endpointPolicy, attempt: data.attempt, outcome, now: now(), random }),
+          endpointFailuresHint: row.endpoint.consecutiveFailures,
+        };
       }),
     );
 
-    await recordAttempts(db, boss, records);
+    const landed = await recordAttempts(records, { db, boss, health, operatorAppId, now: now() });
 
     work.forEach(({ job }, i) => {
       const record = records[i]!;
-      if (record.decision.kind === 'give-up') {
+      if (!landed.has(attemptKey(record.deliveryId, record.attempt))) {
+        results.push({ id: job.id, status: 'completed', output: { skipped: `attempt ${record.attempt} was recorded by another job meanwhile` } });
+      } else if (record.decision.kind === 'give-up') {
         const error = record.outcome.kind === 'failure' ? record.outcome.error : 'unknown';
-        log('delivery failed for good', { deliveryId: record.deliveryId, attempts: record.attempt, error });
-        results.push({ id: job.id, status: 'deadletter', output: { error, reason: record.decision.reason, attempts: record.attempt } });
+        log('delivery dead-lettered', { deliveryId: record.deliveryId, attempts: record.attempt, rule: record.decision.rule, error });
+        results.push({
+          id: job.id,
+          status: 'deadletter',
+          output: { deliveryId: record.deliveryId, error, rule: record.decision.rule, reason: record.decision.reason, attempts: record.attempt },
+        });
       } else {
-        results.push({ id: job.id, status: 'completed', output: { status: record.outcome.status } });
+        results.push({ id: job.id, status: 'completed', output: { status: record.outcome.status, rule: record.decision.rule } });
       }
     });
     return results;
   };
+}
+
+/**
+ * Jobs whose attempt is already recorded. If this very job recorded it, its worker died between the
+ * commit and settling the job: settle it the way that worker would have, dead letter included. Any
+ * other job for a recorded attempt is a duplicate (a manual retry beside the scheduled attempt, a
+ * redriven dead letter): done, nothing sent.
+ */
+async function settleRepeats(db: Database, repeats: Work[]): Promise<JobResult[]> {
+  const recorded = await loadRecordedAttempts(
+    db,
+    repeats.map(({ data }) => ({ deliveryId: data.deliveryId, attempt: data.attempt })),
+  );
+  return repeats.map(({ job, data, row }) => {
+    const attempt = recorded.get(attemptKey(data.deliveryId, data.attempt));
+    // Only while that give-up is still the delivery's last word: a retry since then supersedes it.
+    const stillDeadLetter = row.delivery.status === 'failed' && row.delivery.attemptCount === data.attempt;
+    if (attempt?.jobId === job.id && isGiveUpRule(attempt.rule) && stillDeadLetter) {
+      return {
+        id: job.id,
+        status: 'deadletter',
+        output: { deliveryId: data.deliveryId, error: attempt.error, rule: attempt.rule, attempts: data.attempt, recoveredAfterRestart: true },
+      };
+    }
+    return {
+      id: job.id,
+      status: 'completed',
+      output: { skipped: attempt?.jobId === job.id ? 'attempt recorded before a worker restart' : `attempt ${data.attempt} was already made` },
+    };
+  });
 }
 
 async function sendAttempt({
@@ -129,7 +173,7 @@ async function sendAttempt({
     secrets = openLiveSigningKeys(encryptionKey, row.endpoint.id, row.endpoint.secrets, startedAt).map((k) => k.secret);
   } catch (error) {
     // A wrong HOOKLINE_ENCRYPTION_KEY: nothing unsigned ever leaves, and the attempt says why.
-    return { kind: 'failure', status: null, body: null, headers: {}, errorClass: 'other', error: `cannot sign: ${(error as Error).message}`, durationMs: 0 };
+    return notSentOutcome('unsigned', `cannot sign: ${(error as Error).message}`);
   }
   const envelope = buildEnvelope({
     id: row.event.id,
@@ -138,7 +182,7 @@ async function sendAttempt({
     version: payload.version,
     data: payload.data,
     attempt,
-    retryable: attempt < maxAttempts(schedule),
+    retryable: isRetryable(schedule, attempt),
   });
   const body = JSON.stringify(envelope);
   const headers = webhookHeaders({ id: row.event.id, timestamp: Math.floor(startedAt.getTime() / 1000), body, secrets });

@@ -1,10 +1,17 @@
-import { deliveries, endpoints, events, type Database } from '@hookline/db';
-import { eq, inArray } from 'drizzle-orm';
+import { attempts, deliveries, endpoints, events, type Database } from '@hookline/db';
+import { and, eq, inArray, or } from 'drizzle-orm';
 
 function selectDeliveries(db: Database, deliveryIds: string[]) {
   return db
     .select({
-      delivery: { id: deliveries.id, appId: deliveries.appId, status: deliveries.status, attemptCount: deliveries.attemptCount },
+      delivery: {
+        id: deliveries.id,
+        appId: deliveries.appId,
+        eventId: deliveries.eventId,
+        endpointId: deliveries.endpointId,
+        status: deliveries.status,
+        attemptCount: deliveries.attemptCount,
+      },
       event: { id: events.id, type: events.type, version: events.version, data: events.data, createdAt: events.createdAt },
       endpoint: {
         id: endpoints.id,
@@ -13,6 +20,8 @@ function selectDeliveries(db: Database, deliveryIds: string[]) {
         secrets: endpoints.secrets,
         versionPins: endpoints.versionPins,
         retrySchedule: endpoints.retrySchedule,
+        // Read without a lock: only a hint of whether a success needs to reset the failure count.
+        consecutiveFailures: endpoints.consecutiveFailures,
       },
     })
     .from(deliveries)
@@ -29,3 +38,23 @@ export async function loadDeliveries(db: Database, deliveryIds: string[]): Promi
   const rows = await selectDeliveries(db, deliveryIds);
   return new Map(rows.map((row) => [row.delivery.id, row]));
 }
+
+export type RecordedAttempt = { jobId: string | null; rule: string; error: string | null };
+
+/**
+ * The recorded attempts with these (delivery, number) pairs, keyed `deliveryId:number`. Only jobs
+ * whose attempt is already recorded ask, which is rare: a re-run after a crash, or a duplicate.
+ */
+export async function loadRecordedAttempts(
+  db: Database,
+  keys: { deliveryId: string; attempt: number }[],
+): Promise<Map<string, RecordedAttempt>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .select({ deliveryId: attempts.deliveryId, number: attempts.number, jobId: attempts.jobId, rule: attempts.rule, error: attempts.error })
+    .from(attempts)
+    .where(or(...keys.map((k) => and(eq(attempts.deliveryId, k.deliveryId), eq(attempts.number, k.attempt)))));
+  return new Map(rows.map((r) => [attemptKey(r.deliveryId, r.number), { jobId: r.jobId, rule: r.rule, error: r.error }]));
+}
+
+export const attemptKey = (deliveryId: string, attempt: number) => `${deliveryId}:${attempt}`;

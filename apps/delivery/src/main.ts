@@ -2,7 +2,7 @@
 // Needs DATABASE_URL; `npm start` at the repository root runs everything on embedded PostgreSQL.
 import { createLogger } from '@hookline/log';
 import { loadEncryptionKey } from '@hookline/signing-keys';
-import { loadDeliveryEnv } from './env';
+import { deliveryOptionsFromEnv, loadDeliveryEnv } from './env';
 import { startDelivery } from './start-delivery';
 
 const log = createLogger('delivery');
@@ -17,24 +17,15 @@ const encryptionKey = await loadEncryptionKey({
   dataDir: env.HOOKLINE_DATA_DIR,
   log,
 });
-const worker = await startDelivery({
-  databaseUrl: env.DATABASE_URL,
-  log,
-  encryptionKey,
-  // A deployment entry point: only what the operator allow-listed, never loopback by default.
-  allowedCidrs: env.HOOKLINE_ALLOWED_CIDRS ?? [],
-  requestTimeoutMs: env.HOOKLINE_REQUEST_TIMEOUT_MS,
-  responseBodyLimitBytes: env.HOOKLINE_RESPONSE_BODY_LIMIT_BYTES,
-  retrySchedule: env.HOOKLINE_RETRY_SCHEDULE,
-  batchSize: env.HOOKLINE_WORKER_BATCH_SIZE,
-  concurrency: env.HOOKLINE_WORKER_CONCURRENCY,
-});
-log('delivery worker started');
+// A deployment entry point: only what the operator allow-listed, never loopback by default.
+const worker = await startDelivery({ databaseUrl: env.DATABASE_URL, log, encryptionKey, ...deliveryOptionsFromEnv(env) });
+log('delivery worker started', { pid: process.pid });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     log(`${signal}: finishing in-flight deliveries, then stopping`);
     await worker.stop();
+    log('delivery worker stopped');
     process.exit(0);
   });
 }

@@ -1,18 +1,26 @@
 import { createDatabase, migrate } from '@hookline/db';
+import { ensureOperatorApp } from '@hookline/fanout';
 import type { Log } from '@hookline/log';
 import { createEgressPolicy, type ResolveHost } from '@hookline/egress';
-import { createQueueClient, deliveryQueue, ensureQueues } from '@hookline/queue';
+import { createQueueClient, defaultDeliveryQueueSettings, deliveryQueue, ensureQueues, type DeliveryQueueSettings } from '@hookline/queue';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import { createBatchHandler } from './deliver-batch';
 import { createHttpSender, type SendWebhook } from './http-sender';
-import { defaultRetrySchedule } from './retry-policy';
+import { defaultRetryPolicy } from './retry-policy';
 
 export type StartDeliveryOptions = {
   databaseUrl: string;
   log: Log;
   requestTimeoutMs?: number;
   responseBodyLimitBytes?: number;
+  /** The default schedule, for endpoints without one of their own. */
   retrySchedule?: readonly number[];
+  /** 429 answers and timeouts wait at least this long, in seconds. */
+  minThrottleDelaySeconds?: number;
+  /** An endpoint that has done nothing but fail this long is disabled. */
+  endpointDisableAfterDays?: number;
+  /** The application that receives operational events; null sends none. */
+  operatorAppId?: string | null;
   batchSize?: number;
   concurrency?: number;
   /** How often an idle worker looks for due retries, in seconds (NOTIFY wakes it for new jobs). */
@@ -26,11 +34,18 @@ export type StartDeliveryOptions = {
   allowedCidrs?: readonly string[];
   /** Replaces DNS (tests). */
   resolveHost?: ResolveHost;
+  /** Crash-recovery settings of the delivery queue; this worker applies them to the queue. */
+  queue?: Partial<DeliveryQueueSettings>;
+  /** How often lost jobs (expired, heartbeat missed) are looked for, in seconds. */
+  monitorIntervalSeconds?: number;
   /** Replaces the HTTP transport (tests). */
   send?: SendWebhook;
+  random?: () => number;
 };
 
 export type RunningDelivery = { stop: () => Promise<void> };
+
+const dayMs = 24 * 3600 * 1000;
 
 /** Starts the worker: it takes delivery jobs until `stop()`, which lets in-flight batches finish. */
 export async function startDelivery(options: StartDeliveryOptions): Promise<RunningDelivery> {
@@ -39,21 +54,29 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     log,
     requestTimeoutMs = 15_000,
     responseBodyLimitBytes = 16 * 1024,
-    retrySchedule = defaultRetrySchedule,
+    retrySchedule = defaultRetryPolicy.schedule,
+    minThrottleDelaySeconds = defaultRetryPolicy.minThrottleDelaySeconds,
+    endpointDisableAfterDays = 5,
+    operatorAppId = null,
     batchSize = 100,
     concurrency = 4,
     pollIntervalSeconds = 1,
+    monitorIntervalSeconds,
   } = options;
+  const queueSettings = { ...defaultDeliveryQueueSettings, ...options.queue };
 
   await migrate(databaseUrl);
-  const { db, close } = createDatabase(databaseUrl, { max: concurrency * 2 + 2 });
+  const { db, close } = createDatabase(databaseUrl, { max: concurrency * 2 + 2, applicationName: 'hookline-delivery' });
+  await ensureOperatorApp(db, operatorAppId);
   const boss = createQueueClient({
     connectionString: databaseUrl,
     max: concurrency * 2 + 4,
+    applicationName: 'hookline-delivery-queue',
+    monitorIntervalSeconds,
     onError: (error) => log('queue error', { error: error.message }),
   });
   await boss.start();
-  await ensureQueues(boss);
+  await ensureQueues(boss, { settings: queueSettings, update: true });
 
   const sender = options.send
     ? null
@@ -69,7 +92,10 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     log,
     encryptionKey: options.encryptionKey,
     send: options.send ?? sender!.send,
-    defaultRetrySchedule: retrySchedule,
+    policy: { ...defaultRetryPolicy, schedule: retrySchedule, minThrottleDelaySeconds },
+    health: { disableAfterMs: endpointDisableAfterDays * dayMs },
+    operatorAppId,
+    random: options.random,
   });
 
   await boss.work(
@@ -86,12 +112,14 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     handler,
   );
 
-  return {
-    stop: async () => {
-      // graceful: stop fetching, wait for in-flight batches (bounded), then close.
-      await boss.stop({ graceful: true, timeout: requestTimeoutMs + 5_000 });
-      await sender?.close();
-      await close();
-    },
+  // Drains: pg-boss stops fetching at once, waits for the batches in flight (each bounded by the
+  // request timeout, plus time to record them), then fails whatever is still running so another
+  // worker takes it. Then the pools close. Calling it twice waits for the same drain.
+  let stopping: Promise<void> | null = null;
+  const stop = async () => {
+    await boss.stop({ graceful: true, timeout: requestTimeoutMs + 5_000 });
+    await sender?.close();
+    await close();
   };
+  return { stop: () => (stopping ??= stop()) };
 }

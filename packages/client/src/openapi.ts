@@ -176,6 +176,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events/{eventId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an event to one endpoint of its application again, as a new delivery */
+        post: operations["events-resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/deliveries": {
         parameters: {
             query?: never;
@@ -204,6 +221,23 @@ export interface paths {
         get: operations["deliveries-get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again now, as a manual attempt */
+        post: operations["deliveries-retry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -273,6 +307,40 @@ export interface paths {
         put?: never;
         /** Revoke an API key at once */
         post: operations["apiKeys-revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List dead letters waiting for an operator, newest first */
+        get: operations["deadLetters-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay dead letters by id or filter, or count them with dryRun */
+        post: operations["deadLetters-replay"];
         delete?: never;
         options?: never;
         head?: never;
@@ -480,18 +548,18 @@ export interface components {
             }[];
         };
         /**
-         * The last admin key cannot be revoked error (409)
+         * The endpoint is disabled; enable it first error (409)
          * @description The error information
          * @example {
          *       "code": "CONFLICT",
-         *       "message": "The last admin key cannot be revoked",
+         *       "message": "The endpoint is disabled; enable it first",
          *       "issues": []
          *     }
          */
         "error.CONFLICT": {
             /**
              * @description The error message
-             * @example The last admin key cannot be revoked
+             * @example The endpoint is disabled; enable it first
              */
             message: string;
             /**
@@ -1161,6 +1229,8 @@ export interface operations {
                             /** @enum {string} */
                             signing: "hmac" | "ed25519";
                             publicKey: string | null;
+                            consecutiveFailures: number;
+                            failingSince: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -1273,6 +1343,8 @@ export interface operations {
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;
+                        consecutiveFailures: number;
+                        failingSince: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -1369,6 +1441,8 @@ export interface operations {
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;
+                        consecutiveFailures: number;
+                        failingSince: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -1558,6 +1632,8 @@ export interface operations {
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;
+                        consecutiveFailures: number;
+                        failingSince: string | null;
                         /** Format: date-time */
                         createdAt: string;
                         /** Format: date-time */
@@ -2224,6 +2300,109 @@ export interface operations {
             };
         };
     };
+    "events-resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    endpointId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        appId: string;
+                        eventId: string;
+                        endpointId: string;
+                        /** @enum {string} */
+                        status: "pending" | "delivered" | "failed";
+                        attemptCount: number;
+                        nextAttemptAt: string | null;
+                        lastAttemptAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `message` and `issues` name each field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key may not do this (an application key calling an admin operation) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or it belongs to another application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint is disabled; enable it first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log does) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored, retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "deliveries-list": {
         parameters: {
             query?: {
@@ -2357,6 +2536,11 @@ export interface operations {
                             responseStatus: number | null;
                             responseBody: string | null;
                             error: string | null;
+                            errorClass: string | null;
+                            rule: string;
+                            nextAttemptAt: string | null;
+                            /** @enum {string} */
+                            trigger: "scheduled" | "manual";
                         }[];
                     };
                 };
@@ -2390,6 +2574,103 @@ export interface operations {
             };
             /** @description Not found, or it belongs to another application */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log does) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored, retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "deliveries-retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        appId: string;
+                        eventId: string;
+                        endpointId: string;
+                        /** @enum {string} */
+                        status: "pending" | "delivered" | "failed";
+                        attemptCount: number;
+                        nextAttemptAt: string | null;
+                        lastAttemptAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `message` and `issues` name each field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key may not do this (an application key calling an admin operation) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or it belongs to another application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The endpoint is disabled; enable it first */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2836,8 +3117,228 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The last admin key cannot be revoked */
+            /** @description The endpoint is disabled; enable it first */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log does) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored, retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "deadLetters-list": {
+        parameters: {
+            query?: {
+                appId?: string;
+                endpointId?: string;
+                type?: string;
+                since?: string;
+                until?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            deliveryId: string;
+                            eventId: string;
+                            eventType: string;
+                            endpointId: string;
+                            endpointUrl: string;
+                            appId: string;
+                            attempts: number;
+                            /** @enum {string} */
+                            deliveryStatus: "pending" | "delivered" | "failed";
+                            error: string | null;
+                            rule: string | null;
+                            /** Format: date-time */
+                            deadLetteredAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `message` and `issues` name each field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key may not do this (an application key calling an admin operation) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or it belongs to another application */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log does) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; nothing was stored, retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "deadLetters-replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids?: string[];
+                    filter?: {
+                        appId?: string;
+                        endpointId?: string;
+                        type?: string;
+                        /** Format: date-time */
+                        since?: string;
+                        /** Format: date-time */
+                        until?: string;
+                    };
+                    /** @default false */
+                    dryRun?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        dryRun: true;
+                        count: number;
+                        endpointDisabled: number;
+                        sample: {
+                            id: string;
+                            deliveryId: string;
+                            eventId: string;
+                            eventType: string;
+                            endpointId: string;
+                            endpointUrl: string;
+                            appId: string;
+                            attempts: number;
+                            /** @enum {string} */
+                            deliveryStatus: "pending" | "delivered" | "failed";
+                            error: string | null;
+                            rule: string | null;
+                            /** Format: date-time */
+                            deadLetteredAt: string;
+                        }[];
+                        notFound: string[];
+                    } | {
+                        /** @constant */
+                        dryRun: false;
+                        replayed: number;
+                        endpointDisabled: number;
+                        hasMore: boolean;
+                        notFound: string[];
+                    };
+                };
+            };
+            /** @description Invalid input; `message` and `issues` name each field at fault */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key may not do this (an application key calling an admin operation) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or it belongs to another application */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

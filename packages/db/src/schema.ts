@@ -79,6 +79,11 @@ export const endpoints = pgTable(
     secrets: jsonb('secrets').$type<EndpointSecret[]>().notNull(),
     // Delay before each retry in seconds; null means the service-wide default schedule.
     retrySchedule: jsonb('retry_schedule').$type<number[]>(),
+    // Health: failed attempts since the last success, and when that run of failures began. The
+    // worker disables an endpoint whose run has lasted HOOKLINE_ENDPOINT_DISABLE_AFTER_DAYS; a
+    // success resets both (and is reported as delivery.recovered).
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    failingSince: timestamp('failing_since', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -142,7 +147,10 @@ export const deliveries = pgTable(
   ],
 );
 
-/** What happened on one HTTP request of a delivery. */
+export const attemptTriggers = ['scheduled', 'manual'] as const;
+export type AttemptTrigger = (typeof attemptTriggers)[number];
+
+/** What happened on one HTTP request of a delivery, and what Hookline decided because of it. */
 export const attempts = pgTable(
   'attempts',
   {
@@ -154,12 +162,25 @@ export const attempts = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
     durationMs: integer('duration_ms').notNull(),
     responseStatus: integer('response_status'),
+    // Capped at HOOKLINE_RESPONSE_BODY_LIMIT_BYTES by the sender; the rest is never read.
     responseBody: text('response_body'),
     error: text('error'),
+    // Coarse failure kind (http_status, timeout, connection, dns, tls, …) for rules and dashboards.
+    errorClass: text('error_class'),
+    // Which row of the retry classification decided what came next (see retry-policy.ts).
+    rule: text('rule').notNull(),
+    // When the next attempt is due; null when this one ended the delivery (delivered or dead-lettered).
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
+    trigger: text('trigger').$type<AttemptTrigger>().notNull().default('scheduled'),
+    // The pg-boss job that made this attempt: a re-run of that same job after a crash settles the
+    // job the way the attempt decided, while any other job for the same attempt is a duplicate.
+    jobId: text('job_id'),
     createdAt: createdAt(),
   },
   (t) => [
-    // deliveries.get lists a delivery's attempts in order.
-    index('attempts_delivery_id_number_idx').on(t.deliveryId, t.number),
+    // One row per attempt number: two jobs racing for the same attempt (a lease that expired during a
+    // slow request, a manual retry beside the scheduled one) cannot both record it. deliveries.get
+    // lists a delivery's attempts in order through the same index.
+    uniqueIndex('attempts_delivery_id_number_idx').on(t.deliveryId, t.number),
   ],
 );

@@ -1,20 +1,47 @@
 import { PgBoss } from 'pg-boss';
-import { deadLetterQueue, deliveryQueue } from './names';
+import { deadLetterQueue, deliveryQueue, queueSchema } from './names';
 
-/** Tunables of the delivery queue, in seconds. */
-export const deliveryQueueSettings = {
-  // A job active this long is presumed lost with its worker and handed to another. It must exceed
-  // the longest request (HOOKLINE_REQUEST_TIMEOUT_MS, 15 s by default) plus the time to record it.
+/**
+ * How the delivery queue treats a job whose worker vanished, in seconds. The webhook retry schedule
+ * is not here: it is Hookline's own and enqueues a fresh job per attempt; these only cover a worker
+ * that died, hung or overran.
+ */
+export type DeliveryQueueSettings = {
+  /**
+   * A batch still active after this long is presumed lost with its worker and handed out again. It
+   * must exceed the longest request (HOOKLINE_REQUEST_TIMEOUT_MS) plus the time to record it, and it
+   * bounds crash recovery when heartbeats are off.
+   */
+  expireInSeconds: number;
+  /**
+   * With a heartbeat, a job whose worker stopped touching it for this long is handed out again,
+   * however long its expiry: crash recovery no longer waits for the longest request. pg-boss
+   * refuses less than 10. Null turns heartbeats off.
+   */
+  heartbeatSeconds: number | null;
+  /** After this many losses of the same job it is dead-lettered (a job that kills its worker). */
+  retryLimit: number;
+  /** A lost job waits this long before another worker may take it. */
+  retryDelay: number;
+  /** Completed jobs are kept this long for inspection; Hookline's attempts table is the lasting record. */
+  deleteAfterSeconds: number;
+  /** Dead letters wait this long for an operator before pg-boss deletes them. */
+  deadLetterRetentionSeconds: number;
+};
+
+export const defaultDeliveryQueueSettings: DeliveryQueueSettings = {
+  // 15 s default request timeout, several batches of requests queued on one origin's connections,
+  // then the recording transaction.
   expireInSeconds: 60,
-  // pg-boss's own retries only cover a worker that died or overran; the webhook retry schedule is
-  // ours and enqueues a fresh job per attempt. After this many losses the job is dead-lettered.
+  // Measured with test/crash-recovery.test.ts's load (monitor every 1 s): with a 10 s heartbeat every
+  // event of a killed worker arrived 12 s after the kill, against 62.5 s when only the 60 s expiry
+  // notices. A heartbeat costs one UPDATE per batch every 5 s.
+  heartbeatSeconds: 10,
   retryLimit: 5,
-  retryDelay: 5,
-  // Completed jobs are kept a day for inspection; Hookline's attempts table is the lasting record.
+  retryDelay: 1,
   deleteAfterSeconds: 24 * 3600,
-  // Dead letters wait this long for an operator before pg-boss deletes them: 30 days.
   deadLetterRetentionSeconds: 30 * 24 * 3600,
-} as const;
+};
 
 export type QueueClient = PgBoss;
 
@@ -24,28 +51,52 @@ export type QueueClient = PgBoss;
  */
 export function createQueueClient({
   connectionString,
-  schema = 'pgboss',
   max = 10,
   onError,
+  applicationName,
+  monitorIntervalSeconds = 30,
 }: {
   connectionString: string;
-  schema?: string;
   max?: number;
   onError: (error: Error) => void;
+  /** Shows in pg_stat_activity, so an operator (or a test) can tell whose connections are whose. */
+  applicationName?: string;
+  /**
+   * How often this process looks for jobs whose worker was lost (expired or heartbeat missed). A
+   * lost job waits up to this long on top of its expiry or heartbeat; pg-boss's default is 60 s.
+   */
+  monitorIntervalSeconds?: number;
 }): PgBoss {
-  const boss = new PgBoss({ connectionString, schema, max, useListenNotify: true });
+  const boss = new PgBoss({
+    connectionString,
+    schema: queueSchema,
+    max,
+    useListenNotify: true,
+    application_name: applicationName,
+    superviseIntervalSeconds: monitorIntervalSeconds,
+    monitorIntervalSeconds,
+  });
   // An unhandled 'error' event would kill the process; pg-boss reconnects by itself.
   boss.on('error', onError);
   return boss;
 }
 
-/** Creates the queues, or brings existing ones to the current settings. Idempotent. */
-export async function ensureQueues(boss: PgBoss): Promise<void> {
-  const s = deliveryQueueSettings;
+/**
+ * Creates the queues when they are missing. With `update`, also brings existing ones to `settings`:
+ * the delivery worker owns the queue's settings and passes it; the API only needs the queues to exist,
+ * so a restarted API never undoes what the worker was configured with.
+ *
+ * Settings apply to jobs inserted afterwards: pg-boss copies expiry and heartbeat onto each job.
+ */
+export async function ensureQueues(
+  boss: PgBoss,
+  { settings = defaultDeliveryQueueSettings, update = false }: { settings?: DeliveryQueueSettings; update?: boolean } = {},
+): Promise<void> {
+  const s = settings;
   // The dead-letter queue must exist before a queue that names it.
   const deadLetterOptions = { retentionSeconds: s.deadLetterRetentionSeconds, retryLimit: 0 };
-  if (await boss.getQueue(deadLetterQueue)) await boss.updateQueue(deadLetterQueue, deadLetterOptions);
-  else await boss.createQueue(deadLetterQueue, deadLetterOptions);
+  if (!(await boss.getQueue(deadLetterQueue))) await boss.createQueue(deadLetterQueue, deadLetterOptions);
+  else if (update) await boss.updateQueue(deadLetterQueue, deadLetterOptions);
 
   const options = {
     expireInSeconds: s.expireInSeconds,
@@ -53,12 +104,13 @@ export async function ensureQueues(boss: PgBoss): Promise<void> {
     retryDelay: s.retryDelay,
     deleteAfterSeconds: s.deleteAfterSeconds,
     notify: true,
+    deadLetter: deadLetterQueue,
   };
-  if (await boss.getQueue(deliveryQueue)) {
-    await boss.updateQueue(deliveryQueue, { ...options, deadLetter: deadLetterQueue });
-  } else {
+  if (!(await boss.getQueue(deliveryQueue))) {
     // A table of its own: in pg-boss's shared table a burst met stale statistics and fetches
     // took seconds (STACK.md).
-    await boss.createQueue(deliveryQueue, { ...options, partition: true, deadLetter: deadLetterQueue });
+    await boss.createQueue(deliveryQueue, { ...options, partition: true, heartbeatSeconds: s.heartbeatSeconds ?? undefined });
+  } else if (update) {
+    await boss.updateQueue(deliveryQueue, { ...options, heartbeatSeconds: s.heartbeatSeconds });
   }
 }

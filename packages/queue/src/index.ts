@@ -1,4 +1,11 @@
-export { deliveryQueue, deadLetterQueue } from './names';
+export { deliveryQueue, deadLetterQueue, queueSchema } from './names';
 export { DeliveryJob } from './jobs';
 export { bossDb } from './db-adapter';
-export { createQueueClient, ensureQueues, deliveryQueueSettings, type QueueClient } from './boss';
+export { enqueueAttempts, type AttemptToEnqueue } from './enqueue';
+export {
+  createQueueClient,
+  ensureQueues,
+  defaultDeliveryQueueSettings,
+  type DeliveryQueueSettings,
+  type QueueClient,
+} from './boss';

@@ -1,4 +1,4 @@
-import { deliveryStatuses, type attempts, type deliveries } from '@hookline/db';
+import { attemptTriggers, deliveryStatuses, type attempts, type deliveries } from '@hookline/db';
 import { z } from 'zod';
 
 export const Attempt = z.object({
@@ -9,6 +9,14 @@ export const Attempt = z.object({
   responseStatus: z.number().int().nullable(),
   responseBody: z.string().nullable(),
   error: z.string().nullable(),
+  /** http_status, timeout, connection, dns, tls, aborted, endpoint_disabled or other; null on success. */
+  errorClass: z.string().nullable(),
+  /** The row of the retry classification that decided what came next. */
+  rule: z.string(),
+  /** When the next attempt is due; null when this attempt ended the delivery. */
+  nextAttemptAt: z.string().datetime().nullable(),
+  /** `scheduled` by the retry schedule, or `manual` (deliveries.retry, deadLetters.replay, events.resend). */
+  trigger: z.enum(attemptTriggers),
 });
 export type Attempt = z.infer<typeof Attempt>;
 
@@ -50,5 +58,9 @@ export function toAttempt(row: typeof attempts.$inferSelect): Attempt {
     responseStatus: row.responseStatus,
     responseBody: row.responseBody,
     error: row.error,
+    errorClass: row.errorClass,
+    rule: row.rule,
+    nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
+    trigger: row.trigger,
   };
 }

@@ -17,6 +17,10 @@ export const Endpoint = z.object({
   signing: z.enum(signingSchemes),
   /** For ed25519, the current whpk_ public key receivers verify with; null for hmac. */
   publicKey: z.string().nullable(),
+  /** Failed attempts since the last success; reset by a success or by re-enabling. */
+  consecutiveFailures: z.number().int(),
+  /** When the current run of failures began; after HOOKLINE_ENDPOINT_DISABLE_AFTER_DAYS it is disabled. */
+  failingSince: z.string().datetime().nullable(),
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),
 });
@@ -42,6 +46,8 @@ export function toEndpoint(row: typeof endpoints.$inferSelect): Endpoint {
     retrySchedule: row.retrySchedule,
     signing: current?.signing ?? 'hmac',
     publicKey: current?.publicKey ?? null,
+    consecutiveFailures: row.consecutiveFailures,
+    failingSince: row.failingSince?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { Id } from '../routers/inputs';
+
+/**
+ * An opaque cursor: an id, or a time and id for lists that sort by time. The character set admits
+ * both and keeps garbage such as NUL bytes from ever reaching SQL.
+ */
+const Cursor = z
+  .string()
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, { message: 'must be a nextCursor from the previous page, passed back unchanged' });
 
 /** Cursor pagination over time-sorted ids: pass `nextCursor` back as `cursor` for the next page. */
 export const PageInput = {
-  cursor: Id.optional(),
+  cursor: Cursor.optional(),
   limit: z.number().int().min(1).max(250).default(50),
 };
 

@@ -3,12 +3,13 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { Delivery, DeliveryWithAttempts } from '../models/delivery';
 import { Page, PageInput } from '../models/page';
-import { getDelivery, listDeliveries } from '../services/deliveries';
+import { getDelivery, listDeliveries, retryDelivery } from '../services/deliveries';
 import { protectedProcedure } from '../trpc';
 import { restFor } from './rest';
 import { Id } from './inputs';
 
 const rest = restFor('deliveries');
+const disabledEndpoint = { 409: "The delivery's endpoint is disabled; enable it first" };
 
 export const deliveriesRouter = {
   list: protectedProcedure
@@ -25,4 +26,10 @@ export const deliveriesRouter = {
     .input(z.object({ deliveryId: Id }))
     .output(DeliveryWithAttempts)
     .query(({ ctx, input }) => getDelivery(ctx, ctx.principal, input)),
+  /** Sends the delivery again now, as a manual attempt (recorded with trigger `manual`). */
+  retry: protectedProcedure
+    .meta(rest('POST', '/deliveries/{deliveryId}/retry', 'Send a delivery again now, as a manual attempt', { errors: disabledEndpoint }))
+    .input(z.object({ deliveryId: Id }))
+    .output(Delivery)
+    .mutation(({ ctx, input }) => retryDelivery(ctx, ctx.principal, input)),
 } satisfies TRPCRouterRecord;

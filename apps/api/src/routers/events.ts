@@ -3,7 +3,8 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { Event } from '../models/event';
 import { Page, PageInput } from '../models/page';
-import { getEvent, listEvents } from '../services/events';
+import { Delivery } from '../models/delivery';
+import { getEvent, listEvents, resendEvent } from '../services/events';
 import { publishEvents } from '../services/publish-events';
 import { protectedProcedure } from '../trpc';
 import { restFor } from './rest';
@@ -77,4 +78,14 @@ export const eventsRouter = {
     .input(z.object({ appId: Id, type: Text.max(200).optional(), ...PageInput }))
     .output(Page(Event))
     .query(({ ctx, input }) => listEvents(ctx, ctx.principal, input)),
+  /** Sends an existing event to one endpoint of its application again, as a new delivery. */
+  resend: protectedProcedure
+    .meta(
+      rest('POST', '/events/{eventId}/resend', 'Send an event to one endpoint of its application again, as a new delivery', {
+        errors: { 409: 'The endpoint is disabled; enable it first' },
+      }),
+    )
+    .input(z.object({ eventId: Id, endpointId: Id }))
+    .output(Delivery)
+    .mutation(({ ctx, input }) => resendEvent(ctx, ctx.principal, input)),
 } satisfies TRPCRouterRecord;

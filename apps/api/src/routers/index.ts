@@ -3,6 +3,7 @@ import { publicProcedure, router } from '../trpc';
 import { apiKeysRouter } from './api-keys';
 import { restFor } from './rest';
 import { applicationsRouter } from './applications';
+import { deadLettersRouter } from './dead-letters';
 import { deliveriesRouter } from './deliveries';
 import { endpointsRouter } from './endpoints';
 import { eventTypesRouter } from './event-types';
@@ -24,6 +25,7 @@ export const appRouter = router({
   deliveries: deliveriesRouter,
   eventTypes: eventTypesRouter,
   apiKeys: apiKeysRouter,
+  deadLetters: deadLettersRouter,
 });
 
 export type AppRouter = typeof appRouter;

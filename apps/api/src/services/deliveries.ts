@@ -1,13 +1,14 @@
-import { attempts, deliveries, type DeliveryStatus } from '@hookline/db';
+import { attempts, deliveries, endpoints, type DeliveryStatus } from '@hookline/db';
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import type { Principal } from '../auth/api-keys';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
-import { notFound } from '../errors';
+import { AppError, notFound } from '../errors';
 import { toAttempt, toDelivery } from '../models/delivery';
 import { toPage } from '../models/page';
 import { findEndpointRow } from './endpoints';
 import { getEvent } from './events';
+import { requeueDeliveries } from './requeue-deliveries';
 
 export async function listDeliveries(
   deps: ApiDeps,
@@ -48,4 +49,25 @@ export async function getDelivery({ db }: ApiDeps, principal: Principal, input: 
     .where(eq(attempts.deliveryId, row.id))
     .orderBy(asc(attempts.number), asc(attempts.startedAt));
   return { ...toDelivery(row), attempts: attemptRows.map(toAttempt) };
+}
+
+/**
+ * Sends a delivery again now, whatever its state: a manual attempt that continues its count. A
+ * pending delivery's next scheduled attempt is pulled forward (the scheduled job then stands down); a
+ * failed one leaves the dead-letter queue.
+ */
+export async function retryDelivery(deps: ApiDeps, principal: Principal, input: { deliveryId: string }) {
+  const appId = visibleAppId(principal);
+  const [found] = await deps.db
+    .select({ id: deliveries.id, endpointId: deliveries.endpointId, enabled: endpoints.enabled })
+    .from(deliveries)
+    .innerJoin(endpoints, eq(endpoints.id, deliveries.endpointId))
+    .where(and(eq(deliveries.id, input.deliveryId), appId ? eq(deliveries.appId, appId) : undefined));
+  if (!found) throw notFound('delivery', input.deliveryId);
+  const result = await deps.db.transaction((tx) => requeueDeliveries(tx, deps.boss, [found.id]));
+  if (result.endpointDisabled.length > 0) {
+    throw new AppError('conflict', `endpoint ${found.endpointId} is disabled; enable it with endpoints.update({ enabled: true }) first`);
+  }
+  const [row] = await deps.db.select().from(deliveries).where(eq(deliveries.id, found.id));
+  return toDelivery(row!);
 }

@@ -1,5 +1,6 @@
 import { endpoints, newId, type SigningScheme } from '@hookline/db';
 import { checkUrlHost } from '@hookline/egress';
+import { publishOperationalEvents } from '@hookline/fanout';
 import { newSigningKey } from '@hookline/signing-keys';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Principal } from '../auth/api-keys';
@@ -82,22 +83,36 @@ export async function updateEndpoint(
 ) {
   await findEndpointRow(deps, principal, input.endpointId);
   if (input.url !== undefined) await assertUrlAllowed(deps, input.url);
-  const [row] = await deps.db
-    .update(endpoints)
-    .set({
-      url: input.url,
-      description: input.description,
-      eventTypes: input.eventTypes === undefined ? undefined : normaliseEventTypes(input.eventTypes),
-      versionPins: input.versionPins,
-      retrySchedule: input.retrySchedule,
-      enabled: input.enabled,
-      // Re-enabling clears the reason it was disabled for.
-      disabledReason: input.enabled === undefined ? undefined : null,
-      updatedAt: new Date(),
-    })
-    .where(eq(endpoints.id, input.endpointId))
-    .returning();
-  return toEndpoint(row!);
+  return deps.db.transaction(async (tx) => {
+    // Locked, so the worker disabling it at the same moment cannot interleave with this change.
+    const [before] = await tx.select().from(endpoints).where(eq(endpoints.id, input.endpointId)).for('update');
+    const now = new Date();
+    const enabling = input.enabled === true && !before!.enabled;
+    const disabling = input.enabled === false && before!.enabled;
+    const [row] = await tx
+      .update(endpoints)
+      .set({
+        url: input.url,
+        description: input.description,
+        eventTypes: input.eventTypes === undefined ? undefined : normaliseEventTypes(input.eventTypes),
+        versionPins: input.versionPins,
+        retrySchedule: input.retrySchedule,
+        enabled: input.enabled,
+        // Re-enabling clears the reason and starts its health afresh; otherwise the old run of
+        // failures would disable it again on its first failure.
+        ...(enabling ? { disabledReason: null, consecutiveFailures: 0, failingSince: null } : {}),
+        ...(disabling ? { disabledReason: 'disabled by an operator' } : {}),
+        updatedAt: now,
+      })
+      .where(eq(endpoints.id, input.endpointId))
+      .returning();
+    if (disabling) {
+      await publishOperationalEvents(tx, deps.boss, deps.operatorAppId, [
+        { type: 'endpoint.disabled', data: { endpointId: row!.id, appId: row!.appId, reason: 'manual', disabledAt: now.toISOString() } },
+      ]);
+    }
+    return toEndpoint(row!);
+  });
 }
 
 export async function deleteEndpoint(deps: ApiDeps, principal: Principal, input: { endpointId: string }) {

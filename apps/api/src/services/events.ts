@@ -1,12 +1,15 @@
-import { events } from '@hookline/db';
+import { deliveries, events } from '@hookline/db';
+import { createDeliveries } from '@hookline/fanout';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Principal } from '../auth/api-keys';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
-import { notFound } from '../errors';
+import { AppError, notFound } from '../errors';
+import { toDelivery } from '../models/delivery';
 import { toEvent } from '../models/event';
 import { toPage } from '../models/page';
 import { getApplication } from './applications';
+import { findEndpointRow } from './endpoints';
 
 export async function getEvent({ db }: ApiDeps, principal: Principal, input: { eventId: string }) {
   const appId = visibleAppId(principal);
@@ -37,4 +40,25 @@ export async function listEvents(
     .orderBy(desc(events.id))
     .limit(input.limit + 1);
   return toPage(rows, input.limit, toEvent);
+}
+
+/**
+ * Sends an existing event to one of its application's endpoints again, as a new delivery whose first
+ * attempt is marked manual. The endpoint need not subscribe to the type: the operator asked for it.
+ */
+export async function resendEvent(deps: ApiDeps, principal: Principal, input: { eventId: string; endpointId: string }) {
+  const event = await getEvent(deps, principal, { eventId: input.eventId });
+  const endpoint = await findEndpointRow(deps, principal, input.endpointId);
+  if (endpoint.appId !== event.appId) {
+    // Seen from the event's application, another application's endpoint does not exist.
+    throw notFound('endpoint', input.endpointId);
+  }
+  if (!endpoint.enabled) {
+    throw new AppError('conflict', `endpoint ${endpoint.id} is disabled; enable it with endpoints.update({ enabled: true }) first`);
+  }
+  const [created] = await deps.db.transaction((tx) =>
+    createDeliveries(tx, deps.boss, [{ appId: event.appId, eventId: event.id, endpointId: endpoint.id }], { manual: true }),
+  );
+  const [row] = await deps.db.select().from(deliveries).where(eq(deliveries.id, created!.id));
+  return toDelivery(row!);
 }

@@ -106,6 +106,25 @@ async function pace(
   return { startedAt, answeredAt, callMs, sent, skipped, answeredSeconds: (lastAnswer - firstAt) / 1000, maxInFlight, firstAt };
 }
 
+/**
+ * What the database says about events the receiver got more than once: their attempts and the
+ * pg-boss jobs of their deliveries, so a duplicate can be traced to its cause.
+ */
+async function describeDuplicates(hookline: Hookline, eventIds: string[]): Promise<string> {
+  const attempts = await hookline.sql<{ event: string; number: number; rule: string; job: string | null; started: Date }[]>`
+    select d.event_id as event, a.number, a.rule, a.job_id as job, a.started_at as started
+      from attempts a join deliveries d on d.id = a.delivery_id
+     where d.event_id = any(${eventIds}) order by d.event_id, a.number`;
+  const jobs = await hookline.sql<{ event: string; id: string; state: string; retries: number; output: unknown }[]>`
+    select d.event_id as event, j.id::text, j.state::text, j.retry_count as retries, j.output
+      from pgboss.job j join deliveries d on d.id = j.data->>'deliveryId'
+     where j.name = 'delivery' and d.event_id = any(${eventIds}) order by d.event_id, j.created_on`;
+  return (
+    `duplicated events' attempts: ${JSON.stringify(attempts)}; their jobs: ${JSON.stringify(jobs)}; ` +
+    `worker log: ${hookline.worker?.tail(5) ?? ''}`
+  );
+}
+
 export async function run(ctx: BenchContext): Promise<ScenarioResult> {
   const rate = envInt('BENCH_LATENCY_RATE', 500);
   const seconds = Math.max(3, envInt('BENCH_LATENCY_SECONDS', 30) * ctx.scale);
@@ -143,12 +162,16 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     const afterPublish: number[] = [];
     const seen = new Set<string>();
     let duplicates = 0;
+    const duplicated: string[] = [];
     let strangers = 0;
     let lastReceivedAt = 0;
     received.ids.forEach((id, i) => {
       const startedAt = paced.startedAt.get(id);
       if (startedAt === undefined) return void (strangers += 1);
-      if (seen.has(id)) return void (duplicates += 1);
+      if (seen.has(id)) {
+        duplicated.push(id);
+        return void (duplicates += 1);
+      }
       seen.add(id);
       latencies.push(received.receivedAt[i]! - startedAt);
       afterPublish.push(received.receivedAt[i]! - paced.answeredAt.get(id)!);
@@ -158,7 +181,8 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     if (seen.size !== paced.sent || duplicates > 0 || strangers > 0 || delivered!.n !== warm.sent + paced.sent) {
       throw new Error(
         `${seen.size}/${paced.sent} events received, ${duplicates} twice, ${strangers} unknown ids; ` +
-          `${delivered!.n}/${warm.sent + paced.sent} deliveries delivered`,
+          `${delivered!.n}/${warm.sent + paced.sent} deliveries delivered` +
+          (duplicated.length > 0 ? `; ${await describeDuplicates(hookline, duplicated.slice(0, 3))}` : ''),
       );
     }
     assertNoProcessErrors(hookline);

@@ -68,7 +68,7 @@ async function startEmbeddedPostgres(log: (message: string) => void): Promise<Da
     postgresFlags: [
       '-c',
       'unix_socket_directories=',
-      ...(process.env.BENCH_PG_STAT_STATEMENTS === '1' ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : []),
+      ...(process.env.BENCH_PG_STAT_STATEMENTS === '1' ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on'] : []),
     ],
     onLog: keep,
     onError: keep,

@@ -28,23 +28,26 @@ export async function logStatements(
   log: (message: string) => void,
   top = 15,
 ): Promise<void> {
-  const rows = await sql<{ calls: string; total: number; rows: string; query: string }[]>`
-    select s.calls::text, s.total_exec_time as total, s.rows::text, s.query
+  const rows = await sql<{ calls: string; total: number; plan: number; rows: string; query: string }[]>`
+    select s.calls::text, s.total_exec_time as total, s.total_plan_time as plan, s.rows::text, s.query
       from pg_stat_statements s
      where s.dbid = (select oid from pg_database where datname = current_database())
      order by s.total_exec_time desc
      limit ${top}`;
-  const [sum] = await sql<{ total: number; calls: string }[]>`
-    select coalesce(sum(total_exec_time), 0) as total, coalesce(sum(calls), 0)::text as calls from pg_stat_statements
+  const [sum] = await sql<{ total: number; plan: number; calls: string }[]>`
+    select coalesce(sum(total_exec_time), 0) as total, coalesce(sum(total_plan_time), 0) as plan,
+           coalesce(sum(calls), 0)::text as calls from pg_stat_statements
      where dbid = (select oid from pg_database where datname = current_database())`;
   log(
-    `pg_stat_statements: ${Number(sum!.calls)} calls, ${(sum!.total / per).toFixed(3)} ms execution per ${unit} ` +
+    `pg_stat_statements: ${Number(sum!.calls)} calls, ${(sum!.total / per).toFixed(3)} ms execution and ` +
+      `${(sum!.plan / per).toFixed(3)} ms planning per ${unit} ` +
       `(${(Number(sum!.calls) / per).toFixed(2)} calls per ${unit}); top statements:`,
   );
   for (const row of rows) {
     const query = row.query.replace(/\s+/g, ' ').slice(0, 160);
     log(
-      `  ${(row.total / per).toFixed(4)} ms/${unit}  ${(Number(row.calls) / per).toFixed(3)} calls/${unit}  ` +
+      `  ${(row.total / per).toFixed(4)} ms exec + ${(row.plan / per).toFixed(4)} ms plan /${unit}  ` +
+        `${(Number(row.calls) / per).toFixed(3)} calls/${unit}  ` +
         `${Number(row.rows)} rows  ${query}`,
     );
   }

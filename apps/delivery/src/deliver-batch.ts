@@ -1,6 +1,7 @@
 import type { Database } from '@hookline/db';
 import type { Log } from '@hookline/log';
-import { DeliveryJob, type QueueClient } from '@hookline/queue';
+import { randomUUID } from 'node:crypto';
+import { DeliveryJob, deliveryQueue, type QueueClient } from '@hookline/queue';
 import { buildEnvelope } from '@hookline/schema';
 import { openLiveSigningKeys, type EncryptionKey } from '@hookline/signing-keys';
 import { webhookHeaders } from '@hookline/verify';
@@ -8,9 +9,11 @@ import type { Job, JobResult } from 'pg-boss';
 import { endpointDisabledOutcome, notSentOutcome, type AttemptOutcome } from './attempt-outcome';
 import type { EndpointHealthSettings } from './endpoint-health';
 import type { SendWebhook } from './http-sender';
+import { waitForBatch } from './batch-patience';
 import { attemptKey, loadDeliveries, loadRecordedAttempts, type LoadedDelivery } from './load-deliveries';
 import { payloadForEndpoint } from './payload-for-endpoint';
 import { recordAttempts, type AttemptRecord } from './record-attempts';
+import { createSlowEndpointTracker, deferralDelayMs } from './slow-endpoints';
 import { decideNext, isGiveUpRule, isRetryable, type RetryPolicy } from './retry-policy';
 
 export type DeliverBatchDeps = {
@@ -24,9 +27,17 @@ export type DeliverBatchDeps = {
   policy: RetryPolicy;
   health: EndpointHealthSettings;
   operatorAppId: string | null;
+  /** The sender's timeout: a detached request is over by then, so its watchdog job runs after it. */
+  requestTimeoutMs: number;
+  /** Detached requests an endpoint may have before its jobs are deferred (see slow-endpoints.ts). */
+  maxSlowRequestsPerEndpoint: number;
   now?: () => Date;
   random?: () => number;
 };
+
+// A watchdog job is due this long after its request's timeout, time enough to record the attempt
+// first (which also brings the watchdog forward); it only acts alone when this process died.
+const watchdogMarginMs = 15_000;
 
 type Work = { job: Job<unknown>; data: DeliveryJob; row: LoadedDelivery };
 
@@ -37,9 +48,63 @@ type Work = { job: Job<unknown>; data: DeliveryJob; row: LoadedDelivery };
  * `deadletter`: pg-boss copies the job, with our output as `source_output`, into the dead-letter queue.
  */
 export function createBatchHandler(deps: DeliverBatchDeps) {
-  const { db, boss, send, log, encryptionKey, policy, health, operatorAppId, now = () => new Date(), random } = deps;
+  const { db, boss, send, log, encryptionKey, policy, health, operatorAppId, requestTimeoutMs, now = () => new Date(), random = Math.random } = deps;
+  const slowEndpoints = createSlowEndpointTracker(deps.maxSlowRequestsPerEndpoint);
+  const detached = new Set<Promise<void>>();
 
-  return async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
+  async function makeAttempt({ job, data, row }: Work): Promise<AttemptRecord> {
+    const endpointPolicy = { ...policy, schedule: row.endpoint.retrySchedule ?? policy.schedule };
+    const startedAt = now();
+    // A disabled endpoint, or data that cannot take the endpoint's pinned version: nothing is sent,
+    // and the retry policy gives up at once (dead letter) with the reason on the attempt.
+    const payload = row.endpoint.enabled ? payloadForEndpoint(row.event, row.endpoint.versionPins) : null;
+    const outcome: AttemptOutcome = !payload
+      ? endpointDisabledOutcome
+      : !payload.ok
+        ? notSentOutcome('unconvertible', payload.error)
+        : await sendAttempt({ send, encryptionKey, row, payload, attempt: data.attempt, schedule: endpointPolicy.schedule, startedAt });
+    return {
+      jobId: job.id,
+      deliveryId: row.delivery.id,
+      appId: row.delivery.appId,
+      eventId: row.delivery.eventId,
+      endpointId: row.delivery.endpointId,
+      attempt: data.attempt,
+      trigger: data.manual ? 'manual' : 'scheduled',
+      startedAt,
+      outcome,
+      decision: decideNext({ policy: endpointPolicy, attempt: data.attempt, outcome, now: now(), random }),
+      endpointFailuresHint: row.endpoint.consecutiveFailures,
+    };
+  }
+
+  /**
+   * A request left running past its batch. Its job is settled now; a watchdog job (a copy of it,
+   * due after the request's timeout) keeps the delivery safe if this process dies first, and
+   * carries the dead letter if the attempt gives up. The attempt is recorded under the watchdog's
+   * id when the request ends, and the watchdog is brought forward: it finds the attempt made and only
+   * settles, or dead-letters a give-up.
+   */
+  function detach(work: Work, attempt: Promise<AttemptRecord>, watchdogId: string) {
+    const endpointId = work.row.delivery.endpointId;
+    slowEndpoints.add(endpointId);
+    const recorded = attempt
+      .then((record) => recordAttempts([{ ...record, jobId: watchdogId }], { db, boss, health, operatorAppId, now: now() }))
+      // The attempt is recorded: the watchdog can run now, settling at once (or dead-lettering a give-up)
+      // instead of after the request's timeout.
+      .then(() => boss.update(deliveryQueue, undefined, { id: watchdogId, startAfter: new Date() }))
+      .then(
+        () => undefined,
+        (error: unknown) => log('detached attempt not recorded; its watchdog job will retry it', { deliveryId: work.data.deliveryId, error }),
+      )
+      .finally(() => {
+        slowEndpoints.remove(endpointId);
+        detached.delete(recorded);
+      });
+    detached.add(recorded);
+  }
+
+  async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
     const results: JobResult[] = [];
     const work: Work[] = [];
     const repeats: Work[] = [];
@@ -67,37 +132,43 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
 
     results.push(...(await settleRepeats(db, repeats)));
 
-    const records = await Promise.all(
-      work.map(async ({ job, data, row }): Promise<AttemptRecord> => {
-        const endpointPolicy = { ...policy, schedule: row.endpoint.retrySchedule ?? policy.schedule };
-        const startedAt = now();
-        // A disabled endpoint, or data that cannot take the endpoint's pinned version: nothing is sent,
-        // and the retry policy gives up at once (dead letter) with the reason on the attempt.
-        const payload = row.endpoint.enabled ? payloadForEndpoint(row.event, row.endpoint.versionPins) : null;
-        const outcome: AttemptOutcome = !payload
-          ? endpointDisabledOutcome
-          : !payload.ok
-            ? notSentOutcome('unconvertible', payload.error)
-            : await sendAttempt({ send, encryptionKey, row, payload, attempt: data.attempt, schedule: endpointPolicy.schedule, startedAt, signal: job.signal });
-        return {
-          jobId: job.id,
-          deliveryId: row.delivery.id,
-          appId: row.delivery.appId,
-          eventId: row.delivery.eventId,
-          endpointId: row.delivery.endpointId,
-          attempt: data.attempt,
-          trigger: data.manual ? 'manual' : 'scheduled',
-          startedAt,
-          outcome,
-          decision: decideNext({ policy: endpointPolicy, attempt: data.attempt, outcome, now: now(), random }),
-          endpointFailuresHint: row.endpoint.consecutiveFailures,
-        };
-      }),
-    );
+    // An endpoint already holding its share of slow requests gets no more: its jobs wait in the
+    // queue (deferred, which is not an attempt), not in this worker.
+    const congested = work.filter((w) => slowEndpoints.isCongested(w.row.delivery.endpointId));
+    const sending = work.filter((w) => !slowEndpoints.isCongested(w.row.delivery.endpointId));
+    if (congested.length > 0) {
+      await boss.insert(
+        deliveryQueue,
+        congested.map(({ data }) => {
+          const deferrals = (data.deferrals ?? 0) + 1;
+          return { data: { ...data, deferrals }, startAfter: new Date(now().getTime() + deferralDelayMs({ requestTimeoutMs, deferrals, random })) };
+        }),
+      );
+      for (const { job } of congested) results.push({ id: job.id, status: 'completed', output: { deferred: 'endpoint congested' } });
+    }
+
+    const attempts = sending.map((w) => makeAttempt(w));
+    const finished = await waitForBatch(attempts);
+    const stragglers = sending.filter((_, i) => !finished[i]);
+    if (stragglers.length > 0) {
+      const watchdogs = stragglers.map(({ data }) => ({
+        id: randomUUID(),
+        data: { ...data } satisfies DeliveryJob,
+        startAfter: new Date(now().getTime() + requestTimeoutMs + watchdogMarginMs),
+      }));
+      // Committed before this batch's jobs are settled, so no moment exists without a job.
+      await boss.insert(deliveryQueue, watchdogs);
+      stragglers.forEach((w, i) => {
+        detach(w, attempts[sending.indexOf(w)]!, watchdogs[i]!.id);
+        results.push({ id: w.job.id, status: 'completed', output: { detached: watchdogs[i]!.id } });
+      });
+    }
+    const done = sending.filter((_, i) => finished[i]);
+    const records = await Promise.all(attempts.filter((_, i) => finished[i]));
 
     const landed = await recordAttempts(records, { db, boss, health, operatorAppId, now: now() });
 
-    work.forEach(({ job }, i) => {
+    done.forEach(({ job }, i) => {
       const record = records[i]!;
       if (!landed.has(attemptKey(record.deliveryId, record.attempt))) {
         results.push({ id: job.id, status: 'completed', output: { skipped: `attempt ${record.attempt} was recorded by another job meanwhile` } });
@@ -114,7 +185,14 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       }
     });
     return results;
-  };
+  }
+
+  return Object.assign(deliverBatch, {
+    /** Waits for detached requests to end and be recorded (bounded by the request timeout). */
+    drain: async () => {
+      await Promise.allSettled([...detached]);
+    },
+  });
 }
 
 /**
@@ -155,7 +233,6 @@ async function sendAttempt({
   attempt,
   schedule,
   startedAt,
-  signal,
 }: {
   send: SendWebhook;
   encryptionKey: EncryptionKey;
@@ -165,7 +242,6 @@ async function sendAttempt({
   attempt: number;
   schedule: readonly number[];
   startedAt: Date;
-  signal: AbortSignal;
 }): Promise<AttemptOutcome> {
   // Every live key signs, so a receiver mid-rotation accepts the old or the new one.
   let secrets: string[];
@@ -186,5 +262,7 @@ async function sendAttempt({
   });
   const body = JSON.stringify(envelope);
   const headers = webhookHeaders({ id: row.event.id, timestamp: Math.floor(startedAt.getTime() / 1000), body, secrets });
-  return send({ url: row.endpoint.url, headers, body, signal });
+  // No job signal: pg-boss aborts it when the batch settles, and a detached request outlives that.
+  // The sender's own timeout bounds every request.
+  return send({ url: row.endpoint.url, headers, body });
 }

@@ -23,6 +23,8 @@ export type StartDeliveryOptions = {
   operatorAppId?: string | null;
   batchSize?: number;
   concurrency?: number;
+  /** Requests left running past their batch an endpoint may have before its jobs are deferred. */
+  maxSlowRequestsPerEndpoint?: number;
   /** How often an idle worker looks for due retries, in seconds (NOTIFY wakes it for new jobs). */
   pollIntervalSeconds?: number;
   /** Opens endpoint signing keys; the same key the API sealed them with. */
@@ -60,6 +62,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     operatorAppId = null,
     batchSize = 100,
     concurrency = 4,
+    maxSlowRequestsPerEndpoint = 10,
     pollIntervalSeconds = 1,
     monitorIntervalSeconds,
   } = options;
@@ -95,6 +98,8 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     policy: { ...defaultRetryPolicy, schedule: retrySchedule, minThrottleDelaySeconds },
     health: { disableAfterMs: endpointDisableAfterDays * dayMs },
     operatorAppId,
+    requestTimeoutMs,
+    maxSlowRequestsPerEndpoint,
     random: options.random,
   });
 
@@ -118,6 +123,8 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
   let stopping: Promise<void> | null = null;
   const stop = async () => {
     await boss.stop({ graceful: true, timeout: requestTimeoutMs + 5_000 });
+    // boss.stop closed pg-boss's pool; detached attempts record through ours, still open.
+    await handler.drain();
     await sender?.close();
     await close();
   };

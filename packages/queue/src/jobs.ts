@@ -12,5 +12,7 @@ export const DeliveryJob = z.object({
   attempt: z.number().int().min(1),
   /** Set when an operator asked for this attempt (retry, replay) rather than the schedule. */
   manual: z.boolean().optional(),
+  /** How many times this attempt was put back because its endpoint was congested (not an attempt). */
+  deferrals: z.number().int().min(0).optional(),
 });
 export type DeliveryJob = z.infer<typeof DeliveryJob>;

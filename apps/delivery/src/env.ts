@@ -35,7 +35,7 @@ export const DeliveryEnv = z
       .regex(operatorAppIdPattern, 'must be an application id such as app_operations')
       .optional(),
     /** Jobs a worker takes per fetch. */
-    HOOKLINE_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    HOOKLINE_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
     /** Fetch loops per process; several keep one slow batch from holding up the rest. */
     HOOKLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     /** Requests an endpoint may have running past their batch before its jobs are deferred. */

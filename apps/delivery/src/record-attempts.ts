@@ -1,4 +1,4 @@
-import { attempts, newId, type AttemptTrigger, type Database } from '@hookline/db';
+import { newId, type AttemptTrigger, type Database } from '@hookline/db';
 import { publishOperationalEvents, type OperationalFact } from '@hookline/fanout';
 import { enqueueAttempts, type QueueClient } from '@hookline/queue';
 import { sql } from 'drizzle-orm';
@@ -55,35 +55,44 @@ export async function recordAttempts(records: AttemptRecord[], options: RecordAt
   if (records.length === 0) return new Set();
   const { db, boss, health, operatorAppId, now } = options;
   return db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(attempts)
-      .values(
-        records.map((r) => ({
-          id: newId('atm'),
-          deliveryId: r.deliveryId,
-          number: r.attempt,
-          startedAt: r.startedAt,
-          durationMs: r.outcome.durationMs,
-          responseStatus: r.outcome.status,
-          responseBody: r.outcome.body,
-          error: r.outcome.kind === 'failure' ? r.outcome.error : null,
-          errorClass: r.outcome.kind === 'failure' ? r.outcome.errorClass : null,
-          rule: r.decision.rule,
-          nextAttemptAt: nextAttemptAt(r),
-          trigger: r.trigger,
-          jobId: r.jobId,
-        })),
-      )
-      .onConflictDoNothing({ target: [attempts.deliveryId, attempts.number] })
-      .returning({ deliveryId: attempts.deliveryId, number: attempts.number });
-    const landedKeys = new Set(inserted.map((row) => attemptKey(row.deliveryId, row.number)));
+    // The whole batch travels as one JSON parameter (json_to_recordset), not a parameter per value:
+    // the statement and its plan stay the same whatever the batch size, and building it is cheap.
+    const attemptRows = records.map((r) => ({
+      id: newId('atm'),
+      delivery_id: r.deliveryId,
+      number: r.attempt,
+      started_at: r.startedAt.toISOString(),
+      duration_ms: r.outcome.durationMs,
+      response_status: r.outcome.status,
+      response_body: r.outcome.body,
+      error: r.outcome.kind === 'failure' ? r.outcome.error : null,
+      error_class: r.outcome.kind === 'failure' ? r.outcome.errorClass : null,
+      rule: r.decision.rule,
+      next_attempt_at: nextAttemptAt(r)?.toISOString() ?? null,
+      trigger: r.trigger,
+      job_id: r.jobId,
+    }));
+    const inserted = (await tx.execute(sql`
+      insert into attempts (id, delivery_id, number, started_at, duration_ms, response_status, response_body,
+                            error, error_class, rule, next_attempt_at, trigger, job_id)
+      select id, delivery_id, number, started_at, duration_ms, response_status, response_body,
+             error, error_class, rule, next_attempt_at, trigger, job_id
+        from json_to_recordset(${JSON.stringify(attemptRows)}::json) as x(
+          id text, delivery_id text, number int, started_at timestamptz, duration_ms int, response_status int,
+          response_body text, error text, error_class text, rule text, next_attempt_at timestamptz, trigger text, job_id text)
+      on conflict (delivery_id, number) do nothing
+      returning delivery_id, number`)) as unknown as { delivery_id: string; number: number }[];
+    const landedKeys = new Set(inserted.map((row) => attemptKey(row.delivery_id, row.number)));
     const landed = records.filter((r) => landedKeys.has(attemptKey(r.deliveryId, r.attempt)));
     if (landed.length === 0) return landedKeys;
 
-    const rows = landed.map((r) => {
-      const next = nextAttemptAt(r);
-      return sql`(${r.deliveryId}::text, ${deliveryStatusAfter[r.decision.kind]}::text, ${r.attempt}::int, ${next?.toISOString() ?? null}::timestamptz, ${r.startedAt.toISOString()}::timestamptz)`;
-    });
+    const states = landed.map((r) => ({
+      id: r.deliveryId,
+      status: deliveryStatusAfter[r.decision.kind],
+      attempt: r.attempt,
+      next_attempt_at: nextAttemptAt(r)?.toISOString() ?? null,
+      last_attempt_at: r.startedAt.toISOString(),
+    }));
     // GREATEST keeps a late, lower attempt from moving the count backwards.
     await tx.execute(sql`
       update deliveries d
@@ -92,7 +101,8 @@ export async function recordAttempts(records: AttemptRecord[], options: RecordAt
              next_attempt_at = v.next_attempt_at,
              last_attempt_at = v.last_attempt_at,
              updated_at = now()
-        from (values ${sql.join(rows, sql`, `)}) as v(id, status, attempt, next_attempt_at, last_attempt_at)
+        from json_to_recordset(${JSON.stringify(states)}::json)
+             as v(id text, status text, attempt int, next_attempt_at timestamptz, last_attempt_at timestamptz)
        where d.id = v.id`);
 
     await enqueueAttempts(

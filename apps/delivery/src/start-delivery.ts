@@ -60,7 +60,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     minThrottleDelaySeconds = defaultRetryPolicy.minThrottleDelaySeconds,
     endpointDisableAfterDays = 5,
     operatorAppId = null,
-    batchSize = 100,
+    batchSize = 200,
     concurrency = 4,
     maxSlowRequestsPerEndpoint = 10,
     pollIntervalSeconds = 1,

@@ -129,6 +129,16 @@ describe('the core path', () => {
     expect(await countRows()).toEqual(before);
   });
 
+  it('answers 404 for publishing to an application that does not exist, and stores nothing', async () => {
+    const before = await countRows();
+    const error = await hookline.client.events.publish
+      .mutate({ appId: 'app_00000000000000000000000000', type: 'order.created', version: '1.0', data: orderCreated })
+      .catch((e: unknown) => e);
+    expect((error as TRPCClientError<never>).data).toMatchObject({ httpStatus: 404, code: 'not_found' });
+    expect((error as Error).message).toBe('application app_00000000000000000000000000 was not found');
+    expect(await countRows()).toEqual(before);
+  });
+
   it('rejects a missing or wrong API key with 401', async () => {
     for (const apiKey of ['', 'hk_not_a_real_key']) {
       const error = await hookline.clientFor(apiKey).applications.list.query().catch((e: unknown) => e);

@@ -11,8 +11,8 @@ import type { BenchContext } from './types';
  */
 export function workerSettings(extra: Partial<WorkerSettings> = {}): WorkerSettings {
   return {
-    batchSize: envInt('BENCH_WORKER_BATCH_SIZE', 100),
-    concurrency: envInt('BENCH_WORKER_CONCURRENCY', 4),
+    batchSize: envInt('BENCH_WORKER_BATCH_SIZE', 200),
+    concurrency: envInt('BENCH_WORKER_CONCURRENCY', 2),
     ...extra,
   };
 }

@@ -36,3 +36,12 @@ export function isRejectedValue(error: unknown): boolean {
   }
   return false;
 }
+
+/** A foreign key violation (SQLSTATE 23503) of the named constraint: the row it points at does not exist. */
+export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, constraint_name: name } = e as { code?: unknown; constraint_name?: unknown };
+    if (code === '23503' && name === constraint) return true;
+  }
+  return false;
+}

@@ -37,7 +37,7 @@ export const DeliveryEnv = z
     /** Jobs a worker takes per fetch. */
     HOOKLINE_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
     /** Fetch loops per process; several keep one slow batch from holding up the rest. */
-    HOOKLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    HOOKLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     /** Requests an endpoint may have running past their batch before its jobs are deferred. */
     HOOKLINE_MAX_SLOW_REQUESTS_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(10),
     /** A batch active this long is presumed lost with its worker and handed out again. */

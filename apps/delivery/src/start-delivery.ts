@@ -61,7 +61,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     endpointDisableAfterDays = 5,
     operatorAppId = null,
     batchSize = 200,
-    concurrency = 4,
+    concurrency = 2,
     maxSlowRequestsPerEndpoint = 10,
     pollIntervalSeconds = 1,
     monitorIntervalSeconds,

@@ -2,8 +2,9 @@ import { storeEvents, type StoredEvent } from '@hookline/fanout';
 import { validateEventData } from '@hookline/schema';
 import type { Principal } from '../auth/api-keys';
 import type { ApiDeps } from '../context';
-import { AppError, describeIssues, type ValidationIssue } from '../errors';
-import { getApplication } from './applications';
+import { AppError, describeIssues, notFound, type ValidationIssue } from '../errors';
+import { assertCanAccessApp } from '../auth/scope';
+import { isForeignKeyViolation } from '../database-errors';
 
 export type EventToPublish = { type: string; version: string; data: unknown; idempotencyKey?: string };
 
@@ -19,7 +20,9 @@ export async function publishEvents(
   principal: Principal,
   { appId, items, pathPrefix }: { appId: string; items: EventToPublish[]; pathPrefix: (index: number) => (string | number)[] },
 ): Promise<PublishedEvent[]> {
-  await getApplication(deps, principal, { appId });
+  // Whether the application exists is left to the events' foreign key, inside the transaction: one
+  // query fewer on the hottest path (publishing), with the same 404.
+  assertCanAccessApp(principal, appId);
 
   const issues: ValidationIssue[] = [];
   const validated = items.map((item, index) => {
@@ -38,12 +41,16 @@ export async function publishEvents(
     throw new AppError('validation', 'idempotencyKey: the same key appears twice in one batch');
   }
 
-  const stored = await deps.db.transaction((tx) =>
-    storeEvents(tx, deps.boss, {
-      appId,
-      items: ready.map(({ type, version, data, idempotencyKey }) => ({ type, version, data, idempotencyKey })),
-    }),
-  );
+  const stored = await deps.db
+    .transaction((tx) =>
+      storeEvents(tx, deps.boss, {
+        appId,
+        items: ready.map(({ type, version, data, idempotencyKey }) => ({ type, version, data, idempotencyKey })),
+      }),
+    )
+    .catch((error: unknown) => {
+      throw isForeignKeyViolation(error, 'events_app_id_applications_id_fk') ? notFound('application', appId) : error;
+    });
   return stored.map((event, i) => ({
     ...event,
     warnings: ready[i]!.deprecated

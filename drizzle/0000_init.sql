@@ -66,7 +66,7 @@ CREATE TABLE "events" (
 	"app_id" text NOT NULL,
 	"type" text NOT NULL,
 	"version" text NOT NULL,
-	"data" jsonb NOT NULL,
+	"data" json NOT NULL,
 	"idempotency_key" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );

@@ -63,6 +63,8 @@ describe('the core path', () => {
       retryable: true,
     });
     expect(Object.keys(JSON.parse(request.body))).toEqual(['id', 'timestamp', 'event', 'version', 'data', 'attempt', 'retryable']);
+    // The payload arrives with its fields in the order they were published (stored as json, not jsonb).
+    expect(Object.keys(JSON.parse(request.body).data)).toEqual(Object.keys(orderCreated));
 
     await expect
       .poll(async () => (await hookline.client.deliveries.get.query({ deliveryId: published.deliveries[0]!.id })).status)

@@ -194,6 +194,8 @@ describe('every REST operation, over HTTP', () => {
     });
     expect(failed.status).toBe(400);
     expect(failed.body.message).toMatch(/data\.currency/);
+    // Named once, not once by the schema and again by the API.
+    expect(failed.body.message).toBe('data.currency: Invalid input: expected string, received number');
     expect(failed.body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: ['data', 'currency'] })]));
   });
 

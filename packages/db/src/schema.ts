@@ -3,6 +3,7 @@ import {
   boolean,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   text,
@@ -102,7 +103,8 @@ export const events = pgTable(
       .references(() => applications.id, { onDelete: 'cascade' }),
     type: text('type').notNull(),
     version: text('version').notNull(),
-    data: jsonb('data').notNull(),
+    // json, not jsonb: jsonb reorders keys, and receivers should see the payload as it was published.
+    data: json('data').notNull(),
     idempotencyKey: text('idempotency_key'),
     createdAt: createdAt(),
   },

@@ -28,7 +28,7 @@ export {
 export { convertEventData, type ConvertEventDataResult } from './convert';
 export { listEventTypes, getEventType, type EventTypeDescription, type EventVersionDescription } from './describe';
 export { matchesEventType, isValidEventTypePattern } from './patterns';
-export type { ValidationIssue } from './issues';
+export { formatPath, type ValidationIssue } from './issues';
 export * from './events/order';
 export * from './events/payment';
 export * from './events/customer';

@@ -1,10 +1,15 @@
 import { storeEvents, type StoredEvent } from '@hookline/fanout';
-import { validateEventData } from '@hookline/schema';
+import { formatPath, validateEventData } from '@hookline/schema';
 import type { Principal } from '../auth/api-keys';
 import type { ApiDeps } from '../context';
 import { AppError, describeIssues, notFound, type ValidationIssue } from '../errors';
 import { assertCanAccessApp } from '../auth/scope';
 import { isForeignKeyViolation } from '../database-errors';
+
+function withoutPath(message: string, path: (string | number)[]): string {
+  const prefix = `${formatPath(path)}: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+}
 
 export type EventToPublish = { type: string; version: string; data: unknown; idempotencyKey?: string };
 
@@ -28,7 +33,8 @@ export async function publishEvents(
   const validated = items.map((item, index) => {
     const result = validateEventData(item.type, item.version, item.data);
     if (!result.ok) {
-      issues.push(...result.issues.map((i) => ({ path: [...pathPrefix(index), ...i.path], message: i.message })));
+      // The schema names the field in its messages; the 400 names it once, with the batch index in front.
+      issues.push(...result.issues.map((i) => ({ path: [...pathPrefix(index), ...i.path], message: withoutPath(i.message, i.path) })));
       return null;
     }
     return { ...item, data: result.data, deprecated: result.deprecated };

@@ -1,26 +1,15 @@
 import { TRPCClientError } from '@trpc/client';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHookline, type TestHookline } from './support/hookline';
-import { startReceiver, type TestReceiver } from './support/receiver';
+import { describe, expect, it } from 'vitest';
+import { useHooklineAndReceiver } from './support/hookline';
 import { orderCreatedV1 } from './support/fixtures';
 
 const orderCreated = orderCreatedV1;
 
-let hookline: TestHookline;
-let receiver: TestReceiver;
-
-beforeAll(async () => {
-  hookline = await startHookline();
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await hookline?.stop();
-  await receiver?.close();
-});
+const env = useHooklineAndReceiver();
 
 async function countRows() {
-  const [row] = await hookline.sql<{ events: number; deliveries: number; jobs: number }[]>`
+  const [row] = await env.hookline.sql<{ events: number; deliveries: number; jobs: number }[]>`
     select (select count(*)::int from events) as events,
            (select count(*)::int from deliveries) as deliveries,
            (select count(*)::int from pgboss.job where name = 'delivery') as jobs`;
@@ -28,16 +17,16 @@ async function countRows() {
 }
 
 async function newApp(name = 'shop') {
-  return hookline.client.applications.create.mutate({ name });
+  return env.hookline.client.applications.create.mutate({ name });
 }
 
 describe('the core path', () => {
   it('delivers a published event as a signed POST in the seed envelope format', async () => {
     const app = await newApp();
-    const endpoint = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/e2e') });
+    const endpoint = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/e2e') });
     expect(endpoint.secret).toMatch(/^whsec_/);
 
-    const published = await hookline.client.events.publish.mutate({
+    const published = await env.hookline.client.events.publish.mutate({
       appId: app.id,
       type: 'order.created',
       version: '1.0',
@@ -46,8 +35,8 @@ describe('the core path', () => {
     expect(published.id).toMatch(/^evt_/);
     expect(published.deliveries).toHaveLength(1);
 
-    await expect.poll(() => receiver.requests.filter((r) => r.path === '/e2e').length, { timeout: 10_000 }).toBe(1);
-    const request = receiver.requests.find((r) => r.path === '/e2e')!;
+    await expect.poll(() => env.receiver.requests.filter((r) => r.path === '/e2e').length, { timeout: 10_000 }).toBe(1);
+    const request = env.receiver.requests.find((r) => r.path === '/e2e')!;
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['webhook-id']).toBe(published.id);
 
@@ -67,25 +56,25 @@ describe('the core path', () => {
     expect(Object.keys(JSON.parse(request.body).data)).toEqual(Object.keys(orderCreated));
 
     await expect
-      .poll(async () => (await hookline.client.deliveries.get.query({ deliveryId: published.deliveries[0]!.id })).status)
+      .poll(async () => (await env.hookline.client.deliveries.get.query({ deliveryId: published.deliveries[0]!.id })).status)
       .toBe('delivered');
-    const delivery = await hookline.client.deliveries.get.query({ deliveryId: published.deliveries[0]!.id });
+    const delivery = await env.hookline.client.deliveries.get.query({ deliveryId: published.deliveries[0]!.id });
     expect(delivery.attempts).toMatchObject([{ number: 1, responseStatus: 204, error: null }]);
   });
 
   it('fans out only to enabled endpoints subscribed to the type', async () => {
     const app = await newApp();
-    const orders = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/orders'), eventTypes: ['order.created'] });
-    const all = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/all') });
-    await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/payments'), eventTypes: ['payment.succeeded'] });
+    const orders = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/orders'), eventTypes: ['order.created'] });
+    const all = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/all') });
+    await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/payments'), eventTypes: ['payment.succeeded'] });
 
-    const published = await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated });
+    const published = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated });
     expect(published.deliveries.map((d) => d.endpointId).sort()).toEqual([orders.id, all.id].sort());
 
-    const listed = await hookline.client.deliveries.list.query({ eventId: published.id });
+    const listed = await env.hookline.client.deliveries.list.query({ eventId: published.id });
     expect(listed.items).toHaveLength(2);
 
-    const other = await hookline.client.events.publish.mutate({
+    const other = await env.hookline.client.events.publish.mutate({
       appId: app.id,
       type: 'customer.created',
       version: '1.0',
@@ -93,18 +82,18 @@ describe('the core path', () => {
     });
     expect(other.deliveries.map((d) => d.endpointId)).toEqual([all.id]);
 
-    await hookline.client.endpoints.update.mutate({ endpointId: all.id, enabled: false });
-    const afterDisable = await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated });
+    await env.hookline.client.endpoints.update.mutate({ endpointId: all.id, enabled: false });
+    const afterDisable = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated });
     expect(afterDisable.deliveries.map((d) => d.endpointId)).toEqual([orders.id]);
   });
 
   it('returns the first event for a repeated idempotency key and creates nothing new', async () => {
     const app = await newApp();
-    await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/idem') });
+    await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/idem') });
     const input = { appId: app.id, type: 'order.created' as const, version: '1.0' as const, data: orderCreated, idempotencyKey: 'order-123-created' };
-    const first = await hookline.client.events.publish.mutate(input);
+    const first = await env.hookline.client.events.publish.mutate(input);
     const before = await countRows();
-    const second = await hookline.client.events.publish.mutate(input);
+    const second = await env.hookline.client.events.publish.mutate(input);
     expect(second).toEqual({ ...first, duplicate: true });
     expect(first.duplicate).toBe(false);
     expect(await countRows()).toEqual(before);
@@ -112,7 +101,7 @@ describe('the core path', () => {
 
   it('answers bad input with a 400 that names the problem, and stores nothing', async () => {
     const app = await newApp();
-    await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/bad') });
+    await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/bad') });
     const before = await countRows();
     const cases: { input: Record<string, unknown>; message: RegExp }[] = [
       { input: { type: 'order.exploded', version: '1.0', data: orderCreated }, message: /type/ },
@@ -122,7 +111,7 @@ describe('the core path', () => {
       { input: { version: '1.0', data: orderCreated }, message: /type/ },
     ];
     for (const { input, message } of cases) {
-      const error = await hookline.client.events.publish.mutate({ appId: app.id, ...input } as never).catch((e: unknown) => e);
+      const error = await env.hookline.client.events.publish.mutate({ appId: app.id, ...input } as never).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TRPCClientError);
       const clientError = error as TRPCClientError<never>;
       expect(clientError.data).toMatchObject({ httpStatus: 400, code: 'validation' });
@@ -133,7 +122,7 @@ describe('the core path', () => {
 
   it('answers 404 for publishing to an application that does not exist, and stores nothing', async () => {
     const before = await countRows();
-    const error = await hookline.client.events.publish
+    const error = await env.hookline.client.events.publish
       .mutate({ appId: 'app_00000000000000000000000000', type: 'order.created', version: '1.0', data: orderCreated })
       .catch((e: unknown) => e);
     expect((error as TRPCClientError<never>).data).toMatchObject({ httpStatus: 404, code: 'not_found' });
@@ -143,27 +132,27 @@ describe('the core path', () => {
 
   it('rejects a missing or wrong API key with 401', async () => {
     for (const apiKey of ['', 'hk_not_a_real_key']) {
-      const error = await hookline.clientFor(apiKey).applications.list.query().catch((e: unknown) => e);
+      const error = await env.hookline.clientFor(apiKey).applications.list.query().catch((e: unknown) => e);
       expect((error as TRPCClientError<never>).data).toMatchObject({ httpStatus: 401, code: 'unauthorized' });
     }
-    const response = await fetch(`${hookline.url}/trpc/applications.list`);
+    const response = await fetch(`${env.hookline.url}/trpc/applications.list`);
     expect(response.status).toBe(401);
-    expect(await (await fetch(`${hookline.url}/trpc/health`)).json()).toMatchObject({ result: { data: { status: 'ok' } } });
+    expect(await (await fetch(`${env.hookline.url}/trpc/health`)).json()).toMatchObject({ result: { data: { status: 'ok' } } });
   });
 
   it('records a failed attempt and retries until the receiver answers 2xx', async () => {
     const app = await newApp();
-    await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/flaky') });
-    receiver.script({ status: 500, body: 'boom' });
-    const published = await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated });
+    await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/flaky') });
+    env.receiver.script({ status: 500, body: 'boom' });
+    const published = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated });
     const deliveryId = published.deliveries[0]!.id;
-    await expect.poll(async () => (await hookline.client.deliveries.get.query({ deliveryId })).status, { timeout: 10_000 }).toBe('delivered');
-    const delivery = await hookline.client.deliveries.get.query({ deliveryId });
+    await expect.poll(async () => (await env.hookline.client.deliveries.get.query({ deliveryId })).status, { timeout: 10_000 }).toBe('delivered');
+    const delivery = await env.hookline.client.deliveries.get.query({ deliveryId });
     expect(delivery.attempts).toMatchObject([
       { number: 1, responseStatus: 500, responseBody: 'boom', error: 'HTTP 500' },
       { number: 2, responseStatus: 204, error: null },
     ]);
-    const flaky = receiver.requests.filter((r) => r.path === '/flaky');
+    const flaky = env.receiver.requests.filter((r) => r.path === '/flaky');
     expect(flaky.map((r) => JSON.parse(r.body).attempt)).toEqual([1, 2]);
     expect(new Set(flaky.map((r) => r.headers['webhook-id']))).toEqual(new Set([published.id]));
   });

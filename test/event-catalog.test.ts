@@ -4,9 +4,8 @@ import { deadLetterQueue, deliveryQueue } from '@hookline/queue';
 import { Envelope, eventCatalog, validateEventData } from '@hookline/schema';
 import { TRPCClientError } from '@trpc/client';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
-import { startReceiver, type TestReceiver } from './support/receiver';
+import { describe, expect, it } from 'vitest';
+import { testAdminKey, useHooklineAndReceiver } from './support/hookline';
 
 // The catalog's own examples: valid by construction (the catalog checks them when it loads).
 const orderV2 = eventCatalog['order.created']['2.0'].example;
@@ -14,21 +13,11 @@ const orderCancelled = eventCatalog['order.cancelled']['1.0'].example;
 const paymentV1 = eventCatalog['payment.succeeded']['1.0'].example;
 const paymentV1_1 = eventCatalog['payment.succeeded']['1.1'].example;
 
-let hookline: TestHookline;
-let receiver: TestReceiver;
+const env = useHooklineAndReceiver();
 
-beforeAll(async () => {
-  hookline = await startHookline();
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await hookline?.stop();
-  await receiver?.close();
-});
-
-const newApp = () => hookline.client.applications.create.mutate({ name: 'catalog' });
-const requestsTo = (path: string) => receiver.requests.filter((r) => r.path === path);
-const deliveryStatus = async (deliveryId: string) => (await hookline.client.deliveries.get.query({ deliveryId })).status;
+const newApp = () => env.hookline.client.applications.create.mutate({ name: 'catalog' });
+const requestsTo = (path: string) => env.receiver.requests.filter((r) => r.path === path);
+const deliveryStatus = async (deliveryId: string) => (await env.hookline.client.deliveries.get.query({ deliveryId })).status;
 
 /** Verifies the signature with the endpoint's secret, then parses the body as an envelope. */
 function verifiedEnvelope(path: string, secret: string): Envelope {
@@ -49,14 +38,14 @@ async function clientError(promise: Promise<unknown>): Promise<TRPCClientError<n
 describe('version pins', () => {
   it('delivers one event in two versions: as published where unpinned, converted where pinned', async () => {
     const app = await newApp();
-    const latest = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/two/latest') });
-    const pinned = await hookline.client.endpoints.create.mutate({
+    const latest = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/two/latest') });
+    const pinned = await env.hookline.client.endpoints.create.mutate({
       appId: app.id,
-      url: receiver.url('/two/pinned'),
+      url: env.receiver.url('/two/pinned'),
       versionPins: { 'order.created': '1.0' },
     });
 
-    const published = await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '2.0', data: orderV2 });
+    const published = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '2.0', data: orderV2 });
     expect(published.warnings).toEqual([]);
     await expect.poll(() => requestsTo('/two/latest').length + requestsTo('/two/pinned').length, { timeout: 10_000 }).toBe(2);
 
@@ -74,41 +63,41 @@ describe('version pins', () => {
     expect(converted.data).toEqual({ ...rest, amount: total.value, currency: total.currency });
 
     // The conversion happened on the way out: the stored event is still exactly what was published.
-    expect(await hookline.client.events.get.query({ eventId: published.id })).toMatchObject({ version: '2.0', data: orderV2 });
+    expect(await env.hookline.client.events.get.query({ eventId: published.id })).toMatchObject({ version: '2.0', data: orderV2 });
   });
 
   it('stores, returns and replaces the pins of an endpoint', async () => {
     const app = await newApp();
-    const unpinned = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/pins/none') });
+    const unpinned = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/pins/none') });
     expect(unpinned.versionPins).toEqual({});
 
-    const created = await hookline.client.endpoints.create.mutate({
+    const created = await env.hookline.client.endpoints.create.mutate({
       appId: app.id,
-      url: receiver.url('/pins/some'),
+      url: env.receiver.url('/pins/some'),
       versionPins: { 'order.created': '1.0', 'payment.succeeded': '1.0' },
     });
     expect(created.versionPins).toEqual({ 'order.created': '1.0', 'payment.succeeded': '1.0' });
-    expect((await hookline.client.endpoints.get.query({ endpointId: created.id })).versionPins).toEqual(created.versionPins);
-    const listed = await hookline.client.endpoints.list.query({ appId: app.id });
+    expect((await env.hookline.client.endpoints.get.query({ endpointId: created.id })).versionPins).toEqual(created.versionPins);
+    const listed = await env.hookline.client.endpoints.list.query({ appId: app.id });
     expect(Object.fromEntries(listed.items.map((e) => [e.id, e.versionPins]))).toEqual({
       [unpinned.id]: {},
       [created.id]: created.versionPins,
     });
 
     // An update without versionPins leaves them alone; with them, it replaces the whole map.
-    await hookline.client.endpoints.update.mutate({ endpointId: created.id, description: 'unrelated change' });
-    expect((await hookline.client.endpoints.get.query({ endpointId: created.id })).versionPins).toEqual(created.versionPins);
-    const replaced = await hookline.client.endpoints.update.mutate({ endpointId: created.id, versionPins: { 'order.created': '2.0' } });
+    await env.hookline.client.endpoints.update.mutate({ endpointId: created.id, description: 'unrelated change' });
+    expect((await env.hookline.client.endpoints.get.query({ endpointId: created.id })).versionPins).toEqual(created.versionPins);
+    const replaced = await env.hookline.client.endpoints.update.mutate({ endpointId: created.id, versionPins: { 'order.created': '2.0' } });
     expect(replaced.versionPins).toEqual({ 'order.created': '2.0' });
-    const cleared = await hookline.client.endpoints.update.mutate({ endpointId: created.id, versionPins: {} });
+    const cleared = await env.hookline.client.endpoints.update.mutate({ endpointId: created.id, versionPins: {} });
     expect(cleared.versionPins).toEqual({});
   });
 
   it('rejects a pin to an unknown type or version with a 400 naming the pin, and changes nothing', async () => {
     const app = await newApp();
-    const endpoint = await hookline.client.endpoints.create.mutate({
+    const endpoint = await env.hookline.client.endpoints.create.mutate({
       appId: app.id,
-      url: receiver.url('/pins/bad'),
+      url: env.receiver.url('/pins/bad'),
       versionPins: { 'order.created': '1.0' },
     });
     const cases = [
@@ -119,29 +108,29 @@ describe('version pins', () => {
     ];
     for (const { pins, message } of cases) {
       const onCreate = await clientError(
-        hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/pins/never'), versionPins: pins as never }),
+        env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/pins/never'), versionPins: pins as never }),
       );
-      const onUpdate = await clientError(hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, versionPins: pins as never }));
+      const onUpdate = await clientError(env.hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, versionPins: pins as never }));
       for (const error of [onCreate, onUpdate]) {
         expect(error.data).toMatchObject({ httpStatus: 400, code: 'validation' });
         expect(error.message).toMatch(message);
       }
     }
-    const listed = await hookline.client.endpoints.list.query({ appId: app.id });
+    const listed = await env.hookline.client.endpoints.list.query({ appId: app.id });
     expect(listed.items.map((e) => [e.id, e.versionPins])).toEqual([[endpoint.id, { 'order.created': '1.0' }]]);
   });
 
   it('fails only the delivery whose pin the published version cannot reach, at once, into the dead-letter queue', async () => {
     const app = await newApp();
     // payment.succeeded 1.1 adds `fee`, which 1.0 data does not have: 1.0 can never become 1.1.
-    const unreachable = await hookline.client.endpoints.create.mutate({
+    const unreachable = await env.hookline.client.endpoints.create.mutate({
       appId: app.id,
-      url: receiver.url('/unreachable/pinned-1.1'),
+      url: env.receiver.url('/unreachable/pinned-1.1'),
       versionPins: { 'payment.succeeded': '1.1' },
     });
-    const unpinned = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/unreachable/unpinned') });
+    const unpinned = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/unreachable/unpinned') });
 
-    const published = await hookline.client.events.publish.mutate({ appId: app.id, type: 'payment.succeeded', version: '1.0', data: paymentV1 });
+    const published = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'payment.succeeded', version: '1.0', data: paymentV1 });
     // Publishing a deprecated version works, and says so.
     expect(published.warnings).toEqual([
       "payment.succeeded 1.0 is deprecated; eventTypes.get({ type: 'payment.succeeded' }) shows the versions to publish instead",
@@ -152,7 +141,7 @@ describe('version pins', () => {
     await expect.poll(() => deliveryStatus(deliveryTo(unreachable.id)), { timeout: 10_000 }).toBe('failed');
     expect(verifiedEnvelope('/unreachable/unpinned', unpinned.secret!)).toMatchObject({ version: '1.0', data: paymentV1 });
 
-    const failed = await hookline.client.deliveries.get.query({ deliveryId: deliveryTo(unreachable.id) });
+    const failed = await env.hookline.client.deliveries.get.query({ deliveryId: deliveryTo(unreachable.id) });
     expect(failed.attempts).toEqual([
       expect.objectContaining({
         number: 1,
@@ -165,7 +154,7 @@ describe('version pins', () => {
     expect(requestsTo('/unreachable/pinned-1.1')).toEqual([]);
     // Given up, not retried: one job ever for that delivery, and its copy waits in the dead-letter queue.
     const jobsFor = (queue: string) =>
-      hookline.sql<{ count: number }[]>`
+      env.hookline.sql<{ count: number }[]>`
         select count(*)::int as count from pgboss.job where name = ${queue} and data->>'deliveryId' = ${failed.id}`.then(
         ([row]) => row!.count,
       );
@@ -173,7 +162,7 @@ describe('version pins', () => {
     expect(await jobsFor(deliveryQueue)).toBe(1);
 
     // The same pin is fine for events published as 1.1.
-    const current = await hookline.client.events.publish.mutate({ appId: app.id, type: 'payment.succeeded', version: '1.1', data: paymentV1_1 });
+    const current = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'payment.succeeded', version: '1.1', data: paymentV1_1 });
     expect(current.warnings).toEqual([]);
     await expect.poll(() => deliveryStatus(deliveryTo(unreachable.id, current)), { timeout: 10_000 }).toBe('delivered');
     expect(verifiedEnvelope('/unreachable/pinned-1.1', unreachable.secret!)).toMatchObject({ id: current.id, version: '1.1' });
@@ -183,11 +172,11 @@ describe('version pins', () => {
 describe('subscriptions by pattern', () => {
   it('sends every order.* type to an order.* endpoint, and nothing else', async () => {
     const app = await newApp();
-    const orders = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/pattern/orders'), eventTypes: ['order.*'] });
+    const orders = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/pattern/orders'), eventTypes: ['order.*'] });
 
-    const created = await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '2.0', data: orderV2 });
-    const cancelled = await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.cancelled', version: '1.0', data: orderCancelled });
-    const payment = await hookline.client.events.publish.mutate({ appId: app.id, type: 'payment.succeeded', version: '1.1', data: paymentV1_1 });
+    const created = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '2.0', data: orderV2 });
+    const cancelled = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.cancelled', version: '1.0', data: orderCancelled });
+    const payment = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'payment.succeeded', version: '1.1', data: paymentV1_1 });
     expect([created, cancelled, payment].map((e) => e.deliveries.map((d) => d.endpointId))).toEqual([[orders.id], [orders.id], []]);
 
     await expect.poll(() => requestsTo('/pattern/orders').length, { timeout: 10_000 }).toBe(2);
@@ -203,7 +192,7 @@ describe('subscriptions by pattern', () => {
 
 describe('eventTypes.get', () => {
   it('describes one type: versions, JSON Schemas (as in the committed files), examples, deprecations, conversions', async () => {
-    const orderCreated = await hookline.client.eventTypes.get.query({ type: 'order.created' });
+    const orderCreated = await env.hookline.client.eventTypes.get.query({ type: 'order.created' });
     expect(orderCreated.versions.map((v) => [v.version, v.deprecated, v.convertsTo])).toEqual([
       ['1.0', false, ['2.0']],
       ['2.0', false, ['1.0']],
@@ -212,7 +201,7 @@ describe('eventTypes.get', () => {
     const committed = JSON.parse(readFileSync(new URL('../packages/schema/json/order.created/2.0.json', import.meta.url), 'utf8'));
     expect(committed).toMatchObject(orderCreated.versions[1]!.jsonSchema);
 
-    const payment = await hookline.client.eventTypes.get.query({ type: 'payment.succeeded' });
+    const payment = await env.hookline.client.eventTypes.get.query({ type: 'payment.succeeded' });
     expect(payment.versions.map((v) => [v.version, v.deprecated, v.convertsTo])).toEqual([
       ['1.0', true, []],
       ['1.1', false, ['1.0']],
@@ -221,7 +210,7 @@ describe('eventTypes.get', () => {
 
   it('answers 404 for a type that is not in the catalog', async () => {
     for (const type of ['order.shipped', 'constructor']) {
-      const error = await clientError(hookline.client.eventTypes.get.query({ type }));
+      const error = await clientError(env.hookline.client.eventTypes.get.query({ type }));
       expect(error.data).toMatchObject({ httpStatus: 404, code: 'not_found' });
       expect(error.message).toBe(`event type ${type} was not found; eventTypes.list shows every type`);
     }
@@ -230,9 +219,9 @@ describe('eventTypes.get', () => {
 
 describe('over REST', () => {
   it('pins with PATCH /endpoints/{endpointId} and names a bad pin in the 400', async () => {
-    const rest = createHooklineRestClient({ url: hookline.url, apiKey: testAdminKey });
+    const rest = createHooklineRestClient({ url: env.hookline.url, apiKey: testAdminKey });
     const app = await newApp();
-    const { id: endpointId } = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/rest/pinned') });
+    const { id: endpointId } = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/rest/pinned') });
     const patch = (versionPins: Record<string, string>) =>
       rest.PATCH('/endpoints/{endpointId}', { params: { path: { endpointId } }, body: { versionPins } });
 

@@ -10,21 +10,10 @@ import {
   validateEventData,
 } from '@hookline/schema';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHookline, type TestHookline } from './support/hookline';
-import { startReceiver, type TestReceiver } from './support/receiver';
+import { expect, it } from 'vitest';
+import { useHooklineAndReceiver } from './support/hookline';
 
-let hookline: TestHookline;
-let receiver: TestReceiver;
-
-beforeAll(async () => {
-  hookline = await startHookline();
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await hookline?.stop();
-  await receiver?.close();
-});
+const env = useHooklineAndReceiver();
 
 const v1: OrderCreatedV1 = {
   orderId: 'ord_2001',
@@ -43,8 +32,8 @@ const v2: OrderCreatedV2 = { ...unchanged, total: { value: amount, currency } };
  * checks its data against the schema its envelope names, as a receiver in any language would.
  */
 async function received(path: string, count: number, secret: string): Promise<Envelope> {
-  await expect.poll(() => receiver.requests.filter((r) => r.path === path).length, { timeout: 10_000 }).toBe(count);
-  const request = receiver.requests.filter((r) => r.path === path)[count - 1]!;
+  await expect.poll(() => env.receiver.requests.filter((r) => r.path === path).length, { timeout: 10_000 }).toBe(count);
+  const request = env.receiver.requests.filter((r) => r.path === path)[count - 1]!;
   const envelope = Envelope.parse(new Webhook(secret).verify(request.body, request.headers as Record<string, string>));
   expect(validateEventData(envelope.event, envelope.version, envelope.data)).toMatchObject({ ok: true });
   return envelope;
@@ -60,7 +49,7 @@ it('steps 1-3: 2.0 is defined next to 1.0, registers both conversions, and has i
   expect(convertEventData('order.created', '1.0', '2.0', v1)).toEqual({ ok: true, data: v2 });
   expect(existsSync(new URL('../packages/schema/json/order.created/2.0.json', import.meta.url))).toBe(true);
 
-  const described = await hookline.client.eventTypes.get.query({ type: 'order.created' });
+  const described = await env.hookline.client.eventTypes.get.query({ type: 'order.created' });
   expect(described.versions.map((v) => [v.version, v.convertsTo])).toEqual([
     ['1.0', ['2.0']],
     ['2.0', ['1.0']],
@@ -68,36 +57,36 @@ it('steps 1-3: 2.0 is defined next to 1.0, registers both conversions, and has i
 });
 
 it('steps 3-6: a producer moves to 2.0 and no receiver breaks; each receiver moves when it chooses', async () => {
-  const app = await hookline.client.applications.create.mutate({ name: 'evolving' });
-  const legacy = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/evolve/legacy') });
+  const app = await env.hookline.client.applications.create.mutate({ name: 'evolving' });
+  const legacy = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/evolve/legacy') });
 
   // Deployed, nothing changed yet: the producer publishes 1.0 and the receiver gets 1.0.
-  await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: v1 });
+  await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: v1 });
   expect(await received('/evolve/legacy', 1, legacy.secret!)).toMatchObject({ version: '1.0', data: v1 });
 
   // Step 4: pin the endpoint whose receiver reads 1.0, before any producer publishes 2.0.
-  await hookline.client.endpoints.update.mutate({ endpointId: legacy.id, versionPins: { 'order.created': '1.0' } });
+  await env.hookline.client.endpoints.update.mutate({ endpointId: legacy.id, versionPins: { 'order.created': '1.0' } });
   // A new integration, written against 2.0, does not pin.
-  const modern = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/evolve/modern') });
+  const modern = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/evolve/modern') });
 
   // Step 5: the producer moves to 2.0.
-  const published = await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '2.0', data: v2 });
+  const published = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '2.0', data: v2 });
   expect(await received('/evolve/legacy', 2, legacy.secret!)).toMatchObject({ id: published.id, version: '1.0', data: v1 });
   expect(await received('/evolve/modern', 1, modern.secret!)).toMatchObject({ id: published.id, version: '2.0', data: v2 });
-  expect(await hookline.client.events.get.query({ eventId: published.id })).toMatchObject({ version: '2.0', data: v2 });
+  expect(await env.hookline.client.events.get.query({ eventId: published.id })).toMatchObject({ version: '2.0', data: v2 });
 
   // Step 6: the legacy receiver learns 2.0 and pins it; now even a producer still on 1.0 reaches it as 2.0,
   // while the unpinned endpoint gets what was published (which is why the page says to pin 2.0).
-  await hookline.client.endpoints.update.mutate({ endpointId: legacy.id, versionPins: { 'order.created': '2.0' } });
-  const late = await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: v1 });
+  await env.hookline.client.endpoints.update.mutate({ endpointId: legacy.id, versionPins: { 'order.created': '2.0' } });
+  const late = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: v1 });
   expect(await received('/evolve/legacy', 3, legacy.secret!)).toMatchObject({ id: late.id, version: '2.0', data: v2 });
   expect(await received('/evolve/modern', 2, modern.secret!)).toMatchObject({ id: late.id, version: '1.0', data: v1 });
 });
 
 it('step 7: publishing a deprecated version still works and answers with a warning', async () => {
   // order.created 1.0 is not deprecated in the real catalog; payment.succeeded 1.0 is.
-  const app = await hookline.client.applications.create.mutate({ name: 'retiring' });
-  const published = await hookline.client.events.publish.mutate({
+  const app = await env.hookline.client.applications.create.mutate({ name: 'retiring' });
+  const published = await env.hookline.client.events.publish.mutate({
     appId: app.id,
     type: 'payment.succeeded',
     version: '1.0',

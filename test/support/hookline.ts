@@ -6,6 +6,8 @@ import { loopbackCidrs } from '@hookline/egress';
 import { silentLog } from '@hookline/log';
 import { parseEncryptionKey } from '@hookline/signing-keys';
 import { createTestDatabase } from './database';
+import { startReceiver } from './receiver';
+import { afterAll, beforeAll } from 'vitest';
 
 export const testAdminKey = 'hk_test_admin_key_0123456789abcdef';
 
@@ -91,3 +93,20 @@ export async function startHookline({
 }
 
 export type TestHookline = Awaited<ReturnType<typeof startHookline>>;
+
+/**
+ * The usual pair for a test file: a Hookline and a receiver, started before its tests and stopped
+ * after. Read them from the returned object inside tests (`env.hookline.client…`).
+ */
+export function useHooklineAndReceiver() {
+  const env = {} as { hookline: TestHookline; receiver: Awaited<ReturnType<typeof startReceiver>> };
+  beforeAll(async () => {
+    env.hookline = await startHookline();
+    env.receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await env.hookline?.stop();
+    await env.receiver?.close();
+  });
+  return env;
+}

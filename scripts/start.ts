@@ -6,7 +6,7 @@ import { createDatabaseIfMissing, databaseUrlFor } from '@hookline/db';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@hookline/db/embedded';
 import { deliveryOptionsFromEnv, loadDeliveryEnv, startDelivery } from '@hookline/delivery';
 import { loopbackCidrs } from '@hookline/egress';
-import { createLogger } from '@hookline/log';
+import { createLogger, stopOnSignals } from '@hookline/log';
 import { loadEncryptionKey } from '@hookline/signing-keys';
 
 const log = createLogger('hookline');
@@ -69,16 +69,12 @@ if (api.generatedAdminKey) {
   log(`admin API key, shown once (store it now): ${api.generatedAdminKey}`);
 }
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping (in-flight deliveries finish first)`);
+stopOnSignals({
+  log,
+  message: 'stopping (in-flight deliveries finish first)',
+  stop: async () => {
     await worker.stop();
     await api.stop();
     await embedded?.stop();
-    log('stopped');
-    process.exit(0);
-  });
-}
+  },
+});

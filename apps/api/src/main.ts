@@ -2,16 +2,14 @@
 // Needs DATABASE_URL; `npm start` at the repository root runs everything on embedded PostgreSQL.
 import { loadApiEnv } from './env';
 import { startApi } from './start-api';
-import { createLogger } from '@hookline/log';
+import { requireDatabaseUrl } from '@hookline/db';
+import { createLogger, stopOnSignals } from '@hookline/log';
 import { loadEncryptionKey } from '@hookline/signing-keys';
 
 const log = createLogger('api');
 
 const env = loadApiEnv();
-if (!env.DATABASE_URL) {
-  console.error('DATABASE_URL is not set. Set it, or run `npm start` at the repository root to use embedded PostgreSQL.');
-  process.exit(1);
-}
+const databaseUrl = requireDatabaseUrl(env.DATABASE_URL);
 const encryptionKey = await loadEncryptionKey({
   configured: env.HOOKLINE_ENCRYPTION_KEY,
   production: env.NODE_ENV === 'production',
@@ -19,7 +17,7 @@ const encryptionKey = await loadEncryptionKey({
   log,
 });
 const api = await startApi({
-  databaseUrl: env.DATABASE_URL,
+  databaseUrl,
   host: env.HOST,
   port: env.PORT,
   adminKey: env.HOOKLINE_ADMIN_KEY,
@@ -33,10 +31,4 @@ const api = await startApi({
 log(`API listening on ${api.url}`);
 if (api.generatedAdminKey) log(`admin API key (shown once, store it now): ${api.generatedAdminKey}`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    log(`${signal}: stopping`);
-    await api.stop();
-    process.exit(0);
-  });
-}
+stopOnSignals({ log, stop: () => api.stop(), message: 'stopping' });

@@ -4,3 +4,4 @@ export { migrate, migrationsFolder } from './migrate';
 
 export { newId, isId, idPrefixes, type IdPrefix } from './ids';
 export { createDatabaseIfMissing, databaseUrlFor } from './create-database';
+export { requireDatabaseUrl } from './require-database-url';

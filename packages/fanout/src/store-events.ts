@@ -1,4 +1,4 @@
-import { deliveries, endpoints, events, newId, type Transaction } from '@hookline/db';
+import { deliveries, events, newId, type Transaction } from '@hookline/db';
 import type { QueueClient } from '@hookline/queue';
 import { matchesEventType } from '@hookline/schema';
 import { and, eq, inArray, sql } from 'drizzle-orm';
@@ -24,40 +24,46 @@ export async function storeEvents(
   boss: QueueClient,
   { appId, items }: { appId: string; items: EventToStore[] },
 ): Promise<StoredEvent[]> {
-  const keys = items.map((e) => e.idempotencyKey).filter((k): k is string => k !== undefined);
-  const firstSeen = await findByIdempotencyKeys(tx, appId, keys);
-  // The id each item will get if it is new; items whose key was seen before get none.
-  const freshIds = items.map((e) => (e.idempotencyKey !== undefined && firstSeen.has(e.idempotencyKey) ? null : newId('evt')));
+  // Every item gets an id; one whose key was stored before loses the insert's ON CONFLICT and is
+  // answered with the first event below. No lookup first: publishing is the hottest path, and one
+  // statement here both stores the events and reads the subscribed endpoints (a round trip each saved).
+  const freshIds = items.map(() => newId('evt'));
+  const rows = items.map((e, i) => ({
+    id: freshIds[i],
+    type: e.type,
+    version: e.version,
+    data: e.data,
+    idempotency_key: e.idempotencyKey ?? null,
+  }));
+  const [result] = (await tx.execute(sql`
+    with inserted as (
+      insert into events (id, app_id, type, version, data, idempotency_key)
+      select x.id, ${appId}, x.type, x.version, x.data, x.idempotency_key
+        from json_to_recordset(${JSON.stringify(rows)}::json)
+             as x(id text, type text, version text, data json, idempotency_key text)
+      on conflict (app_id, idempotency_key) where idempotency_key is not null do nothing
+      returning id)
+    select (select coalesce(json_agg(id), '[]'::json) from inserted) as inserted,
+           -- Disabled endpoints are skipped here, so an endpoint that was switched off gets nothing new.
+           (select coalesce(json_agg(json_build_object('id', id, 'eventTypes', event_types)), '[]'::json)
+              from endpoints where app_id = ${appId} and enabled) as subscribers`)) as unknown as {
+    inserted: string[];
+    subscribers: { id: string; eventTypes: string[] | null }[];
+  }[];
+  const inserted = new Set(result!.inserted);
+  const subscribers = result!.subscribers;
 
-  const inserted = new Set<string>();
-  const toInsert = items.flatMap((e, i) => {
-    const id = freshIds[i];
-    return id ? [{ id, appId, type: e.type, version: e.version, data: e.data, idempotencyKey: e.idempotencyKey }] : [];
-  });
-  if (toInsert.length > 0) {
-    const rows = await tx
-      .insert(events)
-      .values(toInsert)
-      .onConflictDoNothing({ target: [events.appId, events.idempotencyKey], where: sql`${events.idempotencyKey} is not null` })
-      .returning({ id: events.id });
-    for (const row of rows) inserted.add(row.id);
-  }
-  // A concurrent publish with the same key won the race: answer with its event instead.
-  const lostRace = toInsert.filter((e) => !inserted.has(e.id)).map((e) => e.idempotencyKey!);
-  if (lostRace.length > 0) {
-    for (const [key, event] of await findByIdempotencyKeys(tx, appId, lostRace)) firstSeen.set(key, event);
-  }
-
-  // Disabled endpoints are skipped here, so an endpoint that was switched off gets nothing new.
-  const subscribers = await tx
-    .select({ id: endpoints.id, eventTypes: endpoints.eventTypes })
-    .from(endpoints)
-    .where(and(eq(endpoints.appId, appId), eq(endpoints.enabled, true)));
+  // A key stored before (or by a concurrent publish that won the race): answer with that event.
+  const firstSeen = await findByIdempotencyKeys(
+    tx,
+    appId,
+    items.flatMap((e, i) => (!inserted.has(freshIds[i]!) && e.idempotencyKey !== undefined ? [e.idempotencyKey] : [])),
+  );
 
   const toCreate: DeliveryToCreate[] = [];
   items.forEach((e, i) => {
-    const id = freshIds[i];
-    if (!id || !inserted.has(id)) return;
+    const id = freshIds[i]!;
+    if (!inserted.has(id)) return;
     for (const endpoint of subscribers) {
       if (matchesEventType(endpoint.eventTypes, e.type)) toCreate.push({ appId, eventId: id, endpointId: endpoint.id });
     }
@@ -67,8 +73,8 @@ export async function storeEvents(
   for (const d of created) byEvent.set(d.eventId, [...(byEvent.get(d.eventId) ?? []), { id: d.id, endpointId: d.endpointId }]);
 
   return items.map((e, i): StoredEvent => {
-    const id = freshIds[i];
-    if (id && inserted.has(id)) return { id, duplicate: false, deliveries: byEvent.get(id) ?? [] };
+    const id = freshIds[i]!;
+    if (inserted.has(id)) return { id, duplicate: false, deliveries: byEvent.get(id) ?? [] };
     const existing = firstSeen.get(e.idempotencyKey!);
     if (!existing) throw new Error(`event ${i} was neither inserted nor found by its idempotency key`);
     return { id: existing.id, duplicate: true, deliveries: existing.deliveries };

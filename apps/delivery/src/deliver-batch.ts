@@ -52,7 +52,7 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
   const slowEndpoints = createSlowEndpointTracker(deps.maxSlowRequestsPerEndpoint);
   const detached = new Set<Promise<void>>();
 
-  async function makeAttempt({ job, data, row }: Work): Promise<AttemptRecord> {
+  async function makeAttempt({ job, data, row }: Work, signingKeys: SigningKeysOf): Promise<AttemptRecord> {
     const endpointPolicy = { ...policy, schedule: row.endpoint.retrySchedule ?? policy.schedule };
     const startedAt = now();
     // A disabled endpoint, or data that cannot take the endpoint's pinned version: nothing is sent,
@@ -62,7 +62,7 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       ? endpointDisabledOutcome
       : !payload.ok
         ? notSentOutcome('unconvertible', payload.error)
-        : await sendAttempt({ send, encryptionKey, row, payload, attempt: data.attempt, schedule: endpointPolicy.schedule, startedAt });
+        : await sendAttempt({ send, secrets: signingKeys(row), row, payload, attempt: data.attempt, schedule: endpointPolicy.schedule, startedAt });
     return {
       jobId: job.id,
       deliveryId: row.delivery.id,
@@ -134,8 +134,9 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
 
     // An endpoint already holding its share of slow requests gets no more: its jobs wait in the
     // queue (deferred, which is not an attempt), not in this worker.
-    const congested = work.filter((w) => slowEndpoints.isCongested(w.row.delivery.endpointId));
-    const sending = work.filter((w) => !slowEndpoints.isCongested(w.row.delivery.endpointId));
+    const congested: Work[] = [];
+    const sending: Work[] = [];
+    for (const w of work) (slowEndpoints.isCongested(w.row.delivery.endpointId) ? congested : sending).push(w);
     if (congested.length > 0) {
       await boss.insert(
         deliveryQueue,
@@ -147,19 +148,20 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       for (const { job } of congested) results.push({ id: job.id, status: 'completed', output: { deferred: 'endpoint congested' } });
     }
 
-    const attempts = sending.map((w) => makeAttempt(w));
+    const signingKeys = signingKeysOnce(encryptionKey, now());
+    const attempts = sending.map((w) => makeAttempt(w, signingKeys));
     const finished = await waitForBatch(attempts);
-    const stragglers = sending.filter((_, i) => !finished[i]);
+    const stragglers = sending.flatMap((w, i) => (finished[i] ? [] : [{ w, attempt: attempts[i]! }]));
     if (stragglers.length > 0) {
-      const watchdogs = stragglers.map(({ data }) => ({
+      const watchdogs = stragglers.map(({ w }) => ({
         id: randomUUID(),
-        data: { ...data } satisfies DeliveryJob,
+        data: { ...w.data } satisfies DeliveryJob,
         startAfter: new Date(now().getTime() + requestTimeoutMs + watchdogMarginMs),
       }));
       // Committed before this batch's jobs are settled, so no moment exists without a job.
       await boss.insert(deliveryQueue, watchdogs);
-      stragglers.forEach((w, i) => {
-        detach(w, attempts[sending.indexOf(w)]!, watchdogs[i]!.id);
+      stragglers.forEach(({ w, attempt }, i) => {
+        detach(w, attempt, watchdogs[i]!.id);
         results.push({ id: w.job.id, status: 'completed', output: { detached: watchdogs[i]!.id } });
       });
     }
@@ -225,9 +227,32 @@ async function settleRepeats(db: Database, repeats: Work[]): Promise<JobResult[]
   });
 }
 
+/** An endpoint's live signing secrets, or why they cannot be opened. */
+type SigningKeysOf = (row: LoadedDelivery) => string[] | Error;
+
+/**
+ * Opens each endpoint's live keys once per batch: a batch holds many deliveries to the same few
+ * endpoints, and each opening is an AES-GCM decryption.
+ */
+function signingKeysOnce(encryptionKey: EncryptionKey, at: Date): SigningKeysOf {
+  const opened = new Map<string, string[] | Error>();
+  return (row) => {
+    let keys = opened.get(row.endpoint.id);
+    if (!keys) {
+      try {
+        keys = openLiveSigningKeys(encryptionKey, row.endpoint.id, row.endpoint.secrets, at).map((k) => k.secret);
+      } catch (error) {
+        keys = error as Error;
+      }
+      opened.set(row.endpoint.id, keys);
+    }
+    return keys;
+  };
+}
+
 async function sendAttempt({
   send,
-  encryptionKey,
+  secrets,
   row,
   payload,
   attempt,
@@ -235,7 +260,8 @@ async function sendAttempt({
   startedAt,
 }: {
   send: SendWebhook;
-  encryptionKey: EncryptionKey;
+  /** Every live key signs, so a receiver mid-rotation accepts the old or the new one. */
+  secrets: string[] | Error;
   row: LoadedDelivery;
   /** What this endpoint receives: the published version, or the one it pins. */
   payload: { version: string; data: unknown };
@@ -243,14 +269,8 @@ async function sendAttempt({
   schedule: readonly number[];
   startedAt: Date;
 }): Promise<AttemptOutcome> {
-  // Every live key signs, so a receiver mid-rotation accepts the old or the new one.
-  let secrets: string[];
-  try {
-    secrets = openLiveSigningKeys(encryptionKey, row.endpoint.id, row.endpoint.secrets, startedAt).map((k) => k.secret);
-  } catch (error) {
-    // A wrong HOOKLINE_ENCRYPTION_KEY: nothing unsigned ever leaves, and the attempt says why.
-    return notSentOutcome('unsigned', `cannot sign: ${(error as Error).message}`);
-  }
+  // A wrong HOOKLINE_ENCRYPTION_KEY: nothing unsigned ever leaves, and the attempt says why.
+  if (secrets instanceof Error) return notSentOutcome('unsigned', `cannot sign: ${secrets.message}`);
   const envelope = buildEnvelope({
     id: row.event.id,
     timestamp: row.event.createdAt,

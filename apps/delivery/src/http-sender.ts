@@ -15,8 +15,6 @@ export type WebhookRequest = {
   url: string;
   headers: Record<string, string>;
   body: string;
-  /** Aborted by pg-boss when the job overruns, or on shutdown. */
-  signal?: AbortSignal;
 };
 
 /** Sends one webhook; the transport is injected where tests need to control it. */
@@ -49,20 +47,19 @@ export function createHttpSender(options: HttpSenderOptions): { send: SendWebhoo
     bodyTimeout: timeoutMs,
   });
 
-  const send: SendWebhook = async ({ url, headers, body, signal }) => {
+  const send: SendWebhook = async ({ url, headers, body }) => {
     const started = now();
     // The API checked the URL when it was stored; rules or stored rows may have changed since.
     const problem = endpointUrlProblem(url);
     if (problem) return blocked(`the endpoint URL ${problem}`, Math.round(now() - started));
     const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
       const response = await request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'Hookline/0.1', ...headers },
         body,
         dispatcher: agent,
-        signal: combined,
+        signal: timeout,
       });
       const responseBody = await readCapped(response.body, maxResponseBytes);
       const responseHeaders = flattenHeaders(response.headers);

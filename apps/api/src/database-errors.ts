@@ -17,12 +17,18 @@ const unavailableCodes = new Set([
   '53300', // too_many_connections
 ]);
 
-export function isDatabaseUnavailable(error: unknown): boolean {
+type ErrorFields = { name?: unknown; code?: unknown; constraint_name?: unknown };
+
+/** Whether the error or one of its causes (Drizzle wraps the driver's error) matches. */
+function anyCause(error: unknown, matches: (e: ErrorFields) => boolean): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && unavailableCodes.has(code)) return true;
+    if (matches(e as ErrorFields)) return true;
   }
   return false;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return anyCause(error, ({ code }) => typeof code === 'string' && unavailableCodes.has(code));
 }
 
 /**
@@ -30,18 +36,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * in text or an unpaired surrogate in JSON. Always caused by input, never by the database's health.
  */
 export function isRejectedValue(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if ((e as { name?: unknown }).name === 'PostgresError' && typeof code === 'string' && code.startsWith('22')) return true;
-  }
-  return false;
+  return anyCause(error, ({ name, code }) => name === 'PostgresError' && typeof code === 'string' && code.startsWith('22'));
 }
 
 /** A foreign key violation (SQLSTATE 23503) of the named constraint: the row it points at does not exist. */
 export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, constraint_name: name } = e as { code?: unknown; constraint_name?: unknown };
-    if (code === '23503' && name === constraint) return true;
-  }
-  return false;
+  return anyCause(error, ({ code, constraint_name }) => code === '23503' && constraint_name === constraint);
 }

@@ -20,6 +20,10 @@ const requestTimeoutMs = 30_000;
 /** One HTTP server: tRPC under /trpc, REST under /api/v1, a plain /health for load balancers. */
 export function createApiServer(options: ApiServerOptions): http.Server {
   const { maxPayloadBytes, ...deps } = options;
+  // Both faces answer an unexpected error with an opaque 500; the log is where its details go.
+  const logUnexpected = (error: { code: string; cause?: unknown }, path: string | undefined) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') deps.log('unexpected error', { path, error: error.cause ?? error });
+  };
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -29,23 +33,18 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     // single request can cause past every limit here. The typed client does not batch.
     allowBatching: false,
     createContext: ({ req }) => createContext(deps, req.headers.authorization, maxPayloadBytes),
-    onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') {
-        deps.log('unexpected error', { path, error: error.cause ?? error });
-      }
-    },
+    onError: ({ error, path }) => logUnexpected(error, path),
   });
 
   const rest = createRestHandler({
     createContext: (req) => createContext(deps, req.headers.authorization, maxPayloadBytes),
     maxBodySize: maxPayloadBytes,
-    onError: (error, path) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') deps.log('unexpected error', { path, error: error.cause ?? error });
-    },
+    onError: logUnexpected,
   });
   // Built once: the document only changes with the code.
-  const openApiJson = JSON.stringify(buildOpenApiDocument());
-  const docsHtml = renderDocsPage(buildOpenApiDocument());
+  const document = buildOpenApiDocument();
+  const openApiJson = JSON.stringify(document);
+  const docsHtml = renderDocsPage(document);
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';

@@ -7,7 +7,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '@hookline/db/embedde
 import { deliveryOptionsFromEnv, loadDeliveryEnv, startDelivery } from '@hookline/delivery';
 import { loopbackCidrs } from '@hookline/egress';
 import { createLogger, stopOnSignals } from '@hookline/log';
-import { loadEncryptionKey } from '@hookline/signing-keys';
+import { loadEncryptionKeyFromEnv } from '@hookline/signing-keys';
 
 const log = createLogger('hookline');
 const apiEnv = loadApiEnv();
@@ -15,12 +15,7 @@ const deliveryEnv = loadDeliveryEnv();
 const production = apiEnv.NODE_ENV === 'production';
 
 // Before the database: a production start without a key stops here, having touched nothing.
-const encryptionKey = await loadEncryptionKey({
-  configured: apiEnv.HOOKLINE_ENCRYPTION_KEY,
-  production,
-  dataDir: apiEnv.HOOKLINE_DATA_DIR,
-  log,
-}).catch((error: Error) => {
+const encryptionKey = await loadEncryptionKeyFromEnv(apiEnv, log).catch((error: Error) => {
   log(error.message);
   process.exit(1);
 });

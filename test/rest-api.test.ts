@@ -54,7 +54,7 @@ describe('the OpenAPI document', () => {
     const document = buildOpenApiDocument();
     expect(document.components?.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const [path, item] of Object.entries(document.paths ?? {})) {
-      for (const [method, op] of Object.entries(item as Record<string, any>)) {
+      for (const [method, op] of Object.entries(item as Record<string, { operationId?: string; summary?: string; responses: object }>)) {
         expect(op.operationId, `${method} ${path}`).toBeTruthy();
         expect(op.summary, `${method} ${path}`).toBeTruthy();
         expect(Object.keys(op.responses).filter((s) => Number(s) >= 400).length, `${method} ${path}`).toBeGreaterThan(0);
@@ -62,8 +62,8 @@ describe('the OpenAPI document', () => {
     }
     const schemas = Object.keys(document.components?.schemas ?? {});
     expect(schemas).toEqual(expect.arrayContaining(['Error', 'WebhookEnvelope', 'OrderCreatedV1_0', 'OrderCreatedV2_0']));
-    const publish = (document.paths?.['/applications/{appId}/events'] as any).post;
-    expect(publish.requestBody.content['application/json'].example).toMatchObject({ type: 'order.created', version: '1.0' });
+    const publish = (document.paths?.['/applications/{appId}/events'] as { post: { requestBody: { content: Record<string, { example: unknown }> } } }).post;
+    expect(publish.requestBody.content['application/json']!.example).toMatchObject({ type: 'order.created', version: '1.0' });
   });
 
   it('matches the committed generated files (npm run gen)', async () => {

@@ -4,18 +4,13 @@ import { loadApiEnv } from './env';
 import { startApi } from './start-api';
 import { requireDatabaseUrl } from '@hookline/db';
 import { createLogger, stopOnSignals } from '@hookline/log';
-import { loadEncryptionKey } from '@hookline/signing-keys';
+import { loadEncryptionKeyFromEnv } from '@hookline/signing-keys';
 
 const log = createLogger('api');
 
 const env = loadApiEnv();
 const databaseUrl = requireDatabaseUrl(env.DATABASE_URL);
-const encryptionKey = await loadEncryptionKey({
-  configured: env.HOOKLINE_ENCRYPTION_KEY,
-  production: env.NODE_ENV === 'production',
-  dataDir: env.HOOKLINE_DATA_DIR,
-  log,
-});
+const encryptionKey = await loadEncryptionKeyFromEnv(env, log);
 const api = await startApi({
   databaseUrl,
   host: env.HOST,

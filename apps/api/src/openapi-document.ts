@@ -48,16 +48,24 @@ export function buildOpenApiDocument({ serverUrl = 'http://127.0.0.1:3000' } = {
  */
 function describePublishedData(document: OpenAPIObject, payloadSchemas: string[]) {
   const oneOf = payloadSchemas.map((name) => ({ $ref: `#/components/schemas/${name}` }));
+  const data = { description: 'The payload; it must match the schema of (type, version).', oneOf };
   const orderCreated = listEventTypes().find((t) => t.type === 'order.created')?.versions.find((v) => v.version === '1.0');
-  const single = (document.paths?.['/applications/{appId}/events'] as Record<string, any> | undefined)?.post;
-  const batch = (document.paths?.['/applications/{appId}/events/batch'] as Record<string, any> | undefined)?.post;
-  const singleBody = single?.requestBody?.content?.['application/json'];
-  if (singleBody?.schema?.properties) {
-    singleBody.schema.properties.data = { description: 'The payload; it must match the schema of (type, version).', oneOf };
-    singleBody.example = { type: 'order.created', version: '1.0', data: orderCreated?.example, idempotencyKey: 'ord_123-created' };
+  const single = jsonBody(document, '/applications/{appId}/events');
+  if (single?.schema?.properties) {
+    single.schema.properties.data = data;
+    single.example = { type: 'order.created', version: '1.0', data: orderCreated?.example, idempotencyKey: 'ord_123-created' };
   }
-  const batchItems = batch?.requestBody?.content?.['application/json']?.schema?.properties?.events?.items;
-  if (batchItems?.properties) batchItems.properties.data = { description: 'The payload; it must match the schema of (type, version).', oneOf };
+  const batchItems = jsonBody(document, '/applications/{appId}/events/batch')?.schema?.properties?.events?.items;
+  if (batchItems?.properties) batchItems.properties.data = data;
+}
+
+/** The generated JSON Schema parts, as loosely as editing them needs (the OpenAPI types are unions with $ref). */
+type LooseSchema = { properties?: Record<string, LooseSchema>; items?: LooseSchema } & Record<string, unknown>;
+type LooseOperation = { requestBody?: { content?: Record<string, { schema?: LooseSchema; example?: unknown }> } };
+
+/** The JSON request body of the POST at `path`, to be edited in place. */
+function jsonBody(document: OpenAPIObject, path: string) {
+  return (document.paths?.[path] as Record<string, LooseOperation> | undefined)?.post?.requestBody?.content?.['application/json'];
 }
 
 /** `order.created` 1.0 → `OrderCreatedV1_0` */

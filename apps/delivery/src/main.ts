@@ -2,19 +2,14 @@
 // Needs DATABASE_URL; `npm start` at the repository root runs everything on embedded PostgreSQL.
 import { requireDatabaseUrl } from '@hookline/db';
 import { createLogger, stopOnSignals } from '@hookline/log';
-import { loadEncryptionKey } from '@hookline/signing-keys';
+import { loadEncryptionKeyFromEnv } from '@hookline/signing-keys';
 import { deliveryOptionsFromEnv, loadDeliveryEnv } from './env';
 import { startDelivery } from './start-delivery';
 
 const log = createLogger('delivery');
 const env = loadDeliveryEnv();
 const databaseUrl = requireDatabaseUrl(env.DATABASE_URL);
-const encryptionKey = await loadEncryptionKey({
-  configured: env.HOOKLINE_ENCRYPTION_KEY,
-  production: env.NODE_ENV === 'production',
-  dataDir: env.HOOKLINE_DATA_DIR,
-  log,
-});
+const encryptionKey = await loadEncryptionKeyFromEnv(env, log);
 // A deployment entry point: only what the operator allow-listed, never loopback by default.
 const worker = await startDelivery({ databaseUrl, log, encryptionKey, ...deliveryOptionsFromEnv(env) });
 log('delivery worker started', { pid: process.pid });

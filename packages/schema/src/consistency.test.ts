@@ -92,10 +92,10 @@ describe('assertCatalogIsConsistent', () => {
     const throwing = defineEventVersion({
       ...widgetV2,
       toPrevious: (): { size: number } => {
-        throw new Error('not implemented');
+        throw new Error('conversion failed on purpose');
       },
     });
-    expect(check({ 'widget.made': { '1.0': widgetV1, '2.0': throwing } })).toThrow(/not implemented/);
+    expect(check({ 'widget.made': { '1.0': widgetV1, '2.0': throwing } })).toThrow(/conversion failed on purpose/);
   });
 
   it('rejects a fromPrevious that is not lossless', () => {

@@ -65,3 +65,16 @@ async function readOrCreate(file: string): Promise<{ text: string; created: bool
     await rm(draft, { force: true });
   }
 }
+
+/** The same, from an app's parsed settings: the API, the worker and `npm start` all read these three. */
+export function loadEncryptionKeyFromEnv(
+  env: { HOOKLINE_ENCRYPTION_KEY?: string; NODE_ENV: string; HOOKLINE_DATA_DIR: string },
+  log: (message: string) => void,
+): Promise<EncryptionKey> {
+  return loadEncryptionKey({
+    configured: env.HOOKLINE_ENCRYPTION_KEY,
+    production: env.NODE_ENV === 'production',
+    dataDir: env.HOOKLINE_DATA_DIR,
+    log,
+  });
+}

@@ -102,12 +102,14 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
   async function handle(jobs: Job<DeliveryData>[]): Promise<JobResult[]> {
     const timestamp = Math.floor(Date.now() / 1000).toString();
     const outcomes = await Promise.all(jobs.map((job) => deliver(job, timestamp)));
-    await boss.getDb().executeSql(recordAttempts, [
-      jobs.map(() => randomUUID()),
-      jobs.map((job) => job.id),
-      outcomes.map((o) => o.status),
-      outcomes.map((o) => o.durationMs),
-    ]);
+    await boss
+      .getDb()
+      .executeSql(recordAttempts, [
+        jobs.map(() => randomUUID()),
+        jobs.map((job) => job.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.durationMs),
+      ]);
     recorded += jobs.length;
     if (waiter && recorded >= waiter.count) {
       waiter.resolve(performance.now());
@@ -135,9 +137,11 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     // A table of its own (partition) avoids the shared table's stale-statistics trap; notify wakes
     // the worker on insert instead of at its next poll.
     await boss.createQueue(queue, { partition: true, notify: true });
-    await boss.getDb().executeSql(
-      `create table ${attemptTable} (id text, job_id uuid, status int, duration_ms real, created_at timestamptz default now())`,
-    );
+    await boss
+      .getDb()
+      .executeSql(
+        `create table ${attemptTable} (id text, job_id uuid, status int, duration_ms real, created_at timestamptz default now())`,
+      );
     await boss.work<DeliveryData>(
       queue,
       {
@@ -168,12 +172,12 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     const cpuUsed = await cpu.stop();
     const [{ rows: attempts }, { rows: jobStates }, received] = await Promise.all([
       boss.getDb().executeSql(`select status, count(*)::int as n from ${attemptTable} group by status`),
-      boss.getDb().executeSql(`select state, count(*)::int as n from ${schema}.job where name = $1 group by state`, [
-        queue,
-      ]),
+      boss
+        .getDb()
+        .executeSql(`select state, count(*)::int as n from ${schema}.job where name = $1 group by state`, [queue]),
       ctx.receiver.summary(),
     ]);
-    const count = (rows: { n: number }[], match: (row: any) => boolean) =>
+    const count = (rows: { n: number }[], match: (row: Record<string, unknown>) => boolean) =>
       rows.filter(match).reduce((sum, row) => sum + row.n, 0);
     const total = s.warmupJobs + s.jobs;
     const ok = count(attempts, (r) => r.status === 204);
@@ -184,7 +188,8 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
           `${received.count}/${s.jobs} requests received`,
       );
     }
-    if (bossErrors.length > 0) throw new Error(`pg-boss reported ${bossErrors.length} errors: ${bossErrors[0]!.message}`);
+    if (bossErrors.length > 0)
+      throw new Error(`pg-boss reported ${bossErrors.length} errors: ${bossErrors[0]!.message}`);
 
     const deliveriesPerSec = s.jobs / seconds;
     ctx.log(
@@ -210,7 +215,9 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     };
   } finally {
     rss.stop();
-    await boss.stop({ graceful: !ctx.signal.aborted, timeout: 5_000 }).catch((error: unknown) => ctx.log(`pg-boss stop: ${String(error)}`));
+    await boss
+      .stop({ graceful: !ctx.signal.aborted, timeout: 5_000 })
+      .catch((error: unknown) => ctx.log(`pg-boss stop: ${String(error)}`));
     await pool.close().catch(() => {});
   }
 }

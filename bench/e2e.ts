@@ -44,7 +44,14 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
   );
   const databaseUrl = await ctx.createDatabase('e2e');
   const rss = ctx.startRssSampler();
-  const hookline = await startHookline({ databaseUrl, label: 'e2e', worker, apiConnections: publishers, log: ctx.log, signal: ctx.signal });
+  const hookline = await startHookline({
+    databaseUrl,
+    label: 'e2e',
+    worker,
+    apiConnections: publishers,
+    log: ctx.log,
+    signal: ctx.signal,
+  });
   try {
     const appId = await hookline.rest.createApplication('bench e2e');
     await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/e2e` });
@@ -86,7 +93,13 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     ]);
     const delivered = deliveries.find((r) => r.status === 'delivered')?.n ?? 0;
     const allDeliveries = deliveries.reduce((sum, r) => sum + r.n, 0);
-    if (delivered !== total || allDeliveries !== total || attempts[0]!.ok !== total || attempts[0]!.n !== total || received.count !== events) {
+    if (
+      delivered !== total ||
+      allDeliveries !== total ||
+      attempts[0]!.ok !== total ||
+      attempts[0]!.n !== total ||
+      received.count !== events
+    ) {
       throw new Error(
         `incomplete run: ${delivered}/${total} deliveries delivered (${allDeliveries} in all), ` +
           `${attempts[0]!.ok}/${total} first attempts answered 204 (${attempts[0]!.n} attempts in all), ` +
@@ -101,7 +114,10 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
       const jobs = await sql<{ state: string; n: number }[]>`
         select state::text, count(*)::int as n from pgboss.job where name = 'delivery' group by state`;
       const completed = jobs.find((r) => r.state === 'completed')?.n ?? 0;
-      if (completed !== total) throw new Error(`delivery jobs: ${jobs.map((r) => `${r.n} ${r.state}`).join(', ')}; expected ${total} completed`);
+      if (completed !== total)
+        throw new Error(
+          `delivery jobs: ${jobs.map((r) => `${r.n} ${r.state}`).join(', ')}; expected ${total} completed`,
+        );
     } finally {
       await sql.end({ timeout: 5 });
     }

@@ -13,7 +13,14 @@
 import { randomBytes } from 'node:crypto';
 import { orderBatch, orderCreated } from './lib/events';
 import { startHookline, type Hookline } from './lib/hookline';
-import { assertNoProcessErrors, footprint, round1, round3, runCallers, startHooklineCpu } from './lib/hookline-scenario';
+import {
+  assertNoProcessErrors,
+  footprint,
+  round1,
+  round3,
+  runCallers,
+  startHooklineCpu,
+} from './lib/hookline-scenario';
 import { envInt } from './lib/options';
 import type { BenchContext, Scenario, ScenarioResult } from './lib/types';
 
@@ -99,7 +106,9 @@ export const single: Scenario = {
           ...footprint(hookline),
         },
       };
-      ctx.log(`${events} events in ${seconds.toFixed(2)} s: ${eventsPerSec.toFixed(0)}/s, p50 ${result.p50Ms!.toFixed(1)} ms, p99 ${result.p99Ms!.toFixed(1)} ms`);
+      ctx.log(
+        `${events} events in ${seconds.toFixed(2)} s: ${eventsPerSec.toFixed(0)}/s, p50 ${result.p50Ms!.toFixed(1)} ms, p99 ${result.p99Ms!.toFixed(1)} ms`,
+      );
       await hookline.stop();
       return result;
     } finally {

@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { orderBatch } from './lib/events';
-import { startHookline, type Hookline } from './lib/hookline';
+import { startHookline } from './lib/hookline';
 import {
   assertNoProcessErrors,
   footprint,
@@ -57,7 +57,14 @@ async function runVariant(
 ): Promise<VariantResult> {
   const worker = workerSettings({ requestTimeoutMs: options.requestTimeoutMs });
   const databaseUrl = await ctx.createDatabase(label);
-  const hookline = await startHookline({ databaseUrl, label: `isolation-${label}`, worker, apiConnections: 2, log: ctx.log, signal: ctx.signal });
+  const hookline = await startHookline({
+    databaseUrl,
+    label: `isolation-${label}`,
+    worker,
+    apiConnections: 2,
+    log: ctx.log,
+    signal: ctx.signal,
+  });
   try {
     const runId = `iso-${label}-${randomBytes(4).toString('hex')}`;
     const appId = await hookline.rest.createApplication(`bench isolation ${label}`);
@@ -70,18 +77,32 @@ async function runVariant(
       Object.entries(summary.byPath).reduce((sum, [path, n]) => (path.startsWith(healthyPath) ? sum + n : sum), 0);
     const healthyAttempts = { where: 'd.endpoint_id = any($1::text[])', values: [healthyIds] };
     const publish = (first: number, count: number) => (call: number) =>
-      hookline.rest.publishBatch(appId, orderBatch(first + call * publishBatchSize, Math.min(publishBatchSize, count - call * publishBatchSize), runId));
+      hookline.rest.publishBatch(
+        appId,
+        orderBatch(first + call * publishBatchSize, Math.min(publishBatchSize, count - call * publishBatchSize), runId),
+      );
 
     // Warm-up on the healthy endpoints only, in both runs.
-    await runCallers(Math.ceil(options.warmupEvents / publishBatchSize), 1, publish(0, options.warmupEvents), ctx.signal);
+    await runCallers(
+      Math.ceil(options.warmupEvents / publishBatchSize),
+      1,
+      publish(0, options.warmupEvents),
+      ctx.signal,
+    );
     await waitForAttempts(hookline, options.warmupEvents * healthyEndpoints, ctx.signal, healthyAttempts);
 
     let badIds: { hang: string; fail: string } | null = null;
     if (label === 'with_bad') {
       const [hangOrigin, failOrigin] = [await ctx.receiver.openOrigin(), await ctx.receiver.openOrigin()];
       badIds = {
-        hang: await hookline.rest.createEndpoint(appId, { url: `${hangOrigin}/hang/iso`, retrySchedule: badRetrySchedule }),
-        fail: await hookline.rest.createEndpoint(appId, { url: `${failOrigin}/fail/iso`, retrySchedule: badRetrySchedule }),
+        hang: await hookline.rest.createEndpoint(appId, {
+          url: `${hangOrigin}/hang/iso`,
+          retrySchedule: badRetrySchedule,
+        }),
+        fail: await hookline.rest.createEndpoint(appId, {
+          url: `${failOrigin}/fail/iso`,
+          retrySchedule: badRetrySchedule,
+        }),
       };
     }
     await ctx.receiver.reset();
@@ -94,7 +115,12 @@ async function runVariant(
     let finishedAt: number;
     let complete = true;
     try {
-      await runCallers(Math.ceil(options.events / publishBatchSize), 1, publish(options.warmupEvents, options.events), until);
+      await runCallers(
+        Math.ceil(options.events / publishBatchSize),
+        1,
+        publish(options.warmupEvents, options.events),
+        until,
+      );
       await waitForReceiver(ctx, (summary) => healthyReceived(summary) >= healthyTotal, until);
       finishedAt = await waitForAttempts(
         hookline,
@@ -117,7 +143,8 @@ async function runVariant(
        where d.endpoint_id = any(${healthyIds})`;
     const healthyRecorded = healthy!.recorded - options.warmupEvents * healthyEndpoints;
     await cpuUsed.logStatements(Math.max(1, complete ? healthyTotal : healthyRecorded), 'healthy delivery');
-    if (healthy!.ok !== healthy!.recorded) throw new Error(`${healthy!.recorded - healthy!.ok} healthy attempts did not get a 204`);
+    if (healthy!.ok !== healthy!.recorded)
+      throw new Error(`${healthy!.recorded - healthy!.ok} healthy attempts did not get a 204`);
     if (complete) {
       const [delivered] = await hookline.sql<{ n: number }[]>`
         select count(*)::int as n from deliveries where endpoint_id = any(${healthyIds}) and status = 'delivered'`;

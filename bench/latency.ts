@@ -12,7 +12,14 @@
 import { randomBytes } from 'node:crypto';
 import { orderCreated } from './lib/events';
 import { startHookline, type Hookline } from './lib/hookline';
-import { assertNoProcessErrors, footprint, round1, startHooklineCpu, waitForAttempts, workerSettings } from './lib/hookline-scenario';
+import {
+  assertNoProcessErrors,
+  footprint,
+  round1,
+  startHooklineCpu,
+  waitForAttempts,
+  workerSettings,
+} from './lib/hookline-scenario';
 import { envInt } from './lib/options';
 import type { BenchContext, ScenarioResult } from './lib/types';
 
@@ -103,7 +110,16 @@ async function pace(
   }
   await Promise.all(pending);
   if (failure !== null) throw failure;
-  return { startedAt, answeredAt, callMs, sent, skipped, answeredSeconds: (lastAnswer - firstAt) / 1000, maxInFlight, firstAt };
+  return {
+    startedAt,
+    answeredAt,
+    callMs,
+    sent,
+    skipped,
+    answeredSeconds: (lastAnswer - firstAt) / 1000,
+    maxInFlight,
+    firstAt,
+  };
 }
 
 /**
@@ -111,7 +127,9 @@ async function pace(
  * pg-boss jobs of their deliveries, so a duplicate can be traced to its cause.
  */
 async function describeDuplicates(hookline: Hookline, eventIds: string[]): Promise<string> {
-  const attempts = await hookline.sql<{ event: string; number: number; rule: string; job: string | null; started: Date }[]>`
+  const attempts = await hookline.sql<
+    { event: string; number: number; rule: string; job: string | null; started: Date }[]
+  >`
     select d.event_id as event, a.number, a.rule, a.job_id as job, a.started_at as started
       from attempts a join deliveries d on d.id = a.delivery_id
      where d.event_id = any(${eventIds}) order by d.event_id, a.number`;
@@ -133,7 +151,14 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
   const runId = `latency-${randomBytes(4).toString('hex')}`;
   ctx.log(`${rate} events/s for ${seconds} s (+${warmupSeconds} s warm-up), single publishes, one endpoint`);
   const databaseUrl = await ctx.createDatabase('latency');
-  const hookline = await startHookline({ databaseUrl, label: 'latency', worker, apiConnections: 64, log: ctx.log, signal: ctx.signal });
+  const hookline = await startHookline({
+    databaseUrl,
+    label: 'latency',
+    worker,
+    apiConnections: 64,
+    log: ctx.log,
+    signal: ctx.signal,
+  });
   try {
     const appId = await hookline.rest.createApplication('bench latency');
     await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/latency` });
@@ -177,7 +202,9 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
       afterPublish.push(received.receivedAt[i]! - paced.answeredAt.get(id)!);
       lastReceivedAt = Math.max(lastReceivedAt, received.receivedAt[i]!);
     });
-    const [delivered] = await hookline.sql<{ n: number }[]>`select count(*)::int as n from deliveries where status = 'delivered'`;
+    const [delivered] = await hookline.sql<
+      { n: number }[]
+    >`select count(*)::int as n from deliveries where status = 'delivered'`;
     if (seen.size !== paced.sent || duplicates > 0 || strangers > 0 || delivered!.n !== warm.sent + paced.sent) {
       throw new Error(
         `${seen.size}/${paced.sent} events received, ${duplicates} twice, ${strangers} unknown ids; ` +

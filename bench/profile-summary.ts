@@ -47,7 +47,9 @@ function main(): void {
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 
   const totalUs = profile.endTime - profile.startTime;
-  const idleUs = [...selfUs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((s, [, us]) => s + us, 0);
+  const idleUs = [...selfUs]
+    .filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)')
+    .reduce((s, [, us]) => s + us, 0);
   const busyUs = totalUs - idleUs;
 
   const byArea = new Map<string, number>();
@@ -57,7 +59,10 @@ function main(): void {
     if (functionName === '(idle)') continue;
     const area = areaOf(url, functionName);
     byArea.set(area, (byArea.get(area) ?? 0) + us);
-    const file = url === '' ? '' : ` ${url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/(apps|packages)\//, '$1/')}:${lineNumber + 1}`;
+    const file =
+      url === ''
+        ? ''
+        : ` ${url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/(apps|packages)\//, '$1/')}:${lineNumber + 1}`;
     const key = `${functionName || '(anonymous)'}${file}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
   }
@@ -66,9 +71,11 @@ function main(): void {
   const pct = (us: number) => `${((100 * us) / busyUs).toFixed(1).padStart(5)} %`;
   console.log(`${file}\nwall ${ms(totalUs)} ms, busy (not idle) ${ms(busyUs)} ms\n`);
   console.log('self time by area (share of busy time)');
-  for (const [area, us] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${ms(us)} ms ${pct(us)}  ${area}`);
+  for (const [area, us] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${ms(us)} ms ${pct(us)}  ${area}`);
   console.log('\nself time by function');
-  for (const [fn, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${ms(us)} ms ${pct(us)}  ${fn}`);
+  for (const [fn, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${ms(us)} ms ${pct(us)}  ${fn}`);
 }
 
 main();

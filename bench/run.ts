@@ -76,7 +76,9 @@ async function main(): Promise<number> {
     log(`${server.description}, database ${databases.runName}; receiver ${receiver.url}; scale ${options.scale}`);
     const [load] = loadavg();
     if (load! > availableParallelism() / 2) {
-      log(`load average ${load!.toFixed(1)} on ${availableParallelism()} cores: other work competes, expect low and noisy figures`);
+      log(
+        `load average ${load!.toFixed(1)} on ${availableParallelism()} cores: other work competes, expect low and noisy figures`,
+      );
     }
 
     for (const scenario of selected) {
@@ -152,7 +154,10 @@ async function runScenario(
         setTimeout(() => reject(controller.signal.reason), 10_000).unref();
       });
     });
-    const result = await Promise.race([scenario.run({ ...shared, signal: controller.signal, log: scenarioLog }), stuck]);
+    const result = await Promise.race([
+      scenario.run({ ...shared, signal: controller.signal, log: scenarioLog }),
+      stuck,
+    ]);
     scenarioLog(`finished in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
     return { scenario: scenario.name, result, loadAvg1m: loadavg()[0]! };
   } catch (error) {

@@ -38,8 +38,14 @@ const edits = [
       '      return false\n    }\n    const x = socket.write(chunk, fn)',
   },
   // terminate() and closed(): forget the cancelled write, or the connection never writes again.
-  { from: '    clearImmediate(nextWriteTimer)\n    if (socket) {', to: '    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n    if (socket) {' },
-  { from: '    clearImmediate(nextWriteTimer)\n    socket.removeListener', to: '    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n    socket.removeListener' },
+  {
+    from: '    clearImmediate(nextWriteTimer)\n    if (socket) {',
+    to: '    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n    if (socket) {',
+  },
+  {
+    from: '    clearImmediate(nextWriteTimer)\n    socket.removeListener',
+    to: '    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n    socket.removeListener',
+  },
 ];
 
 for (const build of ['src', 'cjs/src', 'cf/src']) {

@@ -33,7 +33,9 @@ let embedded: EmbeddedServer | null = null;
 let databaseUrl = apiEnv.DATABASE_URL;
 if (!databaseUrl) {
   const dataDir = path.resolve(apiEnv.HOOKLINE_DATA_DIR, 'pg');
-  log(`DATABASE_URL is not set: starting embedded PostgreSQL in ${dataDir} on port ${apiEnv.HOOKLINE_EMBEDDED_PG_PORT}`);
+  log(
+    `DATABASE_URL is not set: starting embedded PostgreSQL in ${dataDir} on port ${apiEnv.HOOKLINE_EMBEDDED_PG_PORT}`,
+  );
   embedded = await startEmbeddedPostgres({ dataDir, port: apiEnv.HOOKLINE_EMBEDDED_PG_PORT, log });
   await createDatabaseIfMissing(embedded.url(), 'hookline');
   databaseUrl = databaseUrlFor(embedded.url(), 'hookline');

@@ -1,4 +1,4 @@
-import { TRPCClientError } from '@trpc/client';
+import { type TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 
@@ -11,13 +11,20 @@ beforeAll(async () => {
 });
 afterAll(() => hookline?.stop());
 
-const dataOf = (error: unknown) => (error as TRPCClientError<never>).data as unknown as { httpStatus: number; code: string };
+const dataOf = (error: unknown) =>
+  (error as TRPCClientError<never>).data as unknown as { httpStatus: number; code: string };
 
 describe('API keys', () => {
   it('shows a new key once, stores only its hash, and lists it by prefix only', async () => {
     const created = await hookline.client.apiKeys.create.mutate({ appId, name: 'billing service' });
     expect(created.key).toMatch(/^hk_[A-Za-z0-9_-]{43}$/);
-    expect(created).toMatchObject({ id: expect.stringMatching(/^key_/), appId, name: 'billing service', prefix: created.key.slice(0, 8), revokedAt: null });
+    expect(created).toMatchObject({
+      id: expect.stringMatching(/^key_/),
+      appId,
+      name: 'billing service',
+      prefix: created.key.slice(0, 8),
+      revokedAt: null,
+    });
 
     const listed = await hookline.client.apiKeys.list.query({ appId });
     expect(listed.items.find((k) => k.id === created.id)).toEqual({ ...created, key: undefined });
@@ -27,7 +34,7 @@ describe('API keys', () => {
     expect(stored!.row).not.toContain(created.key.slice(8));
   });
 
-  it("lets an application key work on its application, make keys for it, and see only its keys", async () => {
+  it('lets an application key work on its application, make keys for it, and see only its keys', async () => {
     const { key } = await hookline.client.apiKeys.create.mutate({ appId, name: 'app key' });
     const client = hookline.clientFor(key);
     expect((await client.applications.get.query({ appId })).id).toBe(appId);
@@ -55,13 +62,17 @@ describe('API keys', () => {
   it('lets a key revoke itself', async () => {
     const { id, key } = await hookline.client.apiKeys.create.mutate({ appId, name: 'self' });
     await hookline.clientFor(key).apiKeys.revoke.mutate({ keyId: id });
-    const error = await hookline.clientFor(key).apiKeys.list.query().catch((e: unknown) => e);
+    const error = await hookline
+      .clientFor(key)
+      .apiKeys.list.query()
+      .catch((e: unknown) => e);
     expect(dataOf(error).httpStatus).toBe(401);
   });
 
   // Last in the file: it ends by revoking the harness's admin key.
   it('never revokes the last admin key', async () => {
-    const admins = async () => (await hookline.client.apiKeys.list.query()).items.filter((k) => k.appId === null && k.revokedAt === null);
+    const admins = async () =>
+      (await hookline.client.apiKeys.list.query()).items.filter((k) => k.appId === null && k.revokedAt === null);
     const [testKey] = await admins();
     expect(await admins()).toHaveLength(1);
     const error = await hookline.client.apiKeys.revoke.mutate({ keyId: testKey!.id }).catch((e: unknown) => e);
@@ -70,8 +81,13 @@ describe('API keys', () => {
 
     const spare = await hookline.client.apiKeys.create.mutate({ appId: null, name: 'second admin' });
     await hookline.clientFor(spare.key).apiKeys.revoke.mutate({ keyId: testKey!.id });
-    expect((await hookline.clientFor(spare.key).apiKeys.list.query()).items.find((k) => k.id === testKey!.id)!.revokedAt).not.toBeNull();
-    const gone = await hookline.clientFor(testAdminKey).applications.list.query().catch((e: unknown) => e);
+    expect(
+      (await hookline.clientFor(spare.key).apiKeys.list.query()).items.find((k) => k.id === testKey!.id)!.revokedAt,
+    ).not.toBeNull();
+    const gone = await hookline
+      .clientFor(testAdminKey)
+      .applications.list.query()
+      .catch((e: unknown) => e);
     expect(dataOf(gone).httpStatus).toBe(401);
   });
 });

@@ -22,7 +22,12 @@ describe('the tRPC client', () => {
     };
     const client = createHooklineClient({ url: hookline.url, apiKey: testAdminKey, fetch: lossyFetch });
     const app = await client.applications.create.mutate({ name: 'retry' });
-    const published = await client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data });
+    const published = await client.events.publish.mutate({
+      appId: app.id,
+      type: 'order.created',
+      version: '1.0',
+      data,
+    });
     expect(calls).toBe(3);
     expect(published.duplicate).toBe(true);
     const events = await client.events.list.query({ appId: app.id });
@@ -49,8 +54,13 @@ describe('types the clients enforce at compile time', () => {
     // Only type-checked (tsc runs over test/); never called.
     const unused = () => {
       void client.events.publish.mutate({ appId: 'a', type: 'order.created', version: '1.0', data });
-      // @ts-expect-error amount must be a number
-      void client.events.publish.mutate({ appId: 'a', type: 'order.created', version: '1.0', data: { ...data, amount: '10' } });
+      void client.events.publish.mutate({
+        appId: 'a',
+        type: 'order.created',
+        version: '1.0',
+        // @ts-expect-error amount must be a number
+        data: { ...data, amount: '10' },
+      });
       // @ts-expect-error 2.0 replaced amount and currency with total
       void client.events.publish.mutate({ appId: 'a', type: 'order.created', version: '2.0', data });
       // @ts-expect-error no such event type
@@ -63,7 +73,9 @@ describe('types the clients enforce at compile time', () => {
     void unused;
     type Published = Awaited<ReturnType<typeof client.events.publish.mutate>>;
     expectTypeOf<Published['deliveries'][number]>().toEqualTypeOf<{ id: string; endpointId: string }>();
-    type RestEvent = NonNullable<Awaited<ReturnType<typeof rest.GET<'/events/{eventId}', { params: { path: { eventId: string } } }>>>['data']>;
+    type RestEvent = NonNullable<
+      Awaited<ReturnType<typeof rest.GET<'/events/{eventId}', { params: { path: { eventId: string } } }>>>['data']
+    >;
     expectTypeOf<RestEvent['createdAt']>().toEqualTypeOf<string>();
   });
 });

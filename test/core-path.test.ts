@@ -23,7 +23,10 @@ async function newApp(name = 'shop') {
 describe('the core path', () => {
   it('delivers a published event as a signed POST in the seed envelope format', async () => {
     const app = await newApp();
-    const endpoint = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/e2e') });
+    const endpoint = await env.hookline.client.endpoints.create.mutate({
+      appId: app.id,
+      url: env.receiver.url('/e2e'),
+    });
     expect(endpoint.secret).toMatch(/^whsec_/);
 
     const published = await env.hookline.client.events.publish.mutate({
@@ -51,12 +54,23 @@ describe('the core path', () => {
       attempt: 1,
       retryable: true,
     });
-    expect(Object.keys(JSON.parse(request.body))).toEqual(['id', 'timestamp', 'event', 'version', 'data', 'attempt', 'retryable']);
+    expect(Object.keys(JSON.parse(request.body))).toEqual([
+      'id',
+      'timestamp',
+      'event',
+      'version',
+      'data',
+      'attempt',
+      'retryable',
+    ]);
     // The payload arrives with its fields in the order they were published (stored as json, not jsonb).
     expect(Object.keys(JSON.parse(request.body).data)).toEqual(Object.keys(orderCreated));
 
     await expect
-      .poll(async () => (await env.hookline.client.deliveries.get.query({ deliveryId: published.deliveries[0]!.id })).status)
+      .poll(
+        async () =>
+          (await env.hookline.client.deliveries.get.query({ deliveryId: published.deliveries[0]!.id })).status,
+      )
       .toBe('delivered');
     const delivery = await env.hookline.client.deliveries.get.query({ deliveryId: published.deliveries[0]!.id });
     expect(delivery.attempts).toMatchObject([{ number: 1, responseStatus: 204, error: null }]);
@@ -64,11 +78,24 @@ describe('the core path', () => {
 
   it('fans out only to enabled endpoints subscribed to the type', async () => {
     const app = await newApp();
-    const orders = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/orders'), eventTypes: ['order.created'] });
+    const orders = await env.hookline.client.endpoints.create.mutate({
+      appId: app.id,
+      url: env.receiver.url('/orders'),
+      eventTypes: ['order.created'],
+    });
     const all = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/all') });
-    await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/payments'), eventTypes: ['payment.succeeded'] });
+    await env.hookline.client.endpoints.create.mutate({
+      appId: app.id,
+      url: env.receiver.url('/payments'),
+      eventTypes: ['payment.succeeded'],
+    });
 
-    const published = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated });
+    const published = await env.hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'order.created',
+      version: '1.0',
+      data: orderCreated,
+    });
     expect(published.deliveries.map((d) => d.endpointId).sort()).toEqual([orders.id, all.id].sort());
 
     const listed = await env.hookline.client.deliveries.list.query({ eventId: published.id });
@@ -83,14 +110,25 @@ describe('the core path', () => {
     expect(other.deliveries.map((d) => d.endpointId)).toEqual([all.id]);
 
     await env.hookline.client.endpoints.update.mutate({ endpointId: all.id, enabled: false });
-    const afterDisable = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated });
+    const afterDisable = await env.hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'order.created',
+      version: '1.0',
+      data: orderCreated,
+    });
     expect(afterDisable.deliveries.map((d) => d.endpointId)).toEqual([orders.id]);
   });
 
   it('returns the first event for a repeated idempotency key and creates nothing new', async () => {
     const app = await newApp();
     await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/idem') });
-    const input = { appId: app.id, type: 'order.created' as const, version: '1.0' as const, data: orderCreated, idempotencyKey: 'order-123-created' };
+    const input = {
+      appId: app.id,
+      type: 'order.created' as const,
+      version: '1.0' as const,
+      data: orderCreated,
+      idempotencyKey: 'order-123-created',
+    };
     const first = await env.hookline.client.events.publish.mutate(input);
     const before = await countRows();
     const second = await env.hookline.client.events.publish.mutate(input);
@@ -106,12 +144,20 @@ describe('the core path', () => {
     const cases: { input: Record<string, unknown>; message: RegExp }[] = [
       { input: { type: 'order.exploded', version: '1.0', data: orderCreated }, message: /type/ },
       { input: { type: 'order.created', version: '9.9', data: orderCreated }, message: /version/ },
-      { input: { type: 'order.created', version: '1.0', data: { ...orderCreated, amount: 'lots' } }, message: /data\.amount/ },
-      { input: { type: 'order.created', version: '1.0', data: { ...orderCreated, customerId: undefined } }, message: /data\.customerId/ },
+      {
+        input: { type: 'order.created', version: '1.0', data: { ...orderCreated, amount: 'lots' } },
+        message: /data\.amount/,
+      },
+      {
+        input: { type: 'order.created', version: '1.0', data: { ...orderCreated, customerId: undefined } },
+        message: /data\.customerId/,
+      },
       { input: { version: '1.0', data: orderCreated }, message: /type/ },
     ];
     for (const { input, message } of cases) {
-      const error = await env.hookline.client.events.publish.mutate({ appId: app.id, ...input } as never).catch((e: unknown) => e);
+      const error = await env.hookline.client.events.publish
+        .mutate({ appId: app.id, ...input } as never)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TRPCClientError);
       const clientError = error as TRPCClientError<never>;
       expect(clientError.data).toMatchObject({ httpStatus: 400, code: 'validation' });
@@ -132,21 +178,33 @@ describe('the core path', () => {
 
   it('rejects a missing or wrong API key with 401', async () => {
     for (const apiKey of ['', 'hk_not_a_real_key']) {
-      const error = await env.hookline.clientFor(apiKey).applications.list.query().catch((e: unknown) => e);
+      const error = await env.hookline
+        .clientFor(apiKey)
+        .applications.list.query()
+        .catch((e: unknown) => e);
       expect((error as TRPCClientError<never>).data).toMatchObject({ httpStatus: 401, code: 'unauthorized' });
     }
     const response = await fetch(`${env.hookline.url}/trpc/applications.list`);
     expect(response.status).toBe(401);
-    expect(await (await fetch(`${env.hookline.url}/trpc/health`)).json()).toMatchObject({ result: { data: { status: 'ok' } } });
+    expect(await (await fetch(`${env.hookline.url}/trpc/health`)).json()).toMatchObject({
+      result: { data: { status: 'ok' } },
+    });
   });
 
   it('records a failed attempt and retries until the receiver answers 2xx', async () => {
     const app = await newApp();
     await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/flaky') });
     env.receiver.script({ status: 500, body: 'boom' });
-    const published = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreated });
+    const published = await env.hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'order.created',
+      version: '1.0',
+      data: orderCreated,
+    });
     const deliveryId = published.deliveries[0]!.id;
-    await expect.poll(async () => (await env.hookline.client.deliveries.get.query({ deliveryId })).status, { timeout: 10_000 }).toBe('delivered');
+    await expect
+      .poll(async () => (await env.hookline.client.deliveries.get.query({ deliveryId })).status, { timeout: 10_000 })
+      .toBe('delivered');
     const delivery = await env.hookline.client.deliveries.get.query({ deliveryId });
     expect(delivery.attempts).toMatchObject([
       { number: 1, responseStatus: 500, responseBody: 'boom', error: 'HTTP 500' },

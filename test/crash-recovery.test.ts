@@ -97,12 +97,17 @@ it('a worker killed mid-batch loses nothing: every event arrives at least once, 
   await second.ready();
   const everyId = new Set(published.map((p) => p.id));
   const received = () => new Set(receiver.on('/crash').map((r) => r.headers['webhook-id'] as string));
-  await expect.poll(() => [...everyId].filter((id) => !received().has(id)).length, { timeout: recoveryBoundMs, interval: 20 }).toBe(0);
+  await expect
+    .poll(() => [...everyId].filter((id) => !received().has(id)).length, { timeout: recoveryBoundMs, interval: 20 })
+    .toBe(0);
   const recoveredMs = Date.now() - killedAt;
 
   // And the database agrees: every delivery delivered, no job left behind.
   await expect
-    .poll(async () => (await hookline.sql`select count(*)::int as n from deliveries where status = 'delivered'`)[0]!.n, { timeout: 10_000 })
+    .poll(
+      async () => (await hookline.sql`select count(*)::int as n from deliveries where status = 'delivered'`)[0]!.n,
+      { timeout: 10_000 },
+    )
     .toBe(eventCount);
   await expect.poll(async () => (await jobCounts()).active ?? 0, { timeout: 10_000 }).toBe(0);
 
@@ -145,7 +150,9 @@ it('SIGTERM drains: no new jobs, in-flight requests finish and are recorded, not
   const counts = await jobCounts();
   const [recorded] = await hookline.sql<{ n: number }[]>`
     select count(*)::int as n from attempts a join deliveries d on d.id = a.delivery_id where d.app_id = ${app.id}`;
-  console.log(`drain test: SIGTERM mid-batch; exited after ${drainMs} ms; ${sent} requests sent and ${recorded!.n} recorded; jobs ${JSON.stringify(counts)}`);
+  console.log(
+    `drain test: SIGTERM mid-batch; exited after ${drainMs} ms; ${sent} requests sent and ${recorded!.n} recorded; jobs ${JSON.stringify(counts)}`,
+  );
   // Every request that went out was answered and recorded: none cut off, none to repeat.
   expect(recorded!.n).toBe(sent);
   expect(counts.active ?? 0).toBe(0);

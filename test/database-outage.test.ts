@@ -65,7 +65,11 @@ describe('the API during a database outage', () => {
     await proxy.up();
     const after = await f.publishOrder(app.id, 'ord_after');
     expect(after.deliveries).toHaveLength(1);
-    expect(await counts(hookline)).toEqual({ events: before.events + 1, deliveries: before.deliveries + 1, jobs: before.jobs + 1 });
+    expect(await counts(hookline)).toEqual({
+      events: before.events + 1,
+      deliveries: before.deliveries + 1,
+      jobs: before.jobs + 1,
+    });
   });
 
   it('a connection lost in the middle of the publish transaction leaves nothing half-written', async () => {

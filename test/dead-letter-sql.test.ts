@@ -36,16 +36,34 @@ it('the documented dead-letter queries list, count by endpoint and explain one',
   const f = fixtures(hookline);
   const app = await f.makeApp();
   // Empty schedules: one attempt each, then the dead-letter queue.
-  const a = await f.makeEndpoint({ appId: app.id, url: receiver.url('/a'), retrySchedule: [], eventTypes: ['order.created'] });
-  const b = await f.makeEndpoint({ appId: app.id, url: receiver.url('/b'), retrySchedule: [], eventTypes: ['customer.created'] });
-  const orders = [await f.publishOrder(app.id, 'ord_1'), await f.publishOrder(app.id, 'ord_2'), await f.publishOrder(app.id, 'ord_3')];
+  const a = await f.makeEndpoint({
+    appId: app.id,
+    url: receiver.url('/a'),
+    retrySchedule: [],
+    eventTypes: ['order.created'],
+  });
+  const b = await f.makeEndpoint({
+    appId: app.id,
+    url: receiver.url('/b'),
+    retrySchedule: [],
+    eventTypes: ['customer.created'],
+  });
+  const orders = [
+    await f.publishOrder(app.id, 'ord_1'),
+    await f.publishOrder(app.id, 'ord_2'),
+    await f.publishOrder(app.id, 'ord_3'),
+  ];
   const customer = await hookline.client.events.publish.mutate({
     appId: app.id,
     type: 'customer.created',
     version: '1.0',
     data: { customerId: 'cus_1', email: 'ada@example.com', name: 'Ada', createdAt: '2025-01-15T10:30:00.000Z' },
   });
-  await expect.poll(async () => (await hookline.client.deadLetters.list.query({ appId: app.id })).items.length, { timeout: 10_000 }).toBe(4);
+  await expect
+    .poll(async () => (await hookline.client.deadLetters.list.query({ appId: app.id })).items.length, {
+      timeout: 10_000,
+    })
+    .toBe(4);
   // A replayed dead letter is settled, so the operator's queries no longer show it.
   const replayed = (await hookline.client.deadLetters.list.query({ endpointId: a.id })).items.find(
     (d) => d.deliveryId === orders[2]!.deliveries[0]!.id,
@@ -55,13 +73,22 @@ it('the documented dead-letter queries list, count by endpoint and explain one',
   await f.waitForDelivery(replayed.deliveryId, 'delivered');
 
   // psql's :'delivery_id' becomes a bind parameter; everything else runs as documented.
-  const run = (name: string, params: string[] = []) => hookline.sql.unsafe(queries.get(name)!.replace(":'delivery_id'", () => '$1'), params);
+  const run = (name: string, params: string[] = []) =>
+    hookline.sql.unsafe(
+      queries.get(name)!.replace(":'delivery_id'", () => '$1'),
+      params,
+    );
 
   const list = await run('list');
   expect(list.map((r) => r.delivery_id).sort()).toEqual(
     [orders[0]!.deliveries[0]!.id, orders[1]!.deliveries[0]!.id, customer.deliveries[0]!.id].sort(),
   );
-  expect(list[0]).toMatchObject({ dead_letter_id: expect.any(String), app_id: app.id, rule: 'schedule_exhausted', error: 'HTTP 500' });
+  expect(list[0]).toMatchObject({
+    dead_letter_id: expect.any(String),
+    app_id: app.id,
+    rule: 'schedule_exhausted',
+    error: 'HTTP 500',
+  });
 
   expect(await run('count-by-endpoint')).toEqual([
     { endpoint_id: a.id, url: a.url, enabled: true, dead_letters: '2' },

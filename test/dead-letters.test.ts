@@ -27,12 +27,19 @@ afterAll(async () => {
 async function exhausted(path: string, { count = 1, serviceSchedule = false } = {}) {
   const app = await f.makeApp();
   receiver.route(path, { status: 500, body: 'receiver is broken' });
-  const endpoint = await f.makeEndpoint({ appId: app.id, url: receiver.url(path), ...(serviceSchedule ? {} : { retrySchedule: [] }) });
+  const endpoint = await f.makeEndpoint({
+    appId: app.id,
+    url: receiver.url(path),
+    ...(serviceSchedule ? {} : { retrySchedule: [] }),
+  });
   const published = [];
   for (let i = 0; i < count; i++) published.push(await f.publishOrder(app.id, `ord_${i}`));
   const deliveryIds = published.map((p) => p.deliveries[0]!.id);
   await expect
-    .poll(async () => (await hookline.client.deadLetters.list.query({ appId: app.id })).items.length, { timeout: 10_000, interval: 25 })
+    .poll(async () => (await hookline.client.deadLetters.list.query({ appId: app.id })).items.length, {
+      timeout: 10_000,
+      interval: 25,
+    })
     .toBe(count);
   return { app, endpoint, deliveryIds, published };
 }
@@ -96,7 +103,9 @@ describe('deadLetters.list', () => {
     expect([...page1.items, ...page2.items].map((d) => d.id)).toEqual(all.items.map((d) => d.id));
 
     expect((await hookline.client.deadLetters.list.query({ endpointId: endpoint.id })).items).toHaveLength(3);
-    expect((await hookline.client.deadLetters.list.query({ appId: app.id, type: 'payment.failed' })).items).toHaveLength(0);
+    expect(
+      (await hookline.client.deadLetters.list.query({ appId: app.id, type: 'payment.failed' })).items,
+    ).toHaveLength(0);
     const future = new Date(Date.now() + 60_000).toISOString();
     expect((await hookline.client.deadLetters.list.query({ appId: app.id, since: future })).items).toHaveLength(0);
     expect((await hookline.client.deadLetters.list.query({ appId: app.id, until: future })).items).toHaveLength(3);
@@ -137,7 +146,9 @@ describe('deadLetters.replay', () => {
     if (!result.dryRun) throw new Error('expected a dry run');
     expect(result.sample).toHaveLength(3);
     expect(result.sample[0]).toMatchObject({ endpointId: endpoint.id, eventType: 'order.created', attempts: 1 });
-    expect(await hookline.sql`select state, count(*)::int from pgboss.job group by state order by state`).toEqual(before);
+    expect(await hookline.sql`select state, count(*)::int from pgboss.job group by state order by state`).toEqual(
+      before,
+    );
   });
 
   it('re-queues dead letters by id as manual attempts that reach the receiver, once', async () => {
@@ -160,19 +171,30 @@ describe('deadLetters.replay', () => {
     expect((await hookline.client.deadLetters.list.query({ appId: app.id })).items).toEqual([]);
     const [job] = await hookline.sql`select state, output from pgboss.job where id = ${deadLetter!.id}::uuid`;
     expect(job).toMatchObject({ state: 'completed', output: { replayedAt: expect.any(String) } });
-    expect(await hookline.client.deadLetters.replay.mutate({ ids: [deadLetter!.id] })).toMatchObject({ replayed: 0, notFound: [deadLetter!.id] });
+    expect(await hookline.client.deadLetters.replay.mutate({ ids: [deadLetter!.id] })).toMatchObject({
+      replayed: 0,
+      notFound: [deadLetter!.id],
+    });
   });
 
   it('re-queues by filter, and a replay that fails again goes back to the dead-letter queue', async () => {
     const { app, deliveryIds } = await exhausted('/dl-replay-filter', { count: 2 });
-    const result = await hookline.client.deadLetters.replay.mutate({ filter: { appId: app.id, type: 'order.created' } });
+    const result = await hookline.client.deadLetters.replay.mutate({
+      filter: { appId: app.id, type: 'order.created' },
+    });
     expect(result).toMatchObject({ replayed: 2, hasMore: false });
     for (const id of deliveryIds) {
       await expect
-        .poll(async () => (await hookline.client.deliveries.get.query({ deliveryId: id })).attempts.length, { timeout: 10_000 })
+        .poll(async () => (await hookline.client.deliveries.get.query({ deliveryId: id })).attempts.length, {
+          timeout: 10_000,
+        })
         .toBe(2);
     }
-    await expect.poll(async () => (await hookline.client.deadLetters.list.query({ appId: app.id })).items.length, { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(async () => (await hookline.client.deadLetters.list.query({ appId: app.id })).items.length, {
+        timeout: 10_000,
+      })
+      .toBe(2);
     const again = await hookline.client.deadLetters.list.query({ appId: app.id });
     expect(again.items.map((d) => [d.attempts, d.rule])).toEqual([
       [2, 'schedule_exhausted'],
@@ -183,8 +205,14 @@ describe('deadLetters.replay', () => {
   it('leaves dead letters of a disabled endpoint alone', async () => {
     const { app, endpoint } = await exhausted('/dl-disabled');
     await hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, enabled: false });
-    expect(await hookline.client.deadLetters.replay.mutate({ filter: { appId: app.id }, dryRun: true })).toMatchObject({ count: 1, endpointDisabled: 1 });
-    expect(await hookline.client.deadLetters.replay.mutate({ filter: { appId: app.id } })).toMatchObject({ replayed: 0, endpointDisabled: 1 });
+    expect(await hookline.client.deadLetters.replay.mutate({ filter: { appId: app.id }, dryRun: true })).toMatchObject({
+      count: 1,
+      endpointDisabled: 1,
+    });
+    expect(await hookline.client.deadLetters.replay.mutate({ filter: { appId: app.id } })).toMatchObject({
+      replayed: 0,
+      endpointDisabled: 1,
+    });
     expect((await hookline.client.deadLetters.list.query({ appId: app.id })).items).toHaveLength(1);
   });
 
@@ -241,7 +269,11 @@ describe('manual sends', () => {
     await f.makeEndpoint({ appId: app.id, url: receiver.url('/resend-a') });
     const published = await f.publishOrder(app.id);
     // Created after the event, and subscribed to something else: resend goes there anyway.
-    const later = await f.makeEndpoint({ appId: app.id, url: receiver.url('/resend-b'), eventTypes: ['payment.failed'] });
+    const later = await f.makeEndpoint({
+      appId: app.id,
+      url: receiver.url('/resend-b'),
+      eventTypes: ['payment.failed'],
+    });
     const delivery = await hookline.client.events.resend.mutate({ eventId: published.id, endpointId: later.id });
     expect(delivery).toMatchObject({ eventId: published.id, endpointId: later.id, status: 'pending' });
     expect(delivery.id).not.toBe(published.deliveries[0]!.id);
@@ -251,7 +283,9 @@ describe('manual sends', () => {
 
     const otherApp = await f.makeApp('other');
     const foreign = await f.makeEndpoint({ appId: otherApp.id, url: receiver.url('/resend-b') });
-    const error = await trpcError(hookline.client.events.resend.mutate({ eventId: published.id, endpointId: foreign.id }));
+    const error = await trpcError(
+      hookline.client.events.resend.mutate({ eventId: published.id, endpointId: foreign.id }),
+    );
     expect(error.data).toMatchObject({ httpStatus: 404 });
   });
 });

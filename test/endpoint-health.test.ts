@@ -24,7 +24,9 @@ beforeAll(async () => {
   receiver = await startReceiver();
   f = fixtures(hookline);
   // The API created the operator application on start; its endpoint is added like any other.
-  expect(await hookline.client.applications.get.query({ appId: operatorAppId })).toMatchObject({ name: 'Hookline operations' });
+  expect(await hookline.client.applications.get.query({ appId: operatorAppId })).toMatchObject({
+    name: 'Hookline operations',
+  });
   await f.makeEndpoint({ appId: operatorAppId, url: receiver.url('/ops') });
 });
 afterAll(async () => {
@@ -40,7 +42,13 @@ describe('endpoint health', () => {
     const published = await f.publishOrder(app.id);
     await f.waitForDelivery(published.deliveries[0]!.id, 'failed');
 
-    await expect.poll(() => operational(endpoint.id).map((e) => e.event).sort()).toEqual(['delivery.exhausted', 'endpoint.disabled']);
+    await expect
+      .poll(() =>
+        operational(endpoint.id)
+          .map((e) => e.event)
+          .sort(),
+      )
+      .toEqual(['delivery.exhausted', 'endpoint.disabled']);
     expect(operational(endpoint.id)).toEqual(
       expect.arrayContaining([
         {
@@ -49,7 +57,14 @@ describe('endpoint health', () => {
         },
         {
           event: 'delivery.exhausted',
-          data: { deliveryId: published.deliveries[0]!.id, eventId: published.id, endpointId: endpoint.id, appId: app.id, attempts: 1, lastError: 'HTTP 410' },
+          data: {
+            deliveryId: published.deliveries[0]!.id,
+            eventId: published.id,
+            endpointId: endpoint.id,
+            appId: app.id,
+            attempts: 1,
+            lastError: 'HTTP 410',
+          },
         },
       ]),
     );
@@ -66,8 +81,14 @@ describe('endpoint health', () => {
     await f.waitForDelivery(published.deliveries[0]!.id, 'failed');
 
     const disabled = await hookline.client.endpoints.get.query({ endpointId: endpoint.id });
-    expect(disabled).toMatchObject({ enabled: false, consecutiveFailures: 121, disabledReason: expect.stringMatching(/nothing but failures since .*121 failed attempts/) });
-    await expect.poll(() => operational(endpoint.id).find((e) => e.event === 'endpoint.disabled')?.data).toMatchObject({ reason: 'consecutive_failures' });
+    expect(disabled).toMatchObject({
+      enabled: false,
+      consecutiveFailures: 121,
+      disabledReason: expect.stringMatching(/nothing but failures since .*121 failed attempts/),
+    });
+    await expect
+      .poll(() => operational(endpoint.id).find((e) => e.event === 'endpoint.disabled')?.data)
+      .toMatchObject({ reason: 'consecutive_failures' });
     expect((await f.publishOrder(app.id, 'ord_skipped')).deliveries).toEqual([]);
 
     const enabled = await hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, enabled: true });
@@ -81,7 +102,11 @@ describe('endpoint health', () => {
   it('a failing run is counted, and the first success after it is reported as delivery.recovered', async () => {
     const app = await f.makeApp();
     receiver.route('/h-recover', { status: 503 });
-    const endpoint = await f.makeEndpoint({ appId: app.id, url: receiver.url('/h-recover'), retrySchedule: [0.05, 0.05, 0.05] });
+    const endpoint = await f.makeEndpoint({
+      appId: app.id,
+      url: receiver.url('/h-recover'),
+      retrySchedule: [0.05, 0.05, 0.05],
+    });
     const published = await f.publishOrder(app.id);
     const deliveryId = published.deliveries[0]!.id;
     await expect.poll(async () => (await hookline.client.deliveries.get.query({ deliveryId })).attempts.length).toBe(2);
@@ -90,10 +115,18 @@ describe('endpoint health', () => {
 
     receiver.route('/h-recover', { status: 200 });
     await f.waitForDelivery(deliveryId, 'delivered');
-    expect(await hookline.client.endpoints.get.query({ endpointId: endpoint.id })).toMatchObject({ consecutiveFailures: 0, failingSince: null });
+    expect(await hookline.client.endpoints.get.query({ endpointId: endpoint.id })).toMatchObject({
+      consecutiveFailures: 0,
+      failingSince: null,
+    });
     await expect
       .poll(() => operational(endpoint.id))
-      .toEqual([{ event: 'delivery.recovered', data: { endpointId: endpoint.id, appId: app.id, deliveryId, failuresBefore: 2 } }]);
+      .toEqual([
+        {
+          event: 'delivery.recovered',
+          data: { endpointId: endpoint.id, appId: app.id, deliveryId, failuresBefore: 2 },
+        },
+      ]);
   });
 
   it('an operator disabling an endpoint is reported with reason manual', async () => {
@@ -101,7 +134,9 @@ describe('endpoint health', () => {
     const endpoint = await f.makeEndpoint({ appId: app.id, url: receiver.url('/h-manual') });
     const disabled = await hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, enabled: false });
     expect(disabled).toMatchObject({ enabled: false, disabledReason: 'disabled by an operator' });
-    await expect.poll(() => operational(endpoint.id)).toMatchObject([{ event: 'endpoint.disabled', data: { reason: 'manual' } }]);
+    await expect
+      .poll(() => operational(endpoint.id))
+      .toMatchObject([{ event: 'endpoint.disabled', data: { reason: 'manual' } }]);
   });
 
   it("the operator application's own failures publish nothing, so they cannot feed on themselves", async () => {
@@ -111,7 +146,9 @@ describe('endpoint health', () => {
     const app = await f.makeApp();
     const endpoint = await f.makeEndpoint({ appId: app.id, url: receiver.url('/h-loop') });
     await hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, enabled: false });
-    await expect.poll(async () => (await hookline.client.endpoints.get.query({ endpointId: broken.id })).enabled).toBe(false);
+    await expect
+      .poll(async () => (await hookline.client.endpoints.get.query({ endpointId: broken.id })).enabled)
+      .toBe(false);
     // Exactly the one event about the customer's endpoint: nothing about the operator's broken one.
     const [row] = await hookline.sql<{ count: number }[]>`
       select count(*)::int as count from events where app_id = ${operatorAppId} and data->>'endpointId' = ${broken.id}`;
@@ -131,9 +168,13 @@ describe('a disabled endpoint', () => {
       await paused.client.endpoints.update.mutate({ endpointId: endpoint.id, enabled: false });
       await paused.startWorker();
       const delivery = await g.waitForDelivery(published.deliveries[0]!.id, 'failed');
-      expect(delivery.attempts).toMatchObject([{ number: 1, rule: 'endpoint_disabled', errorClass: 'endpoint_disabled', responseStatus: null }]);
+      expect(delivery.attempts).toMatchObject([
+        { number: 1, rule: 'endpoint_disabled', errorClass: 'endpoint_disabled', responseStatus: null },
+      ]);
       expect(receiver.on('/h-queued')).toEqual([]);
-      await expect.poll(async () => (await paused.client.deadLetters.list.query({ endpointId: endpoint.id })).items).toMatchObject([{ rule: 'endpoint_disabled' }]);
+      await expect
+        .poll(async () => (await paused.client.deadLetters.list.query({ endpointId: endpoint.id })).items)
+        .toMatchObject([{ rule: 'endpoint_disabled' }]);
     } finally {
       await paused.stop();
     }

@@ -17,7 +17,8 @@ const env = useHooklineAndReceiver();
 
 const newApp = () => env.hookline.client.applications.create.mutate({ name: 'catalog' });
 const requestsTo = (path: string) => env.receiver.requests.filter((r) => r.path === path);
-const deliveryStatus = async (deliveryId: string) => (await env.hookline.client.deliveries.get.query({ deliveryId })).status;
+const deliveryStatus = async (deliveryId: string) =>
+  (await env.hookline.client.deliveries.get.query({ deliveryId })).status;
 
 /** Verifies the signature with the endpoint's secret, then parses the body as an envelope. */
 function verifiedEnvelope(path: string, secret: string): Envelope {
@@ -38,21 +39,36 @@ async function clientError(promise: Promise<unknown>): Promise<TRPCClientError<n
 describe('version pins', () => {
   it('delivers one event in two versions: as published where unpinned, converted where pinned', async () => {
     const app = await newApp();
-    const latest = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/two/latest') });
+    const latest = await env.hookline.client.endpoints.create.mutate({
+      appId: app.id,
+      url: env.receiver.url('/two/latest'),
+    });
     const pinned = await env.hookline.client.endpoints.create.mutate({
       appId: app.id,
       url: env.receiver.url('/two/pinned'),
       versionPins: { 'order.created': '1.0' },
     });
 
-    const published = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '2.0', data: orderV2 });
+    const published = await env.hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'order.created',
+      version: '2.0',
+      data: orderV2,
+    });
     expect(published.warnings).toEqual([]);
-    await expect.poll(() => requestsTo('/two/latest').length + requestsTo('/two/pinned').length, { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(() => requestsTo('/two/latest').length + requestsTo('/two/pinned').length, { timeout: 10_000 })
+      .toBe(2);
 
     const asPublished = verifiedEnvelope('/two/latest', latest.secret!);
     const converted = verifiedEnvelope('/two/pinned', pinned.secret!);
     expect(asPublished).toMatchObject({ id: published.id, event: 'order.created', version: '2.0', data: orderV2 });
-    expect(converted).toMatchObject({ id: published.id, event: 'order.created', version: '1.0', timestamp: asPublished.timestamp });
+    expect(converted).toMatchObject({
+      id: published.id,
+      event: 'order.created',
+      version: '1.0',
+      timestamp: asPublished.timestamp,
+    });
     expect(requestsTo('/two/pinned')[0]!.headers['webhook-id']).toBe(published.id);
 
     // Each body is valid against the schema its envelope names, as a receiver would check it.
@@ -63,12 +79,18 @@ describe('version pins', () => {
     expect(converted.data).toEqual({ ...rest, amount: total.value, currency: total.currency });
 
     // The conversion happened on the way out: the stored event is still exactly what was published.
-    expect(await env.hookline.client.events.get.query({ eventId: published.id })).toMatchObject({ version: '2.0', data: orderV2 });
+    expect(await env.hookline.client.events.get.query({ eventId: published.id })).toMatchObject({
+      version: '2.0',
+      data: orderV2,
+    });
   });
 
   it('stores, returns and replaces the pins of an endpoint', async () => {
     const app = await newApp();
-    const unpinned = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/pins/none') });
+    const unpinned = await env.hookline.client.endpoints.create.mutate({
+      appId: app.id,
+      url: env.receiver.url('/pins/none'),
+    });
     expect(unpinned.versionPins).toEqual({});
 
     const created = await env.hookline.client.endpoints.create.mutate({
@@ -77,7 +99,9 @@ describe('version pins', () => {
       versionPins: { 'order.created': '1.0', 'payment.succeeded': '1.0' },
     });
     expect(created.versionPins).toEqual({ 'order.created': '1.0', 'payment.succeeded': '1.0' });
-    expect((await env.hookline.client.endpoints.get.query({ endpointId: created.id })).versionPins).toEqual(created.versionPins);
+    expect((await env.hookline.client.endpoints.get.query({ endpointId: created.id })).versionPins).toEqual(
+      created.versionPins,
+    );
     const listed = await env.hookline.client.endpoints.list.query({ appId: app.id });
     expect(Object.fromEntries(listed.items.map((e) => [e.id, e.versionPins]))).toEqual({
       [unpinned.id]: {},
@@ -86,8 +110,13 @@ describe('version pins', () => {
 
     // An update without versionPins leaves them alone; with them, it replaces the whole map.
     await env.hookline.client.endpoints.update.mutate({ endpointId: created.id, description: 'unrelated change' });
-    expect((await env.hookline.client.endpoints.get.query({ endpointId: created.id })).versionPins).toEqual(created.versionPins);
-    const replaced = await env.hookline.client.endpoints.update.mutate({ endpointId: created.id, versionPins: { 'order.created': '2.0' } });
+    expect((await env.hookline.client.endpoints.get.query({ endpointId: created.id })).versionPins).toEqual(
+      created.versionPins,
+    );
+    const replaced = await env.hookline.client.endpoints.update.mutate({
+      endpointId: created.id,
+      versionPins: { 'order.created': '2.0' },
+    });
     expect(replaced.versionPins).toEqual({ 'order.created': '2.0' });
     const cleared = await env.hookline.client.endpoints.update.mutate({ endpointId: created.id, versionPins: {} });
     expect(cleared.versionPins).toEqual({});
@@ -101,16 +130,28 @@ describe('version pins', () => {
       versionPins: { 'order.created': '1.0' },
     });
     const cases = [
-      { pins: { 'order.shipped': '1.0' }, message: /^versionPins\.order\.shipped: unknown event type "order\.shipped"; known types are .*order\.created/ },
-      { pins: { 'order.created': '3.0' }, message: /^versionPins\.order\.created: order\.created has no version "3\.0"; its versions are 1\.0, 2\.0$/ },
+      {
+        pins: { 'order.shipped': '1.0' },
+        message: /^versionPins\.order\.shipped: unknown event type "order\.shipped"; known types are .*order\.created/,
+      },
+      {
+        pins: { 'order.created': '3.0' },
+        message: /^versionPins\.order\.created: order\.created has no version "3\.0"; its versions are 1\.0, 2\.0$/,
+      },
       { pins: { 'order.created': 2 }, message: /^versionPins\.order\.created: / },
       { pins: ['order.created'], message: /^versionPins: / },
     ];
     for (const { pins, message } of cases) {
       const onCreate = await clientError(
-        env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/pins/never'), versionPins: pins as never }),
+        env.hookline.client.endpoints.create.mutate({
+          appId: app.id,
+          url: env.receiver.url('/pins/never'),
+          versionPins: pins as never,
+        }),
       );
-      const onUpdate = await clientError(env.hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, versionPins: pins as never }));
+      const onUpdate = await clientError(
+        env.hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, versionPins: pins as never }),
+      );
       for (const error of [onCreate, onUpdate]) {
         expect(error.data).toMatchObject({ httpStatus: 400, code: 'validation' });
         expect(error.message).toMatch(message);
@@ -128,18 +169,30 @@ describe('version pins', () => {
       url: env.receiver.url('/unreachable/pinned-1.1'),
       versionPins: { 'payment.succeeded': '1.1' },
     });
-    const unpinned = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/unreachable/unpinned') });
+    const unpinned = await env.hookline.client.endpoints.create.mutate({
+      appId: app.id,
+      url: env.receiver.url('/unreachable/unpinned'),
+    });
 
-    const published = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'payment.succeeded', version: '1.0', data: paymentV1 });
+    const published = await env.hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'payment.succeeded',
+      version: '1.0',
+      data: paymentV1,
+    });
     // Publishing a deprecated version works, and says so.
     expect(published.warnings).toEqual([
       "payment.succeeded 1.0 is deprecated; eventTypes.get({ type: 'payment.succeeded' }) shows the versions to publish instead",
     ]);
-    const deliveryTo = (endpointId: string, event = published) => event.deliveries.find((d) => d.endpointId === endpointId)!.id;
+    const deliveryTo = (endpointId: string, event = published) =>
+      event.deliveries.find((d) => d.endpointId === endpointId)!.id;
 
     await expect.poll(() => deliveryStatus(deliveryTo(unpinned.id)), { timeout: 10_000 }).toBe('delivered');
     await expect.poll(() => deliveryStatus(deliveryTo(unreachable.id)), { timeout: 10_000 }).toBe('failed');
-    expect(verifiedEnvelope('/unreachable/unpinned', unpinned.secret!)).toMatchObject({ version: '1.0', data: paymentV1 });
+    expect(verifiedEnvelope('/unreachable/unpinned', unpinned.secret!)).toMatchObject({
+      version: '1.0',
+      data: paymentV1,
+    });
 
     const failed = await env.hookline.client.deliveries.get.query({ deliveryId: deliveryTo(unreachable.id) });
     expect(failed.attempts).toEqual([
@@ -162,22 +215,53 @@ describe('version pins', () => {
     expect(await jobsFor(deliveryQueue)).toBe(1);
 
     // The same pin is fine for events published as 1.1.
-    const current = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'payment.succeeded', version: '1.1', data: paymentV1_1 });
+    const current = await env.hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'payment.succeeded',
+      version: '1.1',
+      data: paymentV1_1,
+    });
     expect(current.warnings).toEqual([]);
     await expect.poll(() => deliveryStatus(deliveryTo(unreachable.id, current)), { timeout: 10_000 }).toBe('delivered');
-    expect(verifiedEnvelope('/unreachable/pinned-1.1', unreachable.secret!)).toMatchObject({ id: current.id, version: '1.1' });
+    expect(verifiedEnvelope('/unreachable/pinned-1.1', unreachable.secret!)).toMatchObject({
+      id: current.id,
+      version: '1.1',
+    });
   });
 });
 
 describe('subscriptions by pattern', () => {
   it('sends every order.* type to an order.* endpoint, and nothing else', async () => {
     const app = await newApp();
-    const orders = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/pattern/orders'), eventTypes: ['order.*'] });
+    const orders = await env.hookline.client.endpoints.create.mutate({
+      appId: app.id,
+      url: env.receiver.url('/pattern/orders'),
+      eventTypes: ['order.*'],
+    });
 
-    const created = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '2.0', data: orderV2 });
-    const cancelled = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.cancelled', version: '1.0', data: orderCancelled });
-    const payment = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'payment.succeeded', version: '1.1', data: paymentV1_1 });
-    expect([created, cancelled, payment].map((e) => e.deliveries.map((d) => d.endpointId))).toEqual([[orders.id], [orders.id], []]);
+    const created = await env.hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'order.created',
+      version: '2.0',
+      data: orderV2,
+    });
+    const cancelled = await env.hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'order.cancelled',
+      version: '1.0',
+      data: orderCancelled,
+    });
+    const payment = await env.hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'payment.succeeded',
+      version: '1.1',
+      data: paymentV1_1,
+    });
+    expect([created, cancelled, payment].map((e) => e.deliveries.map((d) => d.endpointId))).toEqual([
+      [orders.id],
+      [orders.id],
+      [],
+    ]);
 
     await expect.poll(() => requestsTo('/pattern/orders').length, { timeout: 10_000 }).toBe(2);
     const received = requestsTo('/pattern/orders').map((r) => JSON.parse(r.body) as Envelope);
@@ -198,7 +282,9 @@ describe('eventTypes.get', () => {
       ['2.0', false, ['1.0']],
     ]);
     expect(orderCreated.versions[1]!.example).toEqual(orderV2);
-    const committed = JSON.parse(readFileSync(new URL('../packages/schema/json/order.created/2.0.json', import.meta.url), 'utf8'));
+    const committed = JSON.parse(
+      readFileSync(new URL('../packages/schema/json/order.created/2.0.json', import.meta.url), 'utf8'),
+    );
     expect(committed).toMatchObject(orderCreated.versions[1]!.jsonSchema);
 
     const payment = await env.hookline.client.eventTypes.get.query({ type: 'payment.succeeded' });
@@ -221,7 +307,10 @@ describe('over REST', () => {
   it('pins with PATCH /endpoints/{endpointId} and names a bad pin in the 400', async () => {
     const rest = createHooklineRestClient({ url: env.hookline.url, apiKey: testAdminKey });
     const app = await newApp();
-    const { id: endpointId } = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/rest/pinned') });
+    const { id: endpointId } = await env.hookline.client.endpoints.create.mutate({
+      appId: app.id,
+      url: env.receiver.url('/rest/pinned'),
+    });
     const patch = (versionPins: Record<string, string>) =>
       rest.PATCH('/endpoints/{endpointId}', { params: { path: { endpointId } }, body: { versionPins } });
 

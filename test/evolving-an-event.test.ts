@@ -58,7 +58,10 @@ it('steps 1-3: 2.0 is defined next to 1.0, registers both conversions, and has i
 
 it('steps 3-6: a producer moves to 2.0 and no receiver breaks; each receiver moves when it chooses', async () => {
   const app = await env.hookline.client.applications.create.mutate({ name: 'evolving' });
-  const legacy = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/evolve/legacy') });
+  const legacy = await env.hookline.client.endpoints.create.mutate({
+    appId: app.id,
+    url: env.receiver.url('/evolve/legacy'),
+  });
 
   // Deployed, nothing changed yet: the producer publishes 1.0 and the receiver gets 1.0.
   await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: v1 });
@@ -67,18 +70,42 @@ it('steps 3-6: a producer moves to 2.0 and no receiver breaks; each receiver mov
   // Step 4: pin the endpoint whose receiver reads 1.0, before any producer publishes 2.0.
   await env.hookline.client.endpoints.update.mutate({ endpointId: legacy.id, versionPins: { 'order.created': '1.0' } });
   // A new integration, written against 2.0, does not pin.
-  const modern = await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url('/evolve/modern') });
+  const modern = await env.hookline.client.endpoints.create.mutate({
+    appId: app.id,
+    url: env.receiver.url('/evolve/modern'),
+  });
 
   // Step 5: the producer moves to 2.0.
-  const published = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '2.0', data: v2 });
-  expect(await received('/evolve/legacy', 2, legacy.secret!)).toMatchObject({ id: published.id, version: '1.0', data: v1 });
-  expect(await received('/evolve/modern', 1, modern.secret!)).toMatchObject({ id: published.id, version: '2.0', data: v2 });
-  expect(await env.hookline.client.events.get.query({ eventId: published.id })).toMatchObject({ version: '2.0', data: v2 });
+  const published = await env.hookline.client.events.publish.mutate({
+    appId: app.id,
+    type: 'order.created',
+    version: '2.0',
+    data: v2,
+  });
+  expect(await received('/evolve/legacy', 2, legacy.secret!)).toMatchObject({
+    id: published.id,
+    version: '1.0',
+    data: v1,
+  });
+  expect(await received('/evolve/modern', 1, modern.secret!)).toMatchObject({
+    id: published.id,
+    version: '2.0',
+    data: v2,
+  });
+  expect(await env.hookline.client.events.get.query({ eventId: published.id })).toMatchObject({
+    version: '2.0',
+    data: v2,
+  });
 
   // Step 6: the legacy receiver learns 2.0 and pins it; now even a producer still on 1.0 reaches it as 2.0,
   // while the unpinned endpoint gets what was published (which is why the page says to pin 2.0).
   await env.hookline.client.endpoints.update.mutate({ endpointId: legacy.id, versionPins: { 'order.created': '2.0' } });
-  const late = await env.hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: v1 });
+  const late = await env.hookline.client.events.publish.mutate({
+    appId: app.id,
+    type: 'order.created',
+    version: '1.0',
+    data: v1,
+  });
   expect(await received('/evolve/legacy', 3, legacy.secret!)).toMatchObject({ id: late.id, version: '2.0', data: v2 });
   expect(await received('/evolve/modern', 2, modern.secret!)).toMatchObject({ id: late.id, version: '1.0', data: v1 });
 });

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
@@ -34,7 +34,7 @@ async function startHostileReceiver() {
     }
     // /hang: never answer.
   });
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -57,7 +57,10 @@ let appId: string;
 
 beforeAll(async () => {
   [hookline, hostile] = await Promise.all([
-    startHookline({ api: { maxPayloadBytes: payloadLimit }, delivery: { requestTimeoutMs, responseBodyLimitBytes, retrySchedule: [] } }),
+    startHookline({
+      api: { maxPayloadBytes: payloadLimit },
+      delivery: { requestTimeoutMs, responseBodyLimitBytes, retrySchedule: [] },
+    }),
     startHostileReceiver(),
   ]);
   appId = (await hookline.client.applications.create.mutate({ name: 'limits' })).id;
@@ -68,13 +71,17 @@ afterAll(async () => {
 });
 
 const countEvents = async () => (await hookline.sql<{ n: number }[]>`select count(*)::int as n from events`)[0]!.n;
-const limitMessage = new RegExp(`request body is larger than the limit of ${payloadLimit} bytes \\(HOOKLINE_MAX_PAYLOAD_BYTES\\)`);
+const limitMessage = new RegExp(
+  `request body is larger than the limit of ${payloadLimit} bytes \\(HOOKLINE_MAX_PAYLOAD_BYTES\\)`,
+);
 
 describe('request body limit', () => {
   it('answers 413 naming the limit through the typed client, and stores nothing', async () => {
     const before = await countEvents();
     const big = { ...orderCreatedV1, orderId: 'x'.repeat(payloadLimit) };
-    const error = await hookline.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: big }).catch((e: unknown) => e);
+    const error = await hookline.client.events.publish
+      .mutate({ appId, type: 'order.created', version: '1.0', data: big })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<never>).data).toMatchObject({ httpStatus: 413, code: 'payload_too_large' });
     expect((error as Error).message).toMatch(limitMessage);
@@ -86,7 +93,11 @@ describe('request body limit', () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = http.request(`${hookline.url}/trpc/events.publish`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        headers: {
+          authorization: `Bearer ${testAdminKey}`,
+          'content-type': 'application/json',
+          'transfer-encoding': 'chunked',
+        },
       });
       req.on('response', (res) => {
         let text = '';
@@ -106,7 +117,12 @@ describe('request body limit', () => {
 
   it('accepts a body just under the limit', async () => {
     const data = { ...orderCreatedV1, orderId: 'y'.repeat(payloadLimit - 1024) };
-    const published = await hookline.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data });
+    const published = await hookline.client.events.publish.mutate({
+      appId,
+      type: 'order.created',
+      version: '1.0',
+      data,
+    });
     expect(published.id).toMatch(/^evt_/);
   });
 });
@@ -115,9 +131,16 @@ describe('request body limit', () => {
 async function attemptAgainst(url: string) {
   const endpoint = await hookline.client.endpoints.create.mutate({ appId, url });
   await hookline.sql`update endpoints set enabled = (id = ${endpoint.id}) where app_id = ${appId}`;
-  const published = await hookline.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: orderCreatedV1 });
+  const published = await hookline.client.events.publish.mutate({
+    appId,
+    type: 'order.created',
+    version: '1.0',
+    data: orderCreatedV1,
+  });
   const deliveryId = published.deliveries[0]!.id;
-  await expect.poll(async () => (await hookline.client.deliveries.get.query({ deliveryId })).status, { timeout: 10_000 }).not.toBe('pending');
+  await expect
+    .poll(async () => (await hookline.client.deliveries.get.query({ deliveryId })).status, { timeout: 10_000 })
+    .not.toBe('pending');
   return (await hookline.client.deliveries.get.query({ deliveryId })).attempts[0]!;
 }
 

@@ -36,6 +36,11 @@ it('leaves no event and no delivery when enqueueing fails inside the publish tra
   expect(counts).toEqual({ events: 0, deliveries: 0 });
 
   // And once the queue works again, the same publish goes through whole.
-  const published = await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data });
+  const published = await hookline.client.events.publish.mutate({
+    appId: app.id,
+    type: 'order.created',
+    version: '1.0',
+    data,
+  });
   expect(published.deliveries).toHaveLength(1);
 });

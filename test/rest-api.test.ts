@@ -25,10 +25,17 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function call(method: string, path: string, { body, key = testAdminKey }: { body?: unknown; key?: string | null } = {}) {
+async function call(
+  method: string,
+  path: string,
+  { body, key = testAdminKey }: { body?: unknown; key?: string | null } = {},
+) {
   const response = await fetch(`${hookline.url}/api/v1${path}`, {
     method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
@@ -45,8 +52,13 @@ describe('the OpenAPI document', () => {
   });
 
   it('has a REST operation for every procedure of the router', () => {
-    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { openapi?: unknown } } }>;
-    const withoutRest = Object.entries(procedures).filter(([, p]) => !p._def.meta?.openapi).map(([name]) => name);
+    const procedures = appRouter._def.procedures as unknown as Record<
+      string,
+      { _def: { meta?: { openapi?: unknown } } }
+    >;
+    const withoutRest = Object.entries(procedures)
+      .filter(([, p]) => !p._def.meta?.openapi)
+      .map(([name]) => name);
     expect(withoutRest, 'add .meta(rest(…)) to these procedures').toEqual([]);
   });
 
@@ -54,16 +66,29 @@ describe('the OpenAPI document', () => {
     const document = buildOpenApiDocument();
     expect(document.components?.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const [path, item] of Object.entries(document.paths ?? {})) {
-      for (const [method, op] of Object.entries(item as Record<string, { operationId?: string; summary?: string; responses: object }>)) {
+      for (const [method, op] of Object.entries(
+        item as Record<string, { operationId?: string; summary?: string; responses: object }>,
+      )) {
         expect(op.operationId, `${method} ${path}`).toBeTruthy();
         expect(op.summary, `${method} ${path}`).toBeTruthy();
-        expect(Object.keys(op.responses).filter((s) => Number(s) >= 400).length, `${method} ${path}`).toBeGreaterThan(0);
+        expect(Object.keys(op.responses).filter((s) => Number(s) >= 400).length, `${method} ${path}`).toBeGreaterThan(
+          0,
+        );
       }
     }
     const schemas = Object.keys(document.components?.schemas ?? {});
-    expect(schemas).toEqual(expect.arrayContaining(['Error', 'WebhookEnvelope', 'OrderCreatedV1_0', 'OrderCreatedV2_0']));
-    const publish = (document.paths?.['/applications/{appId}/events'] as { post: { requestBody: { content: Record<string, { example: unknown }> } } }).post;
-    expect(publish.requestBody.content['application/json']!.example).toMatchObject({ type: 'order.created', version: '1.0' });
+    expect(schemas).toEqual(
+      expect.arrayContaining(['Error', 'WebhookEnvelope', 'OrderCreatedV1_0', 'OrderCreatedV2_0']),
+    );
+    const publish = (
+      document.paths?.['/applications/{appId}/events'] as {
+        post: { requestBody: { content: Record<string, { example: unknown }> } };
+      }
+    ).post;
+    expect(publish.requestBody.content['application/json']!.example).toMatchObject({
+      type: 'order.created',
+      version: '1.0',
+    });
   });
 
   it('matches the committed generated files (npm run gen)', async () => {
@@ -88,24 +113,62 @@ describe('every REST operation, over HTTP', () => {
     const appId = app.body.id;
     const endpoint = await call('POST', `/applications/${appId}/endpoints`, { body: { url: receiver.url('/rest') } });
     const endpointId = endpoint.body.id;
-    const published = await call('POST', `/applications/${appId}/events`, { body: { type: 'order.created', version: '1.0', data: orderCreated } });
+    const published = await call('POST', `/applications/${appId}/events`, {
+      body: { type: 'order.created', version: '1.0', data: orderCreated },
+    });
     const eventId = published.body.id;
     const deliveryId = published.body.deliveries[0].id;
 
     // One row per operation: a call that succeeds and one that fails, with the failure's status and code.
-    const cases: Record<string, { ok: () => ReturnType<typeof call>; bad: () => ReturnType<typeof call>; badStatus: number; badCode: string }> = {
-      'GET /health': { ok: () => call('GET', '/health', { key: null }), bad: () => call('POST', '/health', { key: null }), badStatus: 404, badCode: 'not_found' },
-      'POST /applications': { ok: () => call('POST', '/applications', { body: { name: 'x' } }), bad: () => call('POST', '/applications', { body: { name: '' } }), badStatus: 400, badCode: 'validation' },
-      'GET /applications': { ok: () => call('GET', '/applications?limit=5'), bad: () => call('GET', '/applications', { key: 'hk_wrong' }), badStatus: 401, badCode: 'unauthorized' },
-      'GET /applications/{appId}': { ok: () => call('GET', `/applications/${appId}`), bad: () => call('GET', '/applications/app_missing'), badStatus: 404, badCode: 'not_found' },
+    const cases: Record<
+      string,
+      { ok: () => ReturnType<typeof call>; bad: () => ReturnType<typeof call>; badStatus: number; badCode: string }
+    > = {
+      'GET /health': {
+        ok: () => call('GET', '/health', { key: null }),
+        bad: () => call('POST', '/health', { key: null }),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
+      'POST /applications': {
+        ok: () => call('POST', '/applications', { body: { name: 'x' } }),
+        bad: () => call('POST', '/applications', { body: { name: '' } }),
+        badStatus: 400,
+        badCode: 'validation',
+      },
+      'GET /applications': {
+        ok: () => call('GET', '/applications?limit=5'),
+        bad: () => call('GET', '/applications', { key: 'hk_wrong' }),
+        badStatus: 401,
+        badCode: 'unauthorized',
+      },
+      'GET /applications/{appId}': {
+        ok: () => call('GET', `/applications/${appId}`),
+        bad: () => call('GET', '/applications/app_missing'),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
       'POST /applications/{appId}/endpoints': {
-        ok: () => call('POST', `/applications/${appId}/endpoints`, { body: { url: receiver.url('/rest2'), eventTypes: ['order.*'] } }),
+        ok: () =>
+          call('POST', `/applications/${appId}/endpoints`, {
+            body: { url: receiver.url('/rest2'), eventTypes: ['order.*'] },
+          }),
         bad: () => call('POST', `/applications/${appId}/endpoints`, { body: { url: 'ftp://example.com' } }),
         badStatus: 400,
         badCode: 'validation',
       },
-      'GET /applications/{appId}/endpoints': { ok: () => call('GET', `/applications/${appId}/endpoints`), bad: () => call('GET', `/applications/${appId}/endpoints?limit=0`), badStatus: 400, badCode: 'validation' },
-      'GET /endpoints/{endpointId}': { ok: () => call('GET', `/endpoints/${endpointId}`), bad: () => call('GET', '/endpoints/ep_missing'), badStatus: 404, badCode: 'not_found' },
+      'GET /applications/{appId}/endpoints': {
+        ok: () => call('GET', `/applications/${appId}/endpoints`),
+        bad: () => call('GET', `/applications/${appId}/endpoints?limit=0`),
+        badStatus: 400,
+        badCode: 'validation',
+      },
+      'GET /endpoints/{endpointId}': {
+        ok: () => call('GET', `/endpoints/${endpointId}`),
+        bad: () => call('GET', '/endpoints/ep_missing'),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
       'PATCH /endpoints/{endpointId}': {
         ok: () => call('PATCH', `/endpoints/${endpointId}`, { body: { description: 'updated' } }),
         bad: () => call('PATCH', `/endpoints/${endpointId}`, { body: { eventTypes: ['Not A Type'] } }),
@@ -113,40 +176,103 @@ describe('every REST operation, over HTTP', () => {
         badCode: 'validation',
       },
       'DELETE /endpoints/{endpointId}': {
-        ok: async () => call('DELETE', `/endpoints/${(await call('POST', `/applications/${appId}/endpoints`, { body: { url: receiver.url('/gone') } })).body.id}`),
+        ok: async () =>
+          call(
+            'DELETE',
+            `/endpoints/${(await call('POST', `/applications/${appId}/endpoints`, { body: { url: receiver.url('/gone') } })).body.id}`,
+          ),
         bad: () => call('DELETE', '/endpoints/ep_missing'),
         badStatus: 404,
         badCode: 'not_found',
       },
       'POST /applications/{appId}/events': {
-        ok: () => call('POST', `/applications/${appId}/events`, { body: { type: 'order.created', version: '1.0', data: orderCreated } }),
-        bad: () => call('POST', `/applications/${appId}/events`, { body: { type: 'order.created', version: '1.0', data: { ...orderCreated, amount: 'x' } } }),
+        ok: () =>
+          call('POST', `/applications/${appId}/events`, {
+            body: { type: 'order.created', version: '1.0', data: orderCreated },
+          }),
+        bad: () =>
+          call('POST', `/applications/${appId}/events`, {
+            body: { type: 'order.created', version: '1.0', data: { ...orderCreated, amount: 'x' } },
+          }),
         badStatus: 400,
         badCode: 'validation',
       },
       'POST /applications/{appId}/events/batch': {
-        ok: () => call('POST', `/applications/${appId}/events/batch`, { body: { events: [{ type: 'order.created', version: '1.0', data: orderCreated }] } }),
+        ok: () =>
+          call('POST', `/applications/${appId}/events/batch`, {
+            body: { events: [{ type: 'order.created', version: '1.0', data: orderCreated }] },
+          }),
         bad: () => call('POST', `/applications/${appId}/events/batch`, { body: { events: [] } }),
         badStatus: 400,
         badCode: 'validation',
       },
-      'GET /applications/{appId}/events': { ok: () => call('GET', `/applications/${appId}/events?type=order.created&limit=2`), bad: () => call('GET', '/applications/app_missing/events'), badStatus: 404, badCode: 'not_found' },
-      'GET /events/{eventId}': { ok: () => call('GET', `/events/${eventId}`), bad: () => call('GET', '/events/evt_missing'), badStatus: 404, badCode: 'not_found' },
-      'GET /deliveries': { ok: () => call('GET', `/deliveries?eventId=${eventId}`), bad: () => call('GET', '/deliveries?status=lost'), badStatus: 400, badCode: 'validation' },
-      'GET /deliveries/{deliveryId}': { ok: () => call('GET', `/deliveries/${deliveryId}`), bad: () => call('GET', '/deliveries/dlv_missing'), badStatus: 404, badCode: 'not_found' },
-      'GET /event-types': { ok: () => call('GET', '/event-types'), bad: () => call('GET', '/event-types', { key: null }), badStatus: 401, badCode: 'unauthorized' },
-      'GET /event-types/{type}': { ok: () => call('GET', '/event-types/order.created'), bad: () => call('GET', '/event-types/order.shipped'), badStatus: 404, badCode: 'not_found' },
-      'GET /endpoints/{endpointId}/secret': { ok: () => call('GET', `/endpoints/${endpointId}/secret`), bad: () => call('GET', '/endpoints/ep_missing/secret'), badStatus: 404, badCode: 'not_found' },
+      'GET /applications/{appId}/events': {
+        ok: () => call('GET', `/applications/${appId}/events?type=order.created&limit=2`),
+        bad: () => call('GET', '/applications/app_missing/events'),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
+      'GET /events/{eventId}': {
+        ok: () => call('GET', `/events/${eventId}`),
+        bad: () => call('GET', '/events/evt_missing'),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
+      'GET /deliveries': {
+        ok: () => call('GET', `/deliveries?eventId=${eventId}`),
+        bad: () => call('GET', '/deliveries?status=lost'),
+        badStatus: 400,
+        badCode: 'validation',
+      },
+      'GET /deliveries/{deliveryId}': {
+        ok: () => call('GET', `/deliveries/${deliveryId}`),
+        bad: () => call('GET', '/deliveries/dlv_missing'),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
+      'GET /event-types': {
+        ok: () => call('GET', '/event-types'),
+        bad: () => call('GET', '/event-types', { key: null }),
+        badStatus: 401,
+        badCode: 'unauthorized',
+      },
+      'GET /event-types/{type}': {
+        ok: () => call('GET', '/event-types/order.created'),
+        bad: () => call('GET', '/event-types/order.shipped'),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
+      'GET /endpoints/{endpointId}/secret': {
+        ok: () => call('GET', `/endpoints/${endpointId}/secret`),
+        bad: () => call('GET', '/endpoints/ep_missing/secret'),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
       'POST /endpoints/{endpointId}/secret/rotate': {
         ok: () => call('POST', `/endpoints/${endpointId}/secret/rotate`, { body: { graceSeconds: 60 } }),
         bad: () => call('POST', `/endpoints/${endpointId}/secret/rotate`, { body: { graceSeconds: 8 * 24 * 3600 } }),
         badStatus: 400,
         badCode: 'validation',
       },
-      'POST /api-keys': { ok: () => call('POST', '/api-keys', { body: { appId, name: 'rest key' } }), bad: () => call('POST', '/api-keys', { body: { appId, name: '' } }), badStatus: 400, badCode: 'validation' },
-      'GET /api-keys': { ok: () => call('GET', `/api-keys?appId=${appId}`), bad: () => call('GET', '/api-keys?appId=app_missing'), badStatus: 404, badCode: 'not_found' },
+      'POST /api-keys': {
+        ok: () => call('POST', '/api-keys', { body: { appId, name: 'rest key' } }),
+        bad: () => call('POST', '/api-keys', { body: { appId, name: '' } }),
+        badStatus: 400,
+        badCode: 'validation',
+      },
+      'GET /api-keys': {
+        ok: () => call('GET', `/api-keys?appId=${appId}`),
+        bad: () => call('GET', '/api-keys?appId=app_missing'),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
       'POST /api-keys/{keyId}/revoke': {
-        ok: async () => call('POST', `/api-keys/${(await call('POST', '/api-keys', { body: { appId, name: 'to revoke' } })).body.id}/revoke`, { body: {} }),
+        ok: async () =>
+          call(
+            'POST',
+            `/api-keys/${(await call('POST', '/api-keys', { body: { appId, name: 'to revoke' } })).body.id}/revoke`,
+            { body: {} },
+          ),
         bad: () => call('POST', '/api-keys/key_missing/revoke', { body: {} }),
         badStatus: 404,
         badCode: 'not_found',
@@ -163,7 +289,12 @@ describe('every REST operation, over HTTP', () => {
         badStatus: 404,
         badCode: 'not_found',
       },
-      'GET /dead-letters': { ok: () => call('GET', `/dead-letters?appId=${appId}&limit=10`), bad: () => call('GET', '/dead-letters?since=yesterday'), badStatus: 400, badCode: 'validation' },
+      'GET /dead-letters': {
+        ok: () => call('GET', `/dead-letters?appId=${appId}&limit=10`),
+        bad: () => call('GET', '/dead-letters?since=yesterday'),
+        badStatus: 400,
+        badCode: 'validation',
+      },
       'POST /dead-letters/replay': {
         ok: () => call('POST', '/dead-letters/replay', { body: { filter: { appId }, dryRun: true } }),
         bad: () => call('POST', '/dead-letters/replay', { body: {} }),
@@ -183,7 +314,10 @@ describe('every REST operation, over HTTP', () => {
       const failed = await bad();
       expect(failed.status, `${operation} (error case)`).toBe(badStatus);
       expect(failed.body, operation).toMatchObject({ code: badCode, message: expect.any(String) });
-      expect(Object.keys(failed.body).filter((k) => !['code', 'message', 'issues'].includes(k)), operation).toEqual([]);
+      expect(
+        Object.keys(failed.body).filter((k) => !['code', 'message', 'issues'].includes(k)),
+        operation,
+      ).toEqual([]);
     }
   });
 
@@ -196,12 +330,18 @@ describe('every REST operation, over HTTP', () => {
     expect(failed.body.message).toMatch(/data\.currency/);
     // Named once, not once by the schema and again by the API.
     expect(failed.body.message).toBe('data.currency: Invalid input: expected string, received number');
-    expect(failed.body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: ['data', 'currency'] })]));
+    expect(failed.body.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: ['data', 'currency'] })]),
+    );
   });
 
   it('refuses a body that is not JSON, or has no JSON content type, with a 4xx', async () => {
     expect((await call('POST', '/applications', { body: '{"name":' })).status).toBe(400);
-    const noType = await fetch(`${hookline.url}/api/v1/applications`, { method: 'POST', headers: { authorization: `Bearer ${testAdminKey}` }, body: '{}' });
+    const noType = await fetch(`${hookline.url}/api/v1/applications`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${testAdminKey}` },
+      body: '{}',
+    });
     expect(noType.status).toBe(415);
   });
 });
@@ -225,7 +365,9 @@ describe('the REST client', () => {
     expect(error).toBeUndefined();
     expect(calls).toBe(3);
     expect(event!.duplicate).toBe(true);
-    const { data: events } = await rest.GET('/applications/{appId}/events', { params: { path: { appId: app!.id }, query: {} } });
+    const { data: events } = await rest.GET('/applications/{appId}/events', {
+      params: { path: { appId: app!.id }, query: {} },
+    });
     expect(events!.items).toHaveLength(1);
   });
 });
@@ -238,13 +380,22 @@ describe('the README curl walkthrough', () => {
     expect(readme).toContain(script.split('\n').slice(3).join('\n').trim());
 
     const { stdout } = await promisify(execFile)('bash', ['examples/curl-walkthrough.sh'], {
-      env: { ...process.env, HOOKLINE_URL: hookline.url, HOOKLINE_API_KEY: testAdminKey, RECEIVER_URL: receiver.url('/walkthrough') },
+      env: {
+        ...process.env,
+        HOOKLINE_URL: hookline.url,
+        HOOKLINE_API_KEY: testAdminKey,
+        RECEIVER_URL: receiver.url('/walkthrough'),
+      },
     });
     expect(stdout).toMatch(/^application: app_/m);
     expect(stdout).toMatch(/"code":"validation".*data\.customerId/);
     const secret = /secret: (whsec_\S+)/.exec(stdout)![1]!;
-    await expect.poll(() => receiver.requests.filter((r) => r.path === '/walkthrough').length, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => receiver.requests.filter((r) => r.path === '/walkthrough').length, { timeout: 10_000 })
+      .toBe(1);
     const request = receiver.requests.find((r) => r.path === '/walkthrough')!;
-    expect(new Webhook(secret).verify(request.body, request.headers as Record<string, string>)).toMatchObject({ event: 'order.created' });
+    expect(new Webhook(secret).verify(request.body, request.headers as Record<string, string>)).toMatchObject({
+      event: 'order.created',
+    });
   });
 });

@@ -21,7 +21,8 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-const bodies = (path: string) => receiver.on(path).map((r) => JSON.parse(r.body) as { attempt: number; retryable: boolean });
+const bodies = (path: string) =>
+  receiver.on(path).map((r) => JSON.parse(r.body) as { attempt: number; retryable: boolean });
 
 describe('each failure is retried under its rule, and the attempt says so', () => {
   it('3xx, 429, timeout, reset, 503 with Retry-After, then 2xx', async () => {
@@ -94,7 +95,9 @@ describe('give-ups', () => {
     expect(disabled).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/410 Gone/) });
     expect((await f.publishOrder(app.id, 'ord_after')).deliveries).toEqual([]);
     expect(receiver.on('/gone')).toHaveLength(1);
-    await expect.poll(async () => (await hookline.client.deadLetters.list.query({ endpointId: endpoint.id })).items).toMatchObject([{ rule: 'gone' }]);
+    await expect
+      .poll(async () => (await hookline.client.deadLetters.list.query({ endpointId: endpoint.id })).items)
+      .toMatchObject([{ rule: 'gone' }]);
   });
 
   it('Webhook-Delivery: abort stops retrying that message only', async () => {
@@ -106,7 +109,9 @@ describe('give-ups', () => {
     expect(delivery.attempts).toMatchObject([{ number: 1, responseStatus: 422, rule: 'receiver_abort' }]);
     expect(await hookline.client.endpoints.get.query({ endpointId: endpoint.id })).toMatchObject({ enabled: true });
     expect(bodies('/abort').map((b) => b.attempt)).toEqual([1]);
-    await expect.poll(async () => (await hookline.client.deadLetters.list.query({ endpointId: endpoint.id })).items).toMatchObject([{ rule: 'receiver_abort' }]);
+    await expect
+      .poll(async () => (await hookline.client.deadLetters.list.query({ endpointId: endpoint.id })).items)
+      .toMatchObject([{ rule: 'receiver_abort' }]);
   });
 });
 

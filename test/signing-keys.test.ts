@@ -1,12 +1,11 @@
 import { generateEncryptionKeyText, parseEncryptionKey } from '@hookline/signing-keys';
 import { verifyWebhook } from '@hookline/verify';
-import { TRPCClientError } from '@trpc/client';
+import { type TRPCClientError } from '@trpc/client';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { orderCreatedV1 } from './support/fixtures';
-
 
 let hookline: TestHookline;
 let receiver: TestReceiver;
@@ -23,8 +22,17 @@ afterAll(async () => {
 
 /** Publishes one event and returns the request the receiver got for `path`. */
 async function deliverTo(path: string) {
-  const published = await hookline.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: orderCreatedV1 });
-  await expect.poll(() => receiver.requests.some((r) => r.path === path && r.headers['webhook-id'] === published.id), { timeout: 10_000 }).toBe(true);
+  const published = await hookline.client.events.publish.mutate({
+    appId,
+    type: 'order.created',
+    version: '1.0',
+    data: orderCreatedV1,
+  });
+  await expect
+    .poll(() => receiver.requests.some((r) => r.path === path && r.headers['webhook-id'] === published.id), {
+      timeout: 10_000,
+    })
+    .toBe(true);
   const request = receiver.requests.find((r) => r.path === path && r.headers['webhook-id'] === published.id)!;
   return { ...request, headers: request.headers as Record<string, string> };
 }
@@ -37,7 +45,8 @@ async function newEndpoint(path: string, signing?: 'hmac' | 'ed25519') {
   return endpoint;
 }
 
-const badRequest = (error: unknown) => (error as TRPCClientError<never>).data as unknown as { httpStatus: number; code: string };
+const badRequest = (error: unknown) =>
+  (error as TRPCClientError<never>).data as unknown as { httpStatus: number; code: string };
 
 describe('endpoint signing keys', () => {
   it('stores secrets encrypted, never as plaintext', async () => {
@@ -47,7 +56,13 @@ describe('endpoint signing keys', () => {
     expect(stored).not.toContain('whsec_');
     expect(stored).not.toContain(endpoint.secret!.slice('whsec_'.length));
     expect(row!.secrets).toEqual([
-      { signing: 'hmac', sealed: expect.stringMatching(new RegExp(`^v1:${hookline.encryptionKey.id}:`)), publicKey: null, createdAt: expect.any(String), expiresAt: null },
+      {
+        signing: 'hmac',
+        sealed: expect.stringMatching(new RegExp(`^v1:${hookline.encryptionKey.id}:`)),
+        publicKey: null,
+        createdAt: expect.any(String),
+        expiresAt: null,
+      },
     ]);
     const read = await hookline.client.endpoints.getSecret.query({ endpointId: endpoint.id });
     expect(read).toMatchObject({ endpointId: endpoint.id, signing: 'hmac', secret: endpoint.secret, publicKey: null });
@@ -56,7 +71,10 @@ describe('endpoint signing keys', () => {
 
   it('signs with the old and the new secret during the grace period, so either verifies', async () => {
     const endpoint = await newEndpoint('/rotate');
-    const rotated = await hookline.client.endpoints.rotateSecret.mutate({ endpointId: endpoint.id, graceSeconds: 3600 });
+    const rotated = await hookline.client.endpoints.rotateSecret.mutate({
+      endpointId: endpoint.id,
+      graceSeconds: 3600,
+    });
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(endpoint.secret);
     expect(rotated.keys.map((k) => k.secret)).toEqual([rotated.secret, endpoint.secret]);
@@ -88,7 +106,8 @@ describe('endpoint signing keys', () => {
     const graceEnd = Date.parse(first.keys[1]!.expiresAt!);
     expect(Math.abs(graceEnd - (Date.now() + 24 * 3600_000))).toBeLessThan(60_000);
     let last = first;
-    for (let i = 0; i < 11; i++) last = await hookline.client.endpoints.rotateSecret.mutate({ endpointId: endpoint.id });
+    for (let i = 0; i < 11; i++)
+      last = await hookline.client.endpoints.rotateSecret.mutate({ endpointId: endpoint.id });
     expect(last.keys).toHaveLength(11);
     expect(last.keys.map((k) => k.secret)).not.toContain(endpoint.secret);
   });
@@ -96,7 +115,9 @@ describe('endpoint signing keys', () => {
   it('refuses a grace period outside 0 to 7 days, naming the field', async () => {
     const endpoint = await newEndpoint('/grace');
     for (const graceSeconds of [7 * 24 * 3600 + 1, -1, 1.5]) {
-      const error = await hookline.client.endpoints.rotateSecret.mutate({ endpointId: endpoint.id, graceSeconds }).catch((e: unknown) => e);
+      const error = await hookline.client.endpoints.rotateSecret
+        .mutate({ endpointId: endpoint.id, graceSeconds })
+        .catch((e: unknown) => e);
       expect(badRequest(error)).toMatchObject({ httpStatus: 400, code: 'validation' });
       expect((error as Error).message).toMatch(/graceSeconds/);
     }
@@ -112,7 +133,9 @@ describe('endpoint signing keys', () => {
 
     const request = await deliverTo('/ed25519');
     expect(request.headers['webhook-signature']).toMatch(/^v1a,[A-Za-z0-9+/]+=*$/);
-    expect(verifyWebhook({ publicKey: endpoint.publicKey!, headers: request.headers, body: request.body })).toMatchObject({ event: 'order.created' });
+    expect(
+      verifyWebhook({ publicKey: endpoint.publicKey!, headers: request.headers, body: request.body }),
+    ).toMatchObject({ event: 'order.created' });
 
     // The private half never leaves Hookline, in any answer or at rest.
     expect(JSON.stringify([endpoint, read])).not.toContain('whsk_');
@@ -122,7 +145,10 @@ describe('endpoint signing keys', () => {
 
   it('switches an endpoint from hmac to ed25519 without a gap', async () => {
     const endpoint = await newEndpoint('/switch');
-    const rotated = await hookline.client.endpoints.rotateSecret.mutate({ endpointId: endpoint.id, signing: 'ed25519' });
+    const rotated = await hookline.client.endpoints.rotateSecret.mutate({
+      endpointId: endpoint.id,
+      signing: 'ed25519',
+    });
     expect(rotated).toMatchObject({ signing: 'ed25519', secret: null, publicKey: expect.stringMatching(/^whpk_/) });
     expect(rotated.keys.map((k) => k.signing)).toEqual(['ed25519', 'hmac']);
     const request = await deliverTo('/switch');
@@ -139,9 +165,18 @@ describe('a worker with the wrong encryption key', () => {
     try {
       const app = await other.client.applications.create.mutate({ name: 'wrong key' });
       await other.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/wrong-key') });
-      const published = await other.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreatedV1 });
+      const published = await other.client.events.publish.mutate({
+        appId: app.id,
+        type: 'order.created',
+        version: '1.0',
+        data: orderCreatedV1,
+      });
       const deliveryId = published.deliveries[0]!.id;
-      await expect.poll(async () => (await other.client.deliveries.get.query({ deliveryId })).attempts.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(async () => (await other.client.deliveries.get.query({ deliveryId })).attempts.length, {
+          timeout: 10_000,
+        })
+        .toBeGreaterThan(0);
       const { attempts } = await other.client.deliveries.get.query({ deliveryId });
       expect(attempts[0]!.error).toBe(
         `cannot sign: the secrets of ${published.deliveries[0]!.endpointId} were encrypted with key ${other.encryptionKey.id}, ` +

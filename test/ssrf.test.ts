@@ -5,7 +5,6 @@ import { startHookline, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { orderCreatedV1 } from './support/fixtures';
 
-
 /** A DNS of our own: names map to the addresses a test needs; anything else does not exist. */
 function fakeDns(names: Record<string, string[]>): ResolveHost & { lookups: string[] } {
   const lookups: string[] = [];
@@ -25,7 +24,7 @@ const apiDns = fakeDns({
   'internal.example': ['10.0.0.7'],
   'mixed.example': [publicAddress, '192.168.0.1'],
   'metadata.example': ['169.254.169.254'],
-  'localhost': ['127.0.0.1', '::1'],
+  localhost: ['127.0.0.1', '::1'],
   'rebind.example': [publicAddress],
 });
 // ...and what the worker sees when it connects: rebind.example now points at the receiver's loopback.
@@ -38,7 +37,10 @@ let appId: string;
 beforeAll(async () => {
   // Production settings: nothing allow-listed, in the API and in the worker. No retries: one attempt says it all.
   [production, receiver] = await Promise.all([
-    startHookline({ api: { allowedCidrs: [], resolveHost: apiDns }, delivery: { allowedCidrs: [], resolveHost: workerDns, retrySchedule: [] } }),
+    startHookline({
+      api: { allowedCidrs: [], resolveHost: apiDns },
+      delivery: { allowedCidrs: [], resolveHost: workerDns, retrySchedule: [] },
+    }),
     startReceiver(),
   ]);
   appId = (await production.client.applications.create.mutate({ name: 'ssrf' })).id;
@@ -48,7 +50,8 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-const endpointCount = async () => (await production.sql<{ n: number }[]>`select count(*)::int as n from endpoints`)[0]!.n;
+const endpointCount = async () =>
+  (await production.sql<{ n: number }[]>`select count(*)::int as n from endpoints`)[0]!.n;
 
 // Each URL an attacker might register, and what the 400 must say about it.
 const refused: [url: string, reason: RegExp][] = [
@@ -82,7 +85,11 @@ const refused: [url: string, reason: RegExp][] = [
 function expectUrlRefusal(error: unknown, reason: RegExp) {
   expect(error).toBeInstanceOf(TRPCClientError);
   const { data, message } = error as TRPCClientError<never>;
-  expect(data).toMatchObject({ httpStatus: 400, code: 'validation', issues: [{ path: ['url'], message: expect.any(String) }] });
+  expect(data).toMatchObject({
+    httpStatus: 400,
+    code: 'validation',
+    issues: [{ path: ['url'], message: expect.any(String) }],
+  });
   expect(message).toMatch(/^url: /);
   expect(message).toMatch(reason);
 }
@@ -98,31 +105,49 @@ describe('endpoint URLs under production settings', () => {
   it('refuses every one of them at update too, and leaves the endpoint as it was', async () => {
     const endpoint = await production.client.endpoints.create.mutate({ appId, url: 'https://public.example/hooks' });
     for (const [url, reason] of refused) {
-      const error = await production.client.endpoints.update.mutate({ endpointId: endpoint.id, url }).catch((e: unknown) => e);
+      const error = await production.client.endpoints.update
+        .mutate({ endpointId: endpoint.id, url })
+        .catch((e: unknown) => e);
       expectUrlRefusal(error, reason);
     }
-    expect((await production.client.endpoints.get.query({ endpointId: endpoint.id })).url).toBe('https://public.example/hooks');
+    expect((await production.client.endpoints.get.query({ endpointId: endpoint.id })).url).toBe(
+      'https://public.example/hooks',
+    );
   });
 
   it('accepts a public host, and a name that does not resolve yet (delivery checks it again)', async () => {
-    expect((await production.client.endpoints.create.mutate({ appId, url: 'https://public.example/ok' })).url).toBe('https://public.example/ok');
-    expect((await production.client.endpoints.create.mutate({ appId, url: 'https://not-yet.example/' })).url).toBe('https://not-yet.example/');
+    expect((await production.client.endpoints.create.mutate({ appId, url: 'https://public.example/ok' })).url).toBe(
+      'https://public.example/ok',
+    );
+    expect((await production.client.endpoints.create.mutate({ appId, url: 'https://not-yet.example/' })).url).toBe(
+      'https://not-yet.example/',
+    );
   });
 });
 
 /** Publishes to `endpointId` only and waits until its delivery has failed for good. */
 async function deliverAndFail(endpointId: string) {
   await production.sql`update endpoints set enabled = (id = ${endpointId}) where app_id = ${appId}`;
-  const published = await production.client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: orderCreatedV1 });
+  const published = await production.client.events.publish.mutate({
+    appId,
+    type: 'order.created',
+    version: '1.0',
+    data: orderCreatedV1,
+  });
   const deliveryId = published.deliveries[0]!.id;
-  await expect.poll(async () => (await production.client.deliveries.get.query({ deliveryId })).status, { timeout: 10_000 }).toBe('failed');
+  await expect
+    .poll(async () => (await production.client.deliveries.get.query({ deliveryId })).status, { timeout: 10_000 })
+    .toBe('failed');
   return production.client.deliveries.get.query({ deliveryId });
 }
 
 describe('delivery under production settings', () => {
   it('refuses a loopback address at delivery time: a recorded error, no request made', async () => {
     // An endpoint stored before the rules were tightened (or written behind the API's back).
-    const endpoint = await production.client.endpoints.create.mutate({ appId, url: 'https://public.example/later-private' });
+    const endpoint = await production.client.endpoints.create.mutate({
+      appId,
+      url: 'https://public.example/later-private',
+    });
     await production.sql`update endpoints set url = ${receiver.url('/stored-loopback')} where id = ${endpoint.id}`;
 
     const delivery = await deliverAndFail(endpoint.id);
@@ -136,11 +161,16 @@ describe('delivery under production settings', () => {
 
   it('refuses a name that pointed somewhere public when checked and at loopback when connecting (DNS rebinding)', async () => {
     const port = new URL(receiver.url()).port;
-    const endpoint = await production.client.endpoints.create.mutate({ appId, url: `http://rebind.example:${port}/rebind` });
+    const endpoint = await production.client.endpoints.create.mutate({
+      appId,
+      url: `http://rebind.example:${port}/rebind`,
+    });
     expect(apiDns.lookups).toContain('rebind.example');
 
     const delivery = await deliverAndFail(endpoint.id);
-    expect(delivery.attempts[0]!.error).toMatch(/^blocked: rebind\.example resolves to 127\.0\.0\.1, which is a loopback address/);
+    expect(delivery.attempts[0]!.error).toMatch(
+      /^blocked: rebind\.example resolves to 127\.0\.0\.1, which is a loopback address/,
+    );
     expect(workerDns.lookups).toContain('rebind.example');
     expect(receiver.requests.filter((r) => r.path === '/rebind')).toEqual([]);
   });
@@ -163,8 +193,15 @@ describe('delivery with loopback allow-listed', () => {
       const port = new URL(receiver.url()).port;
       // The API's own (system) resolver does not know the name: accepted, to be checked at delivery.
       await hookline.client.endpoints.create.mutate({ appId: app.id, url: `http://receiver.example:${port}/by-name` });
-      await hookline.client.events.publish.mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreatedV1 });
-      await expect.poll(() => receiver.requests.filter((r) => r.path === '/by-name').length, { timeout: 10_000 }).toBe(1);
+      await hookline.client.events.publish.mutate({
+        appId: app.id,
+        type: 'order.created',
+        version: '1.0',
+        data: orderCreatedV1,
+      });
+      await expect
+        .poll(() => receiver.requests.filter((r) => r.path === '/by-name').length, { timeout: 10_000 })
+        .toBe(1);
       expect(receiver.requests.find((r) => r.path === '/by-name')!.headers.host).toBe(`receiver.example:${port}`);
       expect(dns.lookups).toEqual(['receiver.example']);
     } finally {

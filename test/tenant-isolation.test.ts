@@ -5,7 +5,14 @@ import { orderCreatedV1 } from './support/fixtures';
 
 // Application B owns the objects the calls name; the caller holds an application key of A, which has
 // objects of its own (some inputs combine one of A's with one of B's).
-type Ids = { appId: string; endpointId: string; eventId: string; deliveryId: string; keyId: string; deadLetterId: string };
+type Ids = {
+  appId: string;
+  endpointId: string;
+  eventId: string;
+  deliveryId: string;
+  keyId: string;
+  deadLetterId: string;
+};
 
 /**
  * How each procedure must treat a key of the wrong application:
@@ -19,7 +26,10 @@ type Ids = { appId: string; endpointId: string; eventId: string; deliveryId: str
  */
 type IsolationRule = {
   scoped?: ((b: Ids, a: Ids) => Record<string, unknown>)[];
-  invisible?: { input: (b: Ids) => Record<string, unknown>; seen: (output: any) => unknown }[];
+  invisible?: {
+    input: (b: Ids) => Record<string, unknown>; // eslint-disable-next-line @typescript-eslint/no-explicit-any -- outputs of different procedures have no common type
+    seen: (output: any) => unknown;
+  }[];
   adminOnly?: Record<string, unknown>;
   ownOnly?: { input: Record<string, unknown>; appIds: (output: unknown) => (string | null)[] };
   public?: { input?: Record<string, unknown> };
@@ -37,12 +47,18 @@ const rules: Record<string, IsolationRule> = {
   'endpoints.create': { scoped: [({ appId }) => ({ appId, url: 'https://example.com/steal' })] },
   'endpoints.list': { scoped: [({ appId }) => ({ appId })] },
   'endpoints.get': { scoped: [({ endpointId }) => ({ endpointId })] },
-  'endpoints.update': { scoped: [({ endpointId }) => ({ endpointId, url: 'https://example.com/steal', enabled: false })] },
+  'endpoints.update': {
+    scoped: [({ endpointId }) => ({ endpointId, url: 'https://example.com/steal', enabled: false })],
+  },
   'endpoints.delete': { scoped: [({ endpointId }) => ({ endpointId })] },
   'endpoints.getSecret': { scoped: [({ endpointId }) => ({ endpointId })] },
   'endpoints.rotateSecret': { scoped: [({ endpointId }) => ({ endpointId, graceSeconds: 0 })] },
-  'events.publish': { scoped: [({ appId }) => ({ appId, type: 'order.created', version: '1.0', data: orderCreatedV1 })] },
-  'events.publishBatch': { scoped: [({ appId }) => ({ appId, events: [{ type: 'order.created', version: '1.0', data: orderCreatedV1 }] })] },
+  'events.publish': {
+    scoped: [({ appId }) => ({ appId, type: 'order.created', version: '1.0', data: orderCreatedV1 })],
+  },
+  'events.publishBatch': {
+    scoped: [({ appId }) => ({ appId, events: [{ type: 'order.created', version: '1.0', data: orderCreatedV1 }] })],
+  },
   'events.get': { scoped: [({ eventId }) => ({ eventId })] },
   'events.list': { scoped: [({ appId }) => ({ appId })] },
   'deliveries.list': {
@@ -50,7 +66,10 @@ const rules: Record<string, IsolationRule> = {
     ownOnly: { input: {}, appIds: (o) => itemsOf(o).map((d) => d.appId!) },
   },
   'deliveries.get': { scoped: [({ deliveryId }) => ({ deliveryId })] },
-  'apiKeys.create': { scoped: [({ appId }) => ({ appId, name: 'intruder' })], adminOnly: { appId: null, name: 'intruder' } },
+  'apiKeys.create': {
+    scoped: [({ appId }) => ({ appId, name: 'intruder' })],
+    adminOnly: { appId: null, name: 'intruder' },
+  },
   'apiKeys.list': {
     scoped: [({ appId }) => ({ appId })],
     ownOnly: { input: {}, appIds: (o) => itemsOf(o).map((k) => k.appId ?? null) },
@@ -58,7 +77,10 @@ const rules: Record<string, IsolationRule> = {
   'apiKeys.revoke': { scoped: [({ keyId }) => ({ keyId })] },
   'deliveries.retry': { scoped: [({ deliveryId }) => ({ deliveryId })] },
   'events.resend': {
-    scoped: [(b, a) => ({ eventId: b.eventId, endpointId: a.endpointId }), (b, a) => ({ eventId: a.eventId, endpointId: b.endpointId })],
+    scoped: [
+      (b, a) => ({ eventId: b.eventId, endpointId: a.endpointId }),
+      (b, a) => ({ eventId: a.eventId, endpointId: b.endpointId }),
+    ],
   },
   'deadLetters.list': {
     scoped: [({ appId }) => ({ appId })],
@@ -68,7 +90,10 @@ const rules: Record<string, IsolationRule> = {
   'deadLetters.replay': {
     scoped: [({ appId }) => ({ filter: { appId } })],
     invisible: [
-      { input: ({ deadLetterId }) => ({ ids: [deadLetterId] }), seen: (o) => ({ replayed: o.replayed, notFound: o.notFound.length }) },
+      {
+        input: ({ deadLetterId }) => ({ ids: [deadLetterId] }),
+        seen: (o) => ({ replayed: o.replayed, notFound: o.notFound.length }),
+      },
       { input: ({ endpointId }) => ({ filter: { endpointId } }), seen: (o) => o.replayed },
     ],
   },
@@ -105,9 +130,21 @@ beforeAll(async () => {
   const objectsOf = async (appId: string, keyId: string) => {
     // Port 9 (discard) refuses connections on loopback: the one attempt fails at once.
     const endpoint = await admin.endpoints.create.mutate({ appId, url: 'http://127.0.0.1:9/refused' });
-    const event = await admin.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: orderCreatedV1 });
+    const event = await admin.events.publish.mutate({
+      appId,
+      type: 'order.created',
+      version: '1.0',
+      data: orderCreatedV1,
+    });
     const deadLetter = await until(async () => (await admin.deadLetters.list.query({ appId })).items[0]);
-    return { appId, endpointId: endpoint.id, eventId: event.id, deliveryId: event.deliveries[0]!.id, keyId, deadLetterId: deadLetter.id };
+    return {
+      appId,
+      endpointId: endpoint.id,
+      eventId: event.id,
+      deliveryId: event.deliveries[0]!.id,
+      keyId,
+      deadLetterId: deadLetter.id,
+    };
   };
   const keyIdA = (await admin.apiKeys.list.query({ appId: appA })).items[0]!.id;
   [a, b] = await Promise.all([objectsOf(appA, keyIdA), objectsOf(appB, createdKeyB.id)]);
@@ -146,12 +183,16 @@ function call(path: string, apiKey: string, input: unknown): Promise<RawResponse
   return callRaw(hookline.url, { path, type: procedure.type, apiKey, input });
 }
 
-const errorOf = (response: RawResponse) => (response.body as { error?: { message: string; data: { code: string; httpStatus: number } } }).error;
+const errorOf = (response: RawResponse) =>
+  (response.body as { error?: { message: string; data: { code: string; httpStatus: number } } }).error;
 
 describe('tenant isolation', () => {
   it.each(listProcedures().map((p) => p.path))('%s keeps tenants apart', async (path) => {
     const rule = rules[path];
-    expect(rule, `no entry for ${path} in the tenant-isolation table: say how it treats another tenant's key`).toBeDefined();
+    expect(
+      rule,
+      `no entry for ${path} in the tenant-isolation table: say how it treats another tenant's key`,
+    ).toBeDefined();
     expect(Object.keys(rule!).length).toBeGreaterThan(0);
     const before = await snapshotOfB();
 
@@ -206,12 +247,16 @@ describe('tenant isolation', () => {
     expect((await clientB.deliveries.get.query({ deliveryId: b.deliveryId })).id).toBe(b.deliveryId);
     expect((await clientB.deliveries.list.query({ endpointId: b.endpointId })).items).toHaveLength(1);
     expect((await clientB.apiKeys.list.query({ appId: b.appId })).items.map((k) => k.id)).toContain(b.keyId);
-    expect((await clientB.deadLetters.list.query({ endpointId: b.endpointId })).items.map((d) => d.id)).toEqual([b.deadLetterId]);
+    expect((await clientB.deadLetters.list.query({ endpointId: b.endpointId })).items.map((d) => d.id)).toEqual([
+      b.deadLetterId,
+    ]);
   });
 
   it('lets an admin key reach every application', async () => {
     const admin = hookline.clientFor(testAdminKey);
     expect((await admin.endpoints.get.query({ endpointId: b.endpointId })).appId).toBe(b.appId);
-    expect((await admin.applications.list.query()).items.map((a) => a.id)).toEqual(expect.arrayContaining([appA, b.appId]));
+    expect((await admin.applications.list.query()).items.map((a) => a.id)).toEqual(
+      expect.arrayContaining([appA, b.appId]),
+    );
   });
 });

@@ -68,7 +68,9 @@ async function startEmbeddedPostgres(log: (message: string) => void): Promise<Da
     postgresFlags: [
       '-c',
       'unix_socket_directories=',
-      ...(process.env.BENCH_PG_STAT_STATEMENTS === '1' ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on'] : []),
+      ...(process.env.BENCH_PG_STAT_STATEMENTS === '1'
+        ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on']
+        : []),
     ],
     onLog: keep,
     onError: keep,
@@ -105,8 +107,12 @@ async function startEmbeddedPostgres(log: (message: string) => void): Promise<Da
   }
   const adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  const [row] = await sql<{ version: string }[]>`select current_setting('server_version') as version`.finally(() => sql.end({ timeout: 5 }));
-  log(`embedded PostgreSQL ${row?.version} on port ${port}, ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  const [row] = await sql<{ version: string }[]>`select current_setting('server_version') as version`.finally(() =>
+    sql.end({ timeout: 5 }),
+  );
+  log(
+    `embedded PostgreSQL ${row?.version} on port ${port}, ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`,
+  );
   return { description: `embedded PostgreSQL ${row?.version}`, adminUrl, stop: cleanUp };
 }
 

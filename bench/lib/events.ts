@@ -20,7 +20,14 @@ export function orderCreated(index: number, run: string): PublishBody {
     type: 'order.created',
     version: '1.0',
     idempotencyKey: `${run}-${orderId}-created`,
-    data: { orderId, customerId: `cus_${(index % 9973).toString().padStart(6, '0')}`, amount, currency: 'USD', items, status: 'pending' },
+    data: {
+      orderId,
+      customerId: `cus_${(index % 9973).toString().padStart(6, '0')}`,
+      amount,
+      currency: 'USD',
+      items,
+      status: 'pending',
+    },
   };
 }
 

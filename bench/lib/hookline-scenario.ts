@@ -33,7 +33,10 @@ export interface HooklineCpu {
  * Counts CPU like `ctx.startCpuMeter` (harness, receiver, database backends of this run) plus the
  * Hookline processes, read from /proc.
  */
-export async function startHooklineCpu(ctx: BenchContext, hookline: Hookline): Promise<{ stop(): Promise<HooklineCpu> }> {
+export async function startHooklineCpu(
+  ctx: BenchContext,
+  hookline: Hookline,
+): Promise<{ stop(): Promise<HooklineCpu> }> {
   const statements = await resetStatements(hookline.sql, ctx.log);
   const meter = await ctx.startCpuMeter();
   const start = hookline.cpuMs();
@@ -53,7 +56,9 @@ export async function startHooklineCpu(ctx: BenchContext, hookline: Hookline): P
       return {
         totalMs: used.totalMs + apiMs + workerMs,
         split(per, unit) {
-          return Object.fromEntries(Object.entries(parts).map(([side, ms]) => [`${side}CpuMsPer${unit}`, round3(ms / per)]));
+          return Object.fromEntries(
+            Object.entries(parts).map(([side, ms]) => [`${side}CpuMsPer${unit}`, round3(ms / per)]),
+          );
         },
         async logStatements(per, unit) {
           if (statements) await logStatements(hookline.sql, per, unit.toLowerCase(), ctx.log);
@@ -155,6 +160,8 @@ export function footprint(hookline: Hookline): {
     workerReadyRssMb: hookline.worker?.readyPeakRssMb,
   };
   return Object.fromEntries(
-    Object.entries(figures).flatMap(([key, value]) => (value === null || value === undefined ? [] : [[key, round1(value)]])),
+    Object.entries(figures).flatMap(([key, value]) =>
+      value === null || value === undefined ? [] : [[key, round1(value)]],
+    ),
   );
 }

@@ -187,7 +187,8 @@ function nodeArgs(role: string, label: string): string[] {
 function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('HOOKLINE_') || ['DATABASE_URL', 'PORT', 'HOST', 'NODE_ENV', 'NODE_OPTIONS'].includes(key)) continue;
+    if (key.startsWith('HOOKLINE_') || ['DATABASE_URL', 'PORT', 'HOST', 'NODE_ENV', 'NODE_OPTIONS'].includes(key))
+      continue;
     env[key] = value;
   }
   return { ...env, ...settings };
@@ -339,7 +340,10 @@ export class RestClient {
     const response = await this.#pool.request({
       method,
       path: `/api/v1${path}`,
-      headers: { authorization: this.#authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: this.#authorization,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.body.text();
@@ -365,7 +369,9 @@ export class RestClient {
   }
 
   async publishBatch(appId: string, events: PublishBody[]): Promise<PublishResult[]> {
-    const result = await this.request<{ events: PublishResult[] }>('POST', `/applications/${appId}/events/batch`, { events });
+    const result = await this.request<{ events: PublishResult[] }>('POST', `/applications/${appId}/events/batch`, {
+      events,
+    });
     return result.events;
   }
 

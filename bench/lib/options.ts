@@ -43,6 +43,7 @@ export function envInt(name: string, fallback: number): number {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${name} must be a non-negative integer, not ${text}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new UsageError(`${name} must be a non-negative integer, not ${text}`);
   return value;
 }

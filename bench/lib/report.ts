@@ -2,8 +2,7 @@ import type { ScenarioResult } from './types';
 
 /** One scenario's line of the report: what it measured, or why it has nothing. */
 export type Outcome =
-  | { scenario: string; result: ScenarioResult; loadAvg1m: number }
-  | { scenario: string; error: string };
+  { scenario: string; result: ScenarioResult; loadAvg1m: number } | { scenario: string; error: string };
 
 /** The JSON line's shape; keys of figures a scenario does not measure are left out. */
 export interface ReportLine {

@@ -15,7 +15,9 @@ export async function resetStatements(sql: postgres.Sql, log: (message: string) 
     await sql`select pg_stat_statements_reset()`;
     return true;
   } catch (error) {
-    log(`pg_stat_statements unavailable (${error instanceof Error ? error.message : String(error)}); it needs shared_preload_libraries`);
+    log(
+      `pg_stat_statements unavailable (${error instanceof Error ? error.message : String(error)}); it needs shared_preload_libraries`,
+    );
     return false;
   }
 }

@@ -12,7 +12,15 @@ const hasPython = spawnSync('python3', ['--version']).status === 0;
 // Everything here needs python3; skip rather than fail on machines without it.
 const itWithPython = it.skipIf(!hasPython);
 
-function makeSigned({ secrets, body, timestamp = Math.floor(Date.now() / 1000) }: { secrets: string[]; body: string; timestamp?: number }) {
+function makeSigned({
+  secrets,
+  body,
+  timestamp = Math.floor(Date.now() / 1000),
+}: {
+  secrets: string[];
+  body: string;
+  timestamp?: number;
+}) {
   return { body, headers: webhookHeaders({ id: 'evt_1', timestamp, body, secrets }) };
 }
 
@@ -26,7 +34,10 @@ describe('python receiver verify_cli', () => {
   const body = JSON.stringify({ type: 'order.created', data: { id: 'ord_1', note: 'Zoë ✓' } });
 
   itWithPython('accepts a good signature, also during rotation', () => {
-    expect(verifyCli({ secret, ...makeSigned({ secrets: [secret], body }) })).toMatchObject({ status: 0, output: 'ok' });
+    expect(verifyCli({ secret, ...makeSigned({ secrets: [secret], body }) })).toMatchObject({
+      status: 0,
+      output: 'ok',
+    });
     const rotating = makeSigned({ secrets: [generateSecret(), secret], body });
     expect(verifyCli({ secret, ...rotating })).toMatchObject({ status: 0, output: 'ok' });
   });
@@ -61,7 +72,9 @@ describe('python receiver server mode', () => {
 
   itWithPython('prints each verified event as a JSON line, answers 204, and 401 on failure', async () => {
     const secret = generateSecret();
-    const child = spawn('python3', [RECEIVER, '--port', '0', '--secret', secret], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('python3', [RECEIVER, '--port', '0', '--secret', secret], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     const [listening] = (await once(createInterface({ input: child.stderr! }), 'line')) as [string];
     const url = listening.match(/listening on (http:\/\/\S+)/)?.[1];

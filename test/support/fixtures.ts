@@ -20,10 +20,17 @@ export function fixtures(hookline: TestHookline) {
     makeEndpoint: (input: { appId: string; url: string; retrySchedule?: number[]; eventTypes?: string[] }) =>
       client.endpoints.create.mutate(input),
     publishOrder: (appId: string, orderId = 'ord_123') =>
-      client.events.publish.mutate({ appId, type: 'order.created', version: '1.0', data: { ...orderCreatedV1, orderId } }),
+      client.events.publish.mutate({
+        appId,
+        type: 'order.created',
+        version: '1.0',
+        data: { ...orderCreatedV1, orderId },
+      }),
     /** Waits (bounded) until the delivery reaches `status`, and returns it with its attempts. */
     waitForDelivery: async (deliveryId: string, status: 'delivered' | 'failed' | 'pending', timeout = 10_000) => {
-      await expect.poll(async () => (await client.deliveries.get.query({ deliveryId })).status, { timeout, interval: 25 }).toBe(status);
+      await expect
+        .poll(async () => (await client.deliveries.get.query({ deliveryId })).status, { timeout, interval: 25 })
+        .toBe(status);
       return client.deliveries.get.query({ deliveryId });
     },
   };

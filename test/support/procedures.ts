@@ -7,8 +7,9 @@ export type ProcedureInfo = { path: string; type: 'query' | 'mutation' | 'subscr
  * (tenant isolation, robustness) fail when a new one is added without being covered.
  */
 export function listProcedures(): ProcedureInfo[] {
-  const procedures = (appRouter as unknown as { _def: { procedures: Record<string, { _def: { type: ProcedureInfo['type'] } }> } })._def
-    .procedures;
+  const procedures = (
+    appRouter as unknown as { _def: { procedures: Record<string, { _def: { type: ProcedureInfo['type'] } }> } }
+  )._def.procedures;
   return Object.entries(procedures).map(([path, procedure]) => ({ path, type: procedure._def.type }));
 }
 
@@ -20,12 +21,22 @@ export type RawResponse = { status: number; body: unknown; text: string };
  */
 export async function callRaw(
   baseUrl: string,
-  { path, type, apiKey, input, rawBody, method }: { path: string; type: ProcedureInfo['type']; apiKey?: string; input?: unknown; rawBody?: string; method?: string },
+  {
+    path,
+    type,
+    apiKey,
+    input,
+    rawBody,
+    method,
+  }: { path: string; type: ProcedureInfo['type']; apiKey?: string; input?: unknown; rawBody?: string; method?: string },
 ): Promise<RawResponse> {
   const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
   const useGet = (method ?? (type === 'query' ? 'GET' : 'POST')) === 'GET';
   const encoded = rawBody ?? (input === undefined ? undefined : JSON.stringify(input));
-  const url = useGet && encoded !== undefined ? `${baseUrl}/trpc/${path}?input=${encodeURIComponent(encoded)}` : `${baseUrl}/trpc/${path}`;
+  const url =
+    useGet && encoded !== undefined
+      ? `${baseUrl}/trpc/${path}?input=${encodeURIComponent(encoded)}`
+      : `${baseUrl}/trpc/${path}`;
   const response = await fetch(url, {
     method: useGet ? 'GET' : 'POST',
     headers: useGet ? headers : { ...headers, 'content-type': 'application/json' },

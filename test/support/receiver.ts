@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { expect } from 'vitest';
 
 export type ReceivedRequest = { path: string; headers: http.IncomingHttpHeaders; body: string; receivedAt: number };
@@ -21,12 +21,17 @@ export async function startReceiver({ fallback = { status: 204 } as Behaviour, d
   const script: Behaviour[] = [];
   const routes = new Map<string, Behaviour>();
   let defaultBehaviour = fallback;
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    requests.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() });
+    requests.push({
+      path: req.url ?? '/',
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      receivedAt: Date.now(),
+    });
     const behaviour = script.shift() ?? routes.get(req.url ?? '/') ?? defaultBehaviour;
     // A slow receiver: the answer (not the recording above) waits.
     const wait = ('delayMs' in behaviour ? behaviour.delayMs : undefined) ?? delayMs;

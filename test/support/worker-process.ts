@@ -43,7 +43,10 @@ export function spawnWorker(env: Record<string, string>) {
     /** Resolves once the worker has started taking jobs; rejects if it exits or takes longer than `timeoutMs`. */
     ready: (timeoutMs = 20_000) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker not ready after ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`worker not ready after ${timeoutMs} ms:\n${lines.join('\n')}`)),
+          timeoutMs,
+        );
         const check = () => {
           if (lines.some((l) => l.includes('delivery worker started'))) {
             clearTimeout(timer);

@@ -36,7 +36,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * in text or an unpaired surrogate in JSON. Always caused by input, never by the database's health.
  */
 export function isRejectedValue(error: unknown): boolean {
-  return anyCause(error, ({ name, code }) => name === 'PostgresError' && typeof code === 'string' && code.startsWith('22'));
+  return anyCause(
+    error,
+    ({ name, code }) => name === 'PostgresError' && typeof code === 'string' && code.startsWith('22'),
+  );
 }
 
 /** A foreign key violation (SQLSTATE 23503) of the named constraint: the row it points at does not exist. */

@@ -23,7 +23,9 @@ export function renderDocsPage(document: OpenAPIObject): string {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       const tag = op.tags?.[0] ?? 'other';
       const body = op.requestBody?.content?.['application/json'];
-      const params = (op.parameters ?? []).map((p) => `<li><code>${escape(p.name)}</code> (${p.in}${p.required ? ', required' : ''})</li>`).join('');
+      const params = (op.parameters ?? [])
+        .map((p) => `<li><code>${escape(p.name)}</code> (${p.in}${p.required ? ', required' : ''})</li>`)
+        .join('');
       const responses = Object.entries(op.responses ?? {})
         .map(([status, r]) => `<li><b>${status}</b> ${escape(r.description ?? '')}</li>`)
         .join('');
@@ -42,7 +44,10 @@ export function renderDocsPage(document: OpenAPIObject): string {
     }
   }
   const schemas = Object.entries((document.components?.schemas ?? {}) as Record<string, unknown>)
-    .map(([name, schema]) => `<details id="schema-${escape(name)}"><summary><code>${escape(name)}</code></summary>${json(schema)}</details>`)
+    .map(
+      ([name, schema]) =>
+        `<details id="schema-${escape(name)}"><summary><code>${escape(name)}</code></summary>${json(schema)}</details>`,
+    )
     .join('\n');
   const nav = [...byTag.keys()].map((t) => `<a href="#tag-${escape(t)}">${escape(t)}</a>`).join(' · ');
   return `<!doctype html>

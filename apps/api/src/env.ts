@@ -14,9 +14,16 @@ export const ApiEnv = z.object({
   /** An admin key to accept; when unset one is generated on first start and printed once. */
   HOOKLINE_ADMIN_KEY: z.string().min(16).optional(),
   /** Largest accepted request body, in bytes (256 KiB). */
-  HOOKLINE_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  HOOKLINE_MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
   /** The application whose endpoints receive operational events (created if missing); unset sends none. */
-  HOOKLINE_OPERATOR_APP_ID: z.string().regex(operatorAppIdPattern, 'must be an application id such as app_operations').optional(),
+  HOOKLINE_OPERATOR_APP_ID: z
+    .string()
+    .regex(operatorAppIdPattern, 'must be an application id such as app_operations')
+    .optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Encrypts endpoint signing keys at rest; required when NODE_ENV=production (see docs/security.md). */
   HOOKLINE_ENCRYPTION_KEY: EncryptionKeySetting,

@@ -33,9 +33,7 @@ export const notFound = (what: string, id: string) => new AppError('not_found', 
 
 /** "data.amount: expected number, received string; data.items: …" — names every field at fault. */
 export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
-    .join('; ');
+  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
 export const payloadTooLargeMessage = (limit: number) =>

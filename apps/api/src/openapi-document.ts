@@ -33,12 +33,23 @@ export function buildOpenApiDocument({ serverUrl = 'http://127.0.0.1:3000' } = {
   };
   for (const type of listEventTypes()) {
     for (const version of type.versions) {
-      schemas[schemaName(type.type, version.version)] = { ...version.jsonSchema, description: version.description, deprecated: version.deprecated || undefined, examples: [version.example] };
+      schemas[schemaName(type.type, version.version)] = {
+        ...version.jsonSchema,
+        description: version.description,
+        deprecated: version.deprecated || undefined,
+        examples: [version.example],
+      };
     }
   }
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...(schemas as object) } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...(schemas as object) },
+  };
   useErrorSchema(document);
-  describePublishedData(document, Object.keys(schemas).filter((n) => n !== 'Error' && n !== 'WebhookEnvelope'));
+  describePublishedData(
+    document,
+    Object.keys(schemas).filter((n) => n !== 'Error' && n !== 'WebhookEnvelope'),
+  );
   return document;
 }
 
@@ -49,11 +60,18 @@ export function buildOpenApiDocument({ serverUrl = 'http://127.0.0.1:3000' } = {
 function describePublishedData(document: OpenAPIObject, payloadSchemas: string[]) {
   const oneOf = payloadSchemas.map((name) => ({ $ref: `#/components/schemas/${name}` }));
   const data = { description: 'The payload; it must match the schema of (type, version).', oneOf };
-  const orderCreated = listEventTypes().find((t) => t.type === 'order.created')?.versions.find((v) => v.version === '1.0');
+  const orderCreated = listEventTypes()
+    .find((t) => t.type === 'order.created')
+    ?.versions.find((v) => v.version === '1.0');
   const single = jsonBody(document, '/applications/{appId}/events');
   if (single?.schema?.properties) {
     single.schema.properties.data = data;
-    single.example = { type: 'order.created', version: '1.0', data: orderCreated?.example, idempotencyKey: 'ord_123-created' };
+    single.example = {
+      type: 'order.created',
+      version: '1.0',
+      data: orderCreated?.example,
+      idempotencyKey: 'ord_123-created',
+    };
   }
   const batchItems = jsonBody(document, '/applications/{appId}/events/batch')?.schema?.properties?.events?.items;
   if (batchItems?.properties) batchItems.properties.data = data;
@@ -65,18 +83,25 @@ type LooseOperation = { requestBody?: { content?: Record<string, { schema?: Loos
 
 /** The JSON request body of the POST at `path`, to be edited in place. */
 function jsonBody(document: OpenAPIObject, path: string) {
-  return (document.paths?.[path] as Record<string, LooseOperation> | undefined)?.post?.requestBody?.content?.['application/json'];
+  return (document.paths?.[path] as Record<string, LooseOperation> | undefined)?.post?.requestBody?.content?.[
+    'application/json'
+  ];
 }
 
 /** `order.created` 1.0 → `OrderCreatedV1_0` */
 export function schemaName(type: string, version: string): string {
-  const pascal = type.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  const pascal = type
+    .split(/[._]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
   return `${pascal}V${version.replace('.', '_')}`;
 }
 
 function useErrorSchema(document: OpenAPIObject) {
   for (const item of Object.values(document.paths ?? {})) {
-    for (const operation of Object.values(item as Record<string, { responses?: Record<string, { content?: Record<string, { schema: unknown }> }> }>)) {
+    for (const operation of Object.values(
+      item as Record<string, { responses?: Record<string, { content?: Record<string, { schema: unknown }> }> }>,
+    )) {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         const json = response.content?.['application/json'];
         if (Number(status) >= 400 && json) json.schema = { $ref: '#/components/schemas/Error' };

@@ -37,12 +37,15 @@ export function createRestHandler({
     req.url = req.url!.slice(restBasePath.length) || '/';
     const problem = await prepareRestRequest(req, maxBodySize);
     if (problem) {
-      res.writeHead(problem.status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: problem.code, message: problem.message }));
+      res
+        .writeHead(problem.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: problem.code, message: problem.message }));
       return;
     }
     const end = res.end.bind(res) as (chunk?: unknown) => http.ServerResponse;
     res.end = ((chunk?: unknown) => {
-      if (res.statusCode >= 400 && typeof chunk === 'string') chunk = JSON.stringify(toErrorBody(JSON.parse(chunk) as WireError));
+      if (res.statusCode >= 400 && typeof chunk === 'string')
+        chunk = JSON.stringify(toErrorBody(JSON.parse(chunk) as WireError));
       return end(chunk);
     }) as typeof res.end;
     await handler(req, res);

@@ -13,7 +13,10 @@ export type RequestProblem = { status: number; code: AppErrorCode; message: stri
  * the JSON body (unbounded nesting overflows the stack when tRPC re-serialises it). The results go on
  * `req.query` and `req.body`, where the adapter looks first. Returns the problem to answer with, if any.
  */
-export async function prepareRestRequest(req: http.IncomingMessage, maxBodySize: number): Promise<RequestProblem | null> {
+export async function prepareRestRequest(
+  req: http.IncomingMessage,
+  maxBodySize: number,
+): Promise<RequestProblem | null> {
   const query: Record<string, string[]> = Object.create(null);
   for (const [key, value] of new URL(req.url ?? '/', 'http://hookline').searchParams) {
     if (key === '__proto__') continue;
@@ -29,7 +32,8 @@ export async function prepareRestRequest(req: http.IncomingMessage, maxBodySize:
     Object.assign(req, { body: undefined });
     return null;
   }
-  if (jsonDepth(text) > maxRequestJsonDepth) return problem('validation', `request body nests deeper than ${maxRequestJsonDepth} levels`);
+  if (jsonDepth(text) > maxRequestJsonDepth)
+    return problem('validation', `request body nests deeper than ${maxRequestJsonDepth} levels`);
   try {
     Object.assign(req, { body: JSON.parse(text) as unknown });
   } catch (error) {
@@ -38,7 +42,11 @@ export async function prepareRestRequest(req: http.IncomingMessage, maxBodySize:
   return null;
 }
 
-const problem = (code: AppErrorCode, message: string): RequestProblem => ({ status: appErrorCodes[code], code, message });
+const problem = (code: AppErrorCode, message: string): RequestProblem => ({
+  status: appErrorCodes[code],
+  code,
+  message,
+});
 
 /** The body as text, or null as soon as it passes `limit` bytes (the rest is never buffered). */
 async function readCapped(req: http.IncomingMessage, limit: number): Promise<string | null> {
@@ -60,7 +68,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);

@@ -67,7 +67,10 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       rest(req, res).catch((error: unknown) => {
         // A client that hangs up mid-body: nothing to answer; anything else is a bug worth a log line.
         deps.log('REST request failed before reaching a procedure', { error });
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"code":"internal","message":"Internal server error"}');
+        if (!res.headersSent)
+          res
+            .writeHead(500, { 'content-type': 'application/json' })
+            .end('{"code":"internal","message":"Internal server error"}');
       });
       return;
     }
@@ -79,9 +82,12 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       trpc(req, res);
       return;
     }
-    res
-      .writeHead(404, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ code: 'not_found', message: `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs` }));
+    res.writeHead(404, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        code: 'not_found',
+        message: `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs`,
+      }),
+    );
   });
   server.requestTimeout = requestTimeoutMs;
   return server;
@@ -93,15 +99,30 @@ function refuseTooLarge(res: http.ServerResponse, limit: number, face: 'trpc' | 
   const body =
     face === 'rest'
       ? { code: 'payload_too_large', message }
-      : { error: { message, code: TRPC_ERROR_CODES_BY_KEY.PAYLOAD_TOO_LARGE, data: { code: 'payload_too_large', httpStatus: appErrorCodes.payload_too_large } } };
+      : {
+          error: {
+            message,
+            code: TRPC_ERROR_CODES_BY_KEY.PAYLOAD_TOO_LARGE,
+            data: { code: 'payload_too_large', httpStatus: appErrorCodes.payload_too_large },
+          },
+        };
   // Closing the connection stops the client from sending the rest of a body nobody will read.
   res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify(body));
 }
 
-async function createContext(deps: ApiDeps, authorization: string | undefined, maxPayloadBytes: number): Promise<Context> {
+async function createContext(
+  deps: ApiDeps,
+  authorization: string | undefined,
+  maxPayloadBytes: number,
+): Promise<Context> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) {
-    return { ...deps, maxPayloadBytes, principal: null, authProblem: authorization ? 'Authorization must be "Bearer <key>"' : null };
+    return {
+      ...deps,
+      maxPayloadBytes,
+      principal: null,
+      authProblem: authorization ? 'Authorization must be "Bearer <key>"' : null,
+    };
   }
   let principal: Awaited<ReturnType<typeof findPrincipal>>;
   try {

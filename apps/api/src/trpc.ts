@@ -27,40 +27,56 @@ const appCodesByTrpcCode: Partial<Record<TRPCError['code'], AppErrorCode>> = {
 };
 
 /** The one place expected errors become wire errors: `data.code` is Hookline's stable snake_case code. */
-const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
-  errorFormatter({ shape, error, ctx }) {
-    const cause = error.cause;
-    if (cause instanceof AppError) {
+const t = initTRPC
+  .context<Context>()
+  .meta<OpenApiMeta>()
+  .create({
+    errorFormatter({ shape, error, ctx }) {
+      const cause = error.cause;
+      if (cause instanceof AppError) {
+        return {
+          ...shape,
+          message: cause.message,
+          data: {
+            code: cause.code,
+            httpStatus: appErrorCodes[cause.code],
+            issues: cause.issues,
+            path: shape.data.path,
+          },
+        };
+      }
+      if (cause instanceof ZodError) {
+        const issues = cause.issues.map((i) => ({
+          path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+          message: i.message,
+        }));
+        return {
+          ...shape,
+          message: describeIssues(issues),
+          data: { code: 'validation' as const, httpStatus: 400, issues, path: shape.data.path },
+        };
+      }
+      if (error.code !== 'INTERNAL_SERVER_ERROR') {
+        // An error tRPC raised itself about the request (bad JSON, no such procedure, wrong method or
+        // content type, body too large): the caller's fault, so its message is kept...
+        const code = appCodesByTrpcCode[error.code] ?? 'validation';
+        // ...except that tRPC's "body too large" does not say what the limit is.
+        const message =
+          code === 'payload_too_large' && ctx ? payloadTooLargeMessage(ctx.maxPayloadBytes) : shape.message;
+        return {
+          ...shape,
+          message,
+          data: { code, httpStatus: shape.data.httpStatus, issues: undefined, path: shape.data.path },
+        };
+      }
+      // Anything else is a bug or an outage we did not classify: say nothing about its insides.
       return {
         ...shape,
-        message: cause.message,
-        data: { code: cause.code, httpStatus: appErrorCodes[cause.code], issues: cause.issues, path: shape.data.path },
+        message: 'Internal server error',
+        data: { code: 'internal' as const, httpStatus: 500, issues: undefined, path: shape.data.path },
       };
-    }
-    if (cause instanceof ZodError) {
-      const issues = cause.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
-      return {
-        ...shape,
-        message: describeIssues(issues),
-        data: { code: 'validation' as const, httpStatus: 400, issues, path: shape.data.path },
-      };
-    }
-    if (error.code !== 'INTERNAL_SERVER_ERROR') {
-      // An error tRPC raised itself about the request (bad JSON, no such procedure, wrong method or
-      // content type, body too large): the caller's fault, so its message is kept...
-      const code = appCodesByTrpcCode[error.code] ?? 'validation';
-      // ...except that tRPC's "body too large" does not say what the limit is.
-      const message = code === 'payload_too_large' && ctx ? payloadTooLargeMessage(ctx.maxPayloadBytes) : shape.message;
-      return { ...shape, message, data: { code, httpStatus: shape.data.httpStatus, issues: undefined, path: shape.data.path } };
-    }
-    // Anything else is a bug or an outage we did not classify: say nothing about its insides.
-    return {
-      ...shape,
-      message: 'Internal server error',
-      data: { code: 'internal' as const, httpStatus: 500, issues: undefined, path: shape.data.path },
-    };
-  },
-});
+    },
+  });
 
 /** Turns a thrown AppError into the matching TRPCError, keeping it as the cause for the formatter. */
 const mapAppErrors = t.middleware(async ({ ctx, path, next }) => {

@@ -6,7 +6,8 @@
  * `unconvertible`, the event cannot be converted to the version the endpoint pins; `unsigned`, the
  * endpoint's signing keys cannot be decrypted (a wrong HOOKLINE_ENCRYPTION_KEY), so nothing unsigned leaves.
  */
-export type ErrorClass = 'http_status' | 'timeout' | 'connection' | 'dns' | 'tls' | 'aborted' | 'blocked' | 'other' | NotSentClass;
+export type ErrorClass =
+  'http_status' | 'timeout' | 'connection' | 'dns' | 'tls' | 'aborted' | 'blocked' | 'other' | NotSentClass;
 export type NotSentClass = 'endpoint_disabled' | 'unconvertible' | 'unsigned';
 
 export const isNotSent = (errorClass: ErrorClass): errorClass is NotSentClass =>

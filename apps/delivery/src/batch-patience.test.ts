@@ -48,7 +48,8 @@ describe('slow endpoints', () => {
   });
 
   it('defers for the request timeout, doubling per deferral up to 5 minutes, ±20 %', () => {
-    const at = (deferrals: number, r: number) => deferralDelayMs({ requestTimeoutMs: 15_000, deferrals, random: () => r });
+    const at = (deferrals: number, r: number) =>
+      deferralDelayMs({ requestTimeoutMs: 15_000, deferrals, random: () => r });
     expect(at(0, 0.5)).toBe(15_000);
     expect(at(1, 0.5)).toBe(30_000);
     expect(at(10, 0.5)).toBe(300_000);

@@ -48,7 +48,19 @@ type Work = { job: Job<unknown>; data: DeliveryJob; row: LoadedDelivery };
  * `deadletter`: pg-boss copies the job, with our output as `source_output`, into the dead-letter queue.
  */
 export function createBatchHandler(deps: DeliverBatchDeps) {
-  const { db, boss, send, log, encryptionKey, policy, health, operatorAppId, requestTimeoutMs, now = () => new Date(), random = Math.random } = deps;
+  const {
+    db,
+    boss,
+    send,
+    log,
+    encryptionKey,
+    policy,
+    health,
+    operatorAppId,
+    requestTimeoutMs,
+    now = () => new Date(),
+    random = Math.random,
+  } = deps;
   const slowEndpoints = createSlowEndpointTracker(deps.maxSlowRequestsPerEndpoint);
   const detached = new Set<Promise<void>>();
 
@@ -62,7 +74,15 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       ? endpointDisabledOutcome
       : !payload.ok
         ? notSentOutcome('unconvertible', payload.error)
-        : await sendAttempt({ send, secrets: signingKeys(row), row, payload, attempt: data.attempt, schedule: endpointPolicy.schedule, startedAt });
+        : await sendAttempt({
+            send,
+            secrets: signingKeys(row),
+            row,
+            payload,
+            attempt: data.attempt,
+            schedule: endpointPolicy.schedule,
+            startedAt,
+          });
     return {
       jobId: job.id,
       deliveryId: row.delivery.id,
@@ -89,13 +109,19 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
     const endpointId = work.row.delivery.endpointId;
     slowEndpoints.add(endpointId);
     const recorded = attempt
-      .then((record) => recordAttempts([{ ...record, jobId: watchdogId }], { db, boss, health, operatorAppId, now: now() }))
+      .then((record) =>
+        recordAttempts([{ ...record, jobId: watchdogId }], { db, boss, health, operatorAppId, now: now() }),
+      )
       // The attempt is recorded: the watchdog can run now, settling at once (or dead-lettering a give-up)
       // instead of after the request's timeout.
       .then(() => boss.update(deliveryQueue, undefined, { id: watchdogId, startAfter: new Date() }))
       .then(
         () => undefined,
-        (error: unknown) => log('detached attempt not recorded; its watchdog job will retry it', { deliveryId: work.data.deliveryId, error }),
+        (error: unknown) =>
+          log('detached attempt not recorded; its watchdog job will retry it', {
+            deliveryId: work.data.deliveryId,
+            error,
+          }),
       )
       .finally(() => {
         slowEndpoints.remove(endpointId);
@@ -118,7 +144,11 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
     for (const { job, data } of parsed) {
       if (!data.success) {
         // No retry can fix a payload this worker cannot read; keep it where an operator looks.
-        results.push({ id: job.id, status: 'deadletter', output: { error: `unreadable job payload: ${data.error.message}` } });
+        results.push({
+          id: job.id,
+          status: 'deadletter',
+          output: { error: `unreadable job payload: ${data.error.message}` },
+        });
         continue;
       }
       const row = loaded.get(data.data.deliveryId);
@@ -142,10 +172,14 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
         deliveryQueue,
         congested.map(({ data }) => {
           const deferrals = (data.deferrals ?? 0) + 1;
-          return { data: { ...data, deferrals }, startAfter: new Date(now().getTime() + deferralDelayMs({ requestTimeoutMs, deferrals, random })) };
+          return {
+            data: { ...data, deferrals },
+            startAfter: new Date(now().getTime() + deferralDelayMs({ requestTimeoutMs, deferrals, random })),
+          };
         }),
       );
-      for (const { job } of congested) results.push({ id: job.id, status: 'completed', output: { deferred: 'endpoint congested' } });
+      for (const { job } of congested)
+        results.push({ id: job.id, status: 'completed', output: { deferred: 'endpoint congested' } });
     }
 
     const signingKeys = signingKeysOnce(encryptionKey, now());
@@ -173,17 +207,36 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
     done.forEach(({ job }, i) => {
       const record = records[i]!;
       if (!landed.has(attemptKey(record.deliveryId, record.attempt))) {
-        results.push({ id: job.id, status: 'completed', output: { skipped: `attempt ${record.attempt} was recorded by another job meanwhile` } });
+        results.push({
+          id: job.id,
+          status: 'completed',
+          output: { skipped: `attempt ${record.attempt} was recorded by another job meanwhile` },
+        });
       } else if (record.decision.kind === 'give-up') {
         const error = record.outcome.kind === 'failure' ? record.outcome.error : 'unknown';
-        log('delivery dead-lettered', { deliveryId: record.deliveryId, attempts: record.attempt, rule: record.decision.rule, error });
+        log('delivery dead-lettered', {
+          deliveryId: record.deliveryId,
+          attempts: record.attempt,
+          rule: record.decision.rule,
+          error,
+        });
         results.push({
           id: job.id,
           status: 'deadletter',
-          output: { deliveryId: record.deliveryId, error, rule: record.decision.rule, reason: record.decision.reason, attempts: record.attempt },
+          output: {
+            deliveryId: record.deliveryId,
+            error,
+            rule: record.decision.rule,
+            reason: record.decision.reason,
+            attempts: record.attempt,
+          },
         });
       } else {
-        results.push({ id: job.id, status: 'completed', output: { status: record.outcome.status, rule: record.decision.rule } });
+        results.push({
+          id: job.id,
+          status: 'completed',
+          output: { status: record.outcome.status, rule: record.decision.rule },
+        });
       }
     });
     return results;
@@ -216,13 +269,24 @@ async function settleRepeats(db: Database, repeats: Work[]): Promise<JobResult[]
       return {
         id: job.id,
         status: 'deadletter',
-        output: { deliveryId: data.deliveryId, error: attempt.error, rule: attempt.rule, attempts: data.attempt, recoveredAfterRestart: true },
+        output: {
+          deliveryId: data.deliveryId,
+          error: attempt.error,
+          rule: attempt.rule,
+          attempts: data.attempt,
+          recoveredAfterRestart: true,
+        },
       };
     }
     return {
       id: job.id,
       status: 'completed',
-      output: { skipped: attempt?.jobId === job.id ? 'attempt recorded before a worker restart' : `attempt ${data.attempt} was already made` },
+      output: {
+        skipped:
+          attempt?.jobId === job.id
+            ? 'attempt recorded before a worker restart'
+            : `attempt ${data.attempt} was already made`,
+      },
     };
   });
 }
@@ -281,7 +345,12 @@ async function sendAttempt({
     retryable: isRetryable(schedule, attempt),
   });
   const body = JSON.stringify(envelope);
-  const headers = webhookHeaders({ id: row.event.id, timestamp: Math.floor(startedAt.getTime() / 1000), body, secrets });
+  const headers = webhookHeaders({
+    id: row.event.id,
+    timestamp: Math.floor(startedAt.getTime() / 1000),
+    body,
+    secrets,
+  });
   // No job signal: pg-boss aborts it when the batch settles, and a detached request outlives that.
   // The sender's own timeout bounds every request.
   return send({ url: row.endpoint.url, headers, body });

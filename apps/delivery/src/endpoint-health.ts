@@ -9,7 +9,13 @@ export type EndpointHealthSettings = {
   disableAfterMs: number;
 };
 
-type Summary = { appId: string; successDeliveryId: string | null; failures: number; firstFailureAt: Date | null; gone: boolean };
+type Summary = {
+  appId: string;
+  successDeliveryId: string | null;
+  failures: number;
+  firstFailureAt: Date | null;
+  gone: boolean;
+};
 
 /**
  * Folds a batch's recorded attempts into its endpoints' health, inside the recording transaction:
@@ -30,7 +36,13 @@ export async function updateEndpointHealth(
   for (const r of records) {
     // An attempt that sent nothing says nothing about the receiver.
     if (r.outcome.kind === 'failure' && isNotSent(r.outcome.errorClass)) continue;
-    const s = summaries.get(r.endpointId) ?? { appId: r.appId, successDeliveryId: null, failures: 0, firstFailureAt: null, gone: false };
+    const s = summaries.get(r.endpointId) ?? {
+      appId: r.appId,
+      successDeliveryId: null,
+      failures: 0,
+      firstFailureAt: null,
+      gone: false,
+    };
     summaries.set(r.endpointId, s);
     if (r.outcome.kind === 'success') {
       s.successDeliveryId ??= r.deliveryId;
@@ -66,7 +78,12 @@ export async function updateEndpointHealth(
       if (row.consecutiveFailures > 0) {
         facts.push({
           type: 'delivery.recovered',
-          data: { endpointId: row.id, appId: s.appId, deliveryId: s.successDeliveryId, failuresBefore: row.consecutiveFailures },
+          data: {
+            endpointId: row.id,
+            appId: s.appId,
+            deliveryId: s.successDeliveryId,
+            failuresBefore: row.consecutiveFailures,
+          },
         });
       }
       consecutiveFailures = 0;
@@ -79,7 +96,10 @@ export async function updateEndpointHealth(
     let disabledReason: string | null = null;
     if (row.enabled && s.gone) {
       disabledReason = `the receiver answered 410 Gone at ${now.toISOString()}`;
-      facts.push({ type: 'endpoint.disabled', data: { endpointId: row.id, appId: s.appId, reason: 'gone', disabledAt: now.toISOString() } });
+      facts.push({
+        type: 'endpoint.disabled',
+        data: { endpointId: row.id, appId: s.appId, reason: 'gone', disabledAt: now.toISOString() },
+      });
     } else if (row.enabled && failingSince && now.getTime() - failingSince.getTime() >= settings.disableAfterMs) {
       disabledReason = `nothing but failures since ${failingSince.toISOString()} (${consecutiveFailures} failed attempts)`;
       facts.push({
@@ -92,7 +112,8 @@ export async function updateEndpointHealth(
 
   if (updates.length > 0) {
     const values = updates.map(
-      (u) => sql`(${u.id}::text, ${u.consecutiveFailures}::int, ${u.failingSince?.toISOString() ?? null}::timestamptz, ${u.disabledReason}::text)`,
+      (u) =>
+        sql`(${u.id}::text, ${u.consecutiveFailures}::int, ${u.failingSince?.toISOString() ?? null}::timestamptz, ${u.disabledReason}::text)`,
     );
     await tx.execute(sql`
       update endpoints e

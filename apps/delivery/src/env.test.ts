@@ -19,13 +19,18 @@ describe('delivery worker configuration', () => {
   });
 
   it('turns heartbeats off with 0', () => {
-    expect(deliveryOptionsFromEnv(loadDeliveryEnv({ HOOKLINE_JOB_HEARTBEAT_SECONDS: '0' })).queue).toMatchObject({ heartbeatSeconds: null });
+    expect(deliveryOptionsFromEnv(loadDeliveryEnv({ HOOKLINE_JOB_HEARTBEAT_SECONDS: '0' })).queue).toMatchObject({
+      heartbeatSeconds: null,
+    });
   });
 
   it.each([
     [{ HOOKLINE_RETRY_SCHEDULE: '5,soon' }, /HOOKLINE_RETRY_SCHEDULE: must be a comma-separated list/],
     [{ HOOKLINE_JOB_HEARTBEAT_SECONDS: '5' }, /HOOKLINE_JOB_HEARTBEAT_SECONDS: must be 0 \(off\) or at least 10/],
-    [{ HOOKLINE_JOB_EXPIRE_SECONDS: '10', HOOKLINE_REQUEST_TIMEOUT_MS: '15000' }, /HOOKLINE_JOB_EXPIRE_SECONDS: must be longer than HOOKLINE_REQUEST_TIMEOUT_MS/],
+    [
+      { HOOKLINE_JOB_EXPIRE_SECONDS: '10', HOOKLINE_REQUEST_TIMEOUT_MS: '15000' },
+      /HOOKLINE_JOB_EXPIRE_SECONDS: must be longer than HOOKLINE_REQUEST_TIMEOUT_MS/,
+    ],
     [{ HOOKLINE_OPERATOR_APP_ID: 'ops' }, /HOOKLINE_OPERATOR_APP_ID: must be an application id/],
     [{ HOOKLINE_ENDPOINT_DISABLE_AFTER_DAYS: '0' }, /HOOKLINE_ENDPOINT_DISABLE_AFTER_DAYS/],
   ])('names the setting at fault: %o', (env, message) => {

@@ -9,7 +9,10 @@ const secondsList = z.string().transform((s, ctx) => {
   if (s.trim() === '') return [];
   const values = s.split(',').map((part) => Number(part.trim()));
   if (values.some((v) => !Number.isFinite(v) || v < 0)) {
-    ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of non-negative seconds, e.g. "5,300,1800"' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a comma-separated list of non-negative seconds, e.g. "5,300,1800"',
+    });
     return z.NEVER;
   }
   return values;
@@ -22,7 +25,11 @@ export const DeliveryEnv = z
     /** Per-request timeout, connect to last byte. */
     HOOKLINE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
     /** How much of a receiver's response body is kept on the attempt; the rest is never read. */
-    HOOKLINE_RESPONSE_BODY_LIMIT_BYTES: z.coerce.number().int().min(0).default(16 * 1024),
+    HOOKLINE_RESPONSE_BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(16 * 1024),
     /** Delays before each retry, in seconds; endpoints may override it. */
     HOOKLINE_RETRY_SCHEDULE: secondsList.optional(),
     /** 429 answers and timeouts wait at least this long before the next attempt. */
@@ -79,7 +86,9 @@ export function loadDeliveryEnv(source: NodeJS.ProcessEnv = process.env): Delive
 }
 
 /** The worker's start options as the environment sets them (for main.ts and `npm start`). */
-export function deliveryOptionsFromEnv(env: DeliveryEnv): Omit<StartDeliveryOptions, 'databaseUrl' | 'log' | 'encryptionKey'> {
+export function deliveryOptionsFromEnv(
+  env: DeliveryEnv,
+): Omit<StartDeliveryOptions, 'databaseUrl' | 'log' | 'encryptionKey'> {
   return {
     // Only what the operator allow-listed; `npm start` in development adds loopback itself.
     allowedCidrs: env.HOOKLINE_ALLOWED_CIDRS ?? [],

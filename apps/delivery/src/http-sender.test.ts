@@ -39,7 +39,11 @@ afterAll(async () => {
 });
 
 // The test server is on loopback, which the SSRF rules only allow when asked to.
-const sender = createHttpSender({ timeoutMs: 300, maxResponseBytes: 1024, egress: createEgressPolicy({ allowedCidrs: loopbackCidrs }) });
+const sender = createHttpSender({
+  timeoutMs: 300,
+  maxResponseBytes: 1024,
+  egress: createEgressPolicy({ allowedCidrs: loopbackCidrs }),
+});
 const post = (url: string) => sender.send({ url, headers: {}, body: '{}' });
 
 describe('http sender outcomes', () => {
@@ -75,7 +79,11 @@ describe('http sender outcomes', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    expect(await post(`http://127.0.0.1:${port}/`)).toMatchObject({ kind: 'failure', errorClass: 'connection', error: expect.stringMatching(/ECONNREFUSED/) });
+    expect(await post(`http://127.0.0.1:${port}/`)).toMatchObject({
+      kind: 'failure',
+      errorClass: 'connection',
+      error: expect.stringMatching(/ECONNREFUSED/),
+    });
   });
 
   it('a name that does not resolve is a DNS failure', async () => {

@@ -38,7 +38,14 @@ export type HttpSenderOptions = {
  * Every new connection is checked against the egress policy on the address it actually connects to.
  */
 export function createHttpSender(options: HttpSenderOptions): { send: SendWebhook; close: () => Promise<void> } {
-  const { timeoutMs, maxResponseBytes, connectionsPerOrigin = 32, egress, resolveHost = systemResolveHost, now = () => performance.now() } = options;
+  const {
+    timeoutMs,
+    maxResponseBytes,
+    connectionsPerOrigin = 32,
+    egress,
+    resolveHost = systemResolveHost,
+    now = () => performance.now(),
+  } = options;
   const agent = new Agent({
     connections: connectionsPerOrigin,
     keepAliveTimeout: 30_000,
@@ -65,7 +72,13 @@ export function createHttpSender(options: HttpSenderOptions): { send: SendWebhoo
       const responseHeaders = flattenHeaders(response.headers);
       const durationMs = Math.round(now() - started);
       if (response.statusCode >= 200 && response.statusCode < 300) {
-        return { kind: 'success', status: response.statusCode, body: responseBody, headers: responseHeaders, durationMs };
+        return {
+          kind: 'success',
+          status: response.statusCode,
+          body: responseBody,
+          headers: responseHeaders,
+          durationMs,
+        };
       }
       return {
         kind: 'failure',
@@ -97,7 +110,15 @@ export function createHttpSender(options: HttpSenderOptions): { send: SendWebhoo
 
 /** A refused destination: recorded like any failed attempt, but no request was made. */
 function blocked(reason: string, durationMs: number): AttemptOutcome {
-  return { kind: 'failure', status: null, body: null, headers: {}, errorClass: 'blocked', error: `blocked: ${reason}`, durationMs };
+  return {
+    kind: 'failure',
+    status: null,
+    body: null,
+    headers: {},
+    errorClass: 'blocked',
+    error: `blocked: ${reason}`,
+    durationMs,
+  };
 }
 
 /**
@@ -105,7 +126,15 @@ function blocked(reason: string, durationMs: number): AttemptOutcome {
  * looks one up), a name through a lookup that checks what it resolved to and hands the socket only
  * those addresses. No second resolution happens between check and connect.
  */
-function guardedConnector({ egress, resolveHost, timeoutMs }: { egress: EgressPolicy; resolveHost: ResolveHost; timeoutMs: number }): buildConnector.connector {
+function guardedConnector({
+  egress,
+  resolveHost,
+  timeoutMs,
+}: {
+  egress: EgressPolicy;
+  resolveHost: ResolveHost;
+  timeoutMs: number;
+}): buildConnector.connector {
   const connect = buildConnector({ timeout: timeoutMs, lookup: createGuardedLookup(egress, resolveHost) });
   return (options, callback) => {
     if (parseIp(options.hostname)) {
@@ -143,10 +172,12 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
 function classify(error: unknown, timedOut: boolean): ErrorClass {
   if (timedOut) return 'timeout';
   const code = errorCode(error);
-  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+    return 'timeout';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
   if (code && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_VERIFY|DEPTH_ZERO|SELF_SIGNED)/.test(code)) return 'tls';
-  if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED)/.test(code)) return 'connection';
+  if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED)/.test(code))
+    return 'connection';
   if (error instanceof Error && error.name === 'AbortError') return 'aborted';
   return 'other';
 }

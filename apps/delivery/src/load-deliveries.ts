@@ -12,7 +12,13 @@ function selectDeliveries(db: Database, deliveryIds: string[]) {
         status: deliveries.status,
         attemptCount: deliveries.attemptCount,
       },
-      event: { id: events.id, type: events.type, version: events.version, data: events.data, createdAt: events.createdAt },
+      event: {
+        id: events.id,
+        type: events.type,
+        version: events.version,
+        data: events.data,
+        createdAt: events.createdAt,
+      },
       endpoint: {
         id: endpoints.id,
         url: endpoints.url,
@@ -51,10 +57,18 @@ export async function loadRecordedAttempts(
 ): Promise<Map<string, RecordedAttempt>> {
   if (keys.length === 0) return new Map();
   const rows = await db
-    .select({ deliveryId: attempts.deliveryId, number: attempts.number, jobId: attempts.jobId, rule: attempts.rule, error: attempts.error })
+    .select({
+      deliveryId: attempts.deliveryId,
+      number: attempts.number,
+      jobId: attempts.jobId,
+      rule: attempts.rule,
+      error: attempts.error,
+    })
     .from(attempts)
     .where(or(...keys.map((k) => and(eq(attempts.deliveryId, k.deliveryId), eq(attempts.number, k.attempt)))));
-  return new Map(rows.map((r) => [attemptKey(r.deliveryId, r.number), { jobId: r.jobId, rule: r.rule, error: r.error }]));
+  return new Map(
+    rows.map((r) => [attemptKey(r.deliveryId, r.number), { jobId: r.jobId, rule: r.rule, error: r.error }]),
+  );
 }
 
 export const attemptKey = (deliveryId: string, attempt: number) => `${deliveryId}:${attempt}`;

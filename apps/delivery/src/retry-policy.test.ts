@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptOutcome, ErrorClass } from './attempt-outcome';
 import { endpointDisabledOutcome, notSentOutcome } from './attempt-outcome';
-import { decideNext, defaultRetryPolicy, defaultRetrySchedule, isRetryable, maxAttempts, type RetryPolicy } from './retry-policy';
+import {
+  decideNext,
+  defaultRetryPolicy,
+  defaultRetrySchedule,
+  isRetryable,
+  maxAttempts,
+  type RetryPolicy,
+} from './retry-policy';
 
 const now = new Date('2025-01-15T10:30:00.000Z');
 // random() = 0.5 is no jitter at all: the factor is 1 + 0.2 × (2 × 0.5 − 1) = 1.
@@ -10,7 +17,15 @@ const policy: RetryPolicy = { schedule: [10, 100, 1000], jitter: 0.2, minThrottl
 
 function http(status: number, headers: Record<string, string> = {}): AttemptOutcome {
   if (status >= 200 && status < 300) return { kind: 'success', status, body: '', headers, durationMs: 5 };
-  return { kind: 'failure', status, body: '', headers, errorClass: 'http_status', error: `HTTP ${status}`, durationMs: 5 };
+  return {
+    kind: 'failure',
+    status,
+    body: '',
+    headers,
+    errorClass: 'http_status',
+    error: `HTTP ${status}`,
+    durationMs: 5,
+  };
 }
 function network(errorClass: ErrorClass): AttemptOutcome {
   return { kind: 'failure', status: null, body: null, headers: {}, errorClass, error: errorClass, durationMs: 5 };
@@ -50,7 +65,11 @@ describe('the classification table', () => {
     expect(decide(http(429), { attempt: 1 })).toEqual({ kind: 'retry', rule: 'throttled', delayMs: 60_000 });
     expect(decide(http(429), { attempt: 3 })).toEqual({ kind: 'retry', rule: 'throttled', delayMs: 1_000_000 });
     const noFloor = { ...policy, minThrottleDelaySeconds: 0 };
-    expect(decide(http(429), { attempt: 1, p: noFloor })).toEqual({ kind: 'retry', rule: 'throttled', delayMs: 10_000 });
+    expect(decide(http(429), { attempt: 1, p: noFloor })).toEqual({
+      kind: 'retry',
+      rule: 'throttled',
+      delayMs: 10_000,
+    });
   });
 
   it('410 Gone gives up at once (and disables the endpoint), even with attempts left', () => {
@@ -59,8 +78,14 @@ describe('the classification table', () => {
   });
 
   it('Webhook-Delivery: abort on a failed answer gives up on that message', () => {
-    expect(decide(http(500, { 'webhook-delivery': 'abort' }))).toMatchObject({ kind: 'give-up', rule: 'receiver_abort' });
-    expect(decide(http(400, { 'webhook-delivery': ' Abort ' }))).toMatchObject({ kind: 'give-up', rule: 'receiver_abort' });
+    expect(decide(http(500, { 'webhook-delivery': 'abort' }))).toMatchObject({
+      kind: 'give-up',
+      rule: 'receiver_abort',
+    });
+    expect(decide(http(400, { 'webhook-delivery': ' Abort ' }))).toMatchObject({
+      kind: 'give-up',
+      rule: 'receiver_abort',
+    });
     // Any other value is not a request to stop; on a success there is nothing to stop.
     expect(decide(http(500, { 'webhook-delivery': 'retry' }))).toMatchObject({ kind: 'retry', rule: 'scheduled' });
     expect(decide(http(200, { 'webhook-delivery': 'abort' }))).toEqual({ kind: 'delivered', rule: 'delivered' });
@@ -71,7 +96,9 @@ describe('the classification table', () => {
   });
 
   it('an event that cannot take the version the endpoint pins gives up without sending', () => {
-    expect(decide(notSentOutcome('unconvertible', 'cannot deliver payment.succeeded 1.0 … retrying cannot help'))).toMatchObject({
+    expect(
+      decide(notSentOutcome('unconvertible', 'cannot deliver payment.succeeded 1.0 … retrying cannot help')),
+    ).toMatchObject({
       kind: 'give-up',
       rule: 'unconvertible',
     });
@@ -80,16 +107,29 @@ describe('the classification table', () => {
   it('the last attempt the schedule allows gives up; a manual attempt past it gives up too', () => {
     expect(maxAttempts(policy.schedule)).toBe(4);
     expect(decide(http(500), { attempt: 3 })).toMatchObject({ kind: 'retry' });
-    expect(decide(http(500), { attempt: 4 })).toEqual({ kind: 'give-up', rule: 'schedule_exhausted', reason: 'all 4 attempts failed' });
+    expect(decide(http(500), { attempt: 4 })).toEqual({
+      kind: 'give-up',
+      rule: 'schedule_exhausted',
+      reason: 'all 4 attempts failed',
+    });
     expect(decide(network('timeout'), { attempt: 4 })).toMatchObject({ kind: 'give-up', rule: 'schedule_exhausted' });
-    expect(decide(http(500), { attempt: 6 })).toMatchObject({ kind: 'give-up', rule: 'schedule_exhausted', reason: expect.stringMatching(/manual attempt 6/) });
+    expect(decide(http(500), { attempt: 6 })).toMatchObject({
+      kind: 'give-up',
+      rule: 'schedule_exhausted',
+      reason: expect.stringMatching(/manual attempt 6/),
+    });
     // An empty schedule: one attempt, then the dead-letter queue.
-    expect(decide(http(500), { attempt: 1, p: { ...policy, schedule: [] } })).toMatchObject({ kind: 'give-up', rule: 'schedule_exhausted' });
+    expect(decide(http(500), { attempt: 1, p: { ...policy, schedule: [] } })).toMatchObject({
+      kind: 'give-up',
+      rule: 'schedule_exhausted',
+    });
   });
 
   it('410 and abort win over an exhausted schedule, so the endpoint is still disabled', () => {
     expect(decide(http(410), { attempt: 4 })).toMatchObject({ rule: 'gone' });
-    expect(decide(http(503, { 'webhook-delivery': 'abort' }), { attempt: 4 })).toMatchObject({ rule: 'receiver_abort' });
+    expect(decide(http(503, { 'webhook-delivery': 'abort' }), { attempt: 4 })).toMatchObject({
+      rule: 'receiver_abort',
+    });
   });
 });
 
@@ -100,32 +140,62 @@ describe('Retry-After', () => {
     ['within the window: as asked', '150', 150_000],
     ['above twice the scheduled delay: twice it', '86400', 200_000],
   ])('on 503, %s', (_, retryAfter, delayMs) => {
-    expect(decide(http(503, { 'retry-after': retryAfter }), { attempt: 2 })).toEqual({ kind: 'retry', rule: 'retry_after', delayMs });
+    expect(decide(http(503, { 'retry-after': retryAfter }), { attempt: 2 })).toEqual({
+      kind: 'retry',
+      rule: 'retry_after',
+      delayMs,
+    });
   });
 
   it('on 429, the clamp and then the throttle minimum', () => {
     // Attempt 1: scheduled 10 s, clamp [10 s, 20 s], then at least 60 s.
-    expect(decide(http(429, { 'retry-after': '15' }), { attempt: 1 })).toEqual({ kind: 'retry', rule: 'retry_after', delayMs: 60_000 });
-    expect(decide(http(429, { 'retry-after': '150' }), { attempt: 2 })).toEqual({ kind: 'retry', rule: 'retry_after', delayMs: 150_000 });
+    expect(decide(http(429, { 'retry-after': '15' }), { attempt: 1 })).toEqual({
+      kind: 'retry',
+      rule: 'retry_after',
+      delayMs: 60_000,
+    });
+    expect(decide(http(429, { 'retry-after': '150' }), { attempt: 2 })).toEqual({
+      kind: 'retry',
+      rule: 'retry_after',
+      delayMs: 150_000,
+    });
   });
 
   it('reads an HTTP-date', () => {
     const at = new Date(now.getTime() + 130_000).toUTCString();
-    expect(decide(http(503, { 'retry-after': at }), { attempt: 2 })).toEqual({ kind: 'retry', rule: 'retry_after', delayMs: 130_000 });
+    expect(decide(http(503, { 'retry-after': at }), { attempt: 2 })).toEqual({
+      kind: 'retry',
+      rule: 'retry_after',
+      delayMs: 130_000,
+    });
     const past = new Date(now.getTime() - 5_000).toUTCString();
-    expect(decide(http(503, { 'retry-after': past }), { attempt: 2 })).toEqual({ kind: 'retry', rule: 'retry_after', delayMs: 100_000 });
+    expect(decide(http(503, { 'retry-after': past }), { attempt: 2 })).toEqual({
+      kind: 'retry',
+      rule: 'retry_after',
+      delayMs: 100_000,
+    });
   });
 
   it('ignores an unreadable value, and Retry-After on other statuses', () => {
-    expect(decide(http(503, { 'retry-after': 'soon' }), { attempt: 2 })).toMatchObject({ rule: 'scheduled', delayMs: 100_000 });
+    expect(decide(http(503, { 'retry-after': 'soon' }), { attempt: 2 })).toMatchObject({
+      rule: 'scheduled',
+      delayMs: 100_000,
+    });
     expect(decide(http(503, { 'retry-after': '-5' }), { attempt: 2 })).toMatchObject({ rule: 'scheduled' });
-    expect(decide(http(500, { 'retry-after': '150' }), { attempt: 2 })).toMatchObject({ rule: 'scheduled', delayMs: 100_000 });
+    expect(decide(http(500, { 'retry-after': '150' }), { attempt: 2 })).toMatchObject({
+      rule: 'scheduled',
+      delayMs: 100_000,
+    });
   });
 
   it('clamps around the jittered scheduled delay', () => {
     // random 0 → factor 0.8: scheduled 80 s, window [80 s, 160 s].
-    expect(decide(http(503, { 'retry-after': '500' }), { attempt: 2, random: () => 0 })).toMatchObject({ delayMs: 160_000 });
-    expect(decide(http(503, { 'retry-after': '1' }), { attempt: 2, random: () => 0 })).toMatchObject({ delayMs: 80_000 });
+    expect(decide(http(503, { 'retry-after': '500' }), { attempt: 2, random: () => 0 })).toMatchObject({
+      delayMs: 160_000,
+    });
+    expect(decide(http(503, { 'retry-after': '1' }), { attempt: 2, random: () => 0 })).toMatchObject({
+      delayMs: 80_000,
+    });
   });
 });
 
@@ -134,7 +204,13 @@ describe('the schedule', () => {
     expect(defaultRetrySchedule).toEqual([5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600]);
     expect(maxAttempts(defaultRetrySchedule)).toBe(8);
     const delays = defaultRetrySchedule.map((_, i) => {
-      const decision = decideNext({ policy: defaultRetryPolicy, attempt: i + 1, outcome: http(500), now, random: noJitter });
+      const decision = decideNext({
+        policy: defaultRetryPolicy,
+        attempt: i + 1,
+        outcome: http(500),
+        now,
+        random: noJitter,
+      });
       return decision.kind === 'retry' ? decision.delayMs : null;
     });
     expect(delays).toEqual(defaultRetrySchedule.map((s) => s * 1000));
@@ -163,6 +239,12 @@ describe('the schedule', () => {
   });
 
   it('marks the last scheduled attempt not retryable (the envelope says so)', () => {
-    expect([1, 2, 3, 4, 5].map((attempt) => isRetryable(policy.schedule, attempt))).toEqual([true, true, true, false, false]);
+    expect([1, 2, 3, 4, 5].map((attempt) => isRetryable(policy.schedule, attempt))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });

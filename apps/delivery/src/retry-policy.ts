@@ -50,7 +50,13 @@ export const retryRules = [
 export type RetryRule = (typeof retryRules)[number];
 
 /** The rules that end a delivery in the dead-letter queue. */
-export const giveUpRules = ['endpoint_disabled', 'unconvertible', 'gone', 'receiver_abort', 'schedule_exhausted'] as const satisfies readonly RetryRule[];
+export const giveUpRules = [
+  'endpoint_disabled',
+  'unconvertible',
+  'gone',
+  'receiver_abort',
+  'schedule_exhausted',
+] as const satisfies readonly RetryRule[];
 export type GiveUpRule = (typeof giveUpRules)[number];
 export const isGiveUpRule = (rule: string): rule is GiveUpRule => (giveUpRules as readonly string[]).includes(rule);
 
@@ -88,20 +94,31 @@ export function decideNext({
     return { kind: 'give-up', rule: 'endpoint_disabled', reason: 'the endpoint is disabled' };
   }
   if (outcome.errorClass === 'unconvertible') {
-    return { kind: 'give-up', rule: 'unconvertible', reason: 'the event cannot be converted to the version the endpoint pins' };
+    return {
+      kind: 'give-up',
+      rule: 'unconvertible',
+      reason: 'the event cannot be converted to the version the endpoint pins',
+    };
   }
   if (outcome.status === 410) {
     return { kind: 'give-up', rule: 'gone', reason: 'the receiver answered 410 Gone; the endpoint is disabled' };
   }
   if (outcome.headers[abortHeader]?.trim().toLowerCase() === abortValue) {
-    return { kind: 'give-up', rule: 'receiver_abort', reason: `the receiver asked to stop retrying (${abortHeader}: ${abortValue})` };
+    return {
+      kind: 'give-up',
+      rule: 'receiver_abort',
+      reason: `the receiver asked to stop retrying (${abortHeader}: ${abortValue})`,
+    };
   }
   if (!isRetryable(policy.schedule, attempt)) {
     const allowed = maxAttempts(policy.schedule);
     return {
       kind: 'give-up',
       rule: 'schedule_exhausted',
-      reason: attempt > allowed ? `manual attempt ${attempt} failed (the schedule allows ${allowed})` : `all ${allowed} attempts failed`,
+      reason:
+        attempt > allowed
+          ? `manual attempt ${attempt} failed (the schedule allows ${allowed})`
+          : `all ${allowed} attempts failed`,
     };
   }
 
@@ -113,7 +130,8 @@ export function decideNext({
     delayMs: Math.round(delayMs),
   });
 
-  const retryAfterMs = outcome.status === 429 || outcome.status === 503 ? parseRetryAfter(outcome.headers['retry-after'], now) : null;
+  const retryAfterMs =
+    outcome.status === 429 || outcome.status === 503 ? parseRetryAfter(outcome.headers['retry-after'], now) : null;
   if (retryAfterMs !== null) {
     // Honoured, but a receiver cannot make us hammer it (less than scheduled) or park a message for a
     // week (more than twice scheduled): Svix's clamp.

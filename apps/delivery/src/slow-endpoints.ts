@@ -21,7 +21,15 @@ export function createSlowEndpointTracker(limit: number) {
  * take to free), doubling with each deferral up to 5 minutes, ±20 %. Doubling keeps a long outage's
  * backlog from being fetched again and again.
  */
-export function deferralDelayMs({ requestTimeoutMs, deferrals, random }: { requestTimeoutMs: number; deferrals: number; random: () => number }) {
+export function deferralDelayMs({
+  requestTimeoutMs,
+  deferrals,
+  random,
+}: {
+  requestTimeoutMs: number;
+  deferrals: number;
+  random: () => number;
+}) {
   const base = Math.min(requestTimeoutMs * 2 ** deferrals, 5 * 60_000);
   return Math.round(base * (0.8 + 0.4 * random()));
 }

@@ -8,7 +8,10 @@ export async function generatedFiles(document: object): Promise<{ path: string; 
   const withMarker = { ...document, info: { ...(document as { info: object }).info, 'x-generated': marker } };
   const types = astToString(await openapiTS(withMarker as never));
   return [
-    { path: fileURLToPath(new URL('../openapi.json', import.meta.url)), content: JSON.stringify(withMarker, null, 2) + '\n' },
+    {
+      path: fileURLToPath(new URL('../openapi.json', import.meta.url)),
+      content: JSON.stringify(withMarker, null, 2) + '\n',
+    },
     { path: fileURLToPath(new URL('./openapi.ts', import.meta.url)), content: `// ${marker}\n\n${types}` },
   ];
 }

@@ -18,7 +18,12 @@ const publishPath = /\/applications\/[^/]+\/events(\/batch)?$/;
  * prefer plain REST. Same guarantees as the tRPC client: publishes get an idempotency key,
  * and GETs and publishes are retried on network errors and 503s.
  */
-export function createHooklineRestClient({ url, apiKey, fetch = globalThis.fetch, attempts = clientRetry.attempts }: HooklineRestClientOptions) {
+export function createHooklineRestClient({
+  url,
+  apiKey,
+  fetch = globalThis.fetch,
+  attempts = clientRetry.attempts,
+}: HooklineRestClientOptions) {
   const client = createClient<paths>({
     baseUrl: `${url.replace(/\/$/, '')}/api/v1`,
     headers: { authorization: `Bearer ${apiKey}` },
@@ -40,7 +45,8 @@ const idempotencyMiddleware: Middleware = {
 
 function retryingFetch(fetch: typeof globalThis.fetch, attempts: number) {
   return async (request: Request): Promise<Response> => {
-    const repeatable = request.method === 'GET' || (request.method === 'POST' && publishPath.test(new URL(request.url).pathname));
+    const repeatable =
+      request.method === 'GET' || (request.method === 'POST' && publishPath.test(new URL(request.url).pathname));
     for (let attempt = 1; ; attempt++) {
       const last = !repeatable || attempt >= attempts;
       try {

@@ -18,10 +18,12 @@ export type HooklineClientOptions = {
 const publishPaths = new Set(['events.publish', 'events.publishBatch']);
 
 /** Adds an idempotency key to every publish that lacks one, once, before any retry. */
-const idempotencyLink: TRPCLink<AppRouter> = () => ({ op, next }) =>
-  observable((observer) =>
-    next(publishPaths.has(op.path) ? { ...op, input: addIdempotencyKeys(op.input) } : op).subscribe(observer),
-  );
+const idempotencyLink: TRPCLink<AppRouter> =
+  () =>
+  ({ op, next }) =>
+    observable((observer) =>
+      next(publishPaths.has(op.path) ? { ...op, input: addIdempotencyKeys(op.input) } : op).subscribe(observer),
+    );
 
 /**
  * The typed client for TypeScript services: every procedure, input and output is checked at

@@ -4,7 +4,11 @@ import postgres from 'postgres';
  * Creates database `name` on the server `adminUrl` points at, unless it exists. With `template`,
  * clones it: how tests get a migrated database in milliseconds.
  */
-export async function createDatabaseIfMissing(adminUrl: string, name: string, { template }: { template?: string } = {}) {
+export async function createDatabaseIfMissing(
+  adminUrl: string,
+  name: string,
+  { template }: { template?: string } = {},
+) {
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
     const [existing] = await sql`select 1 from pg_database where datname = ${name}`;

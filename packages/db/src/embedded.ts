@@ -54,6 +54,7 @@ export async function startEmbeddedPostgres({
       `DATABASE_URL is not set and embedded PostgreSQL could not start in ${databaseDir} on port ${resolvedPort}: ` +
         `${error instanceof Error ? error.message : String(error)}. Set DATABASE_URL, free port ${resolvedPort}, ` +
         `or delete ${databaseDir} if it is left over from another PostgreSQL version.`,
+      { cause: error },
     );
   }
   return {

@@ -58,7 +58,16 @@ describe('classifyAddress', () => {
   });
 
   it('returns null for text that is not an IP literal', () => {
-    for (const text of ['localhost', 'example.com', '127.1', '2130706433', '0x7f.0.0.1', '', '1.2.3.4.5', '::ffff:1.2.3']) {
+    for (const text of [
+      'localhost',
+      'example.com',
+      '127.1',
+      '2130706433',
+      '0x7f.0.0.1',
+      '',
+      '1.2.3.4.5',
+      '::ffff:1.2.3',
+    ]) {
       expect(classifyAddress(text)).toBeNull();
     }
   });
@@ -89,7 +98,9 @@ describe('classifyAddress', () => {
     fc.assert(
       fc.property(fc.ipV6(), (address) => {
         const full = parseIp(address)!.bytes;
-        const expanded = Array.from({ length: 8 }, (_, i) => ((full[i * 2]! << 8) | full[i * 2 + 1]!).toString(16)).join(':');
+        const expanded = Array.from({ length: 8 }, (_, i) =>
+          ((full[i * 2]! << 8) | full[i * 2 + 1]!).toString(16),
+        ).join(':');
         expect(parseIp(expanded)!.bytes).toEqual(full);
         expect(classifyAddress(expanded)).toEqual(classifyAddress(address));
       }),

@@ -7,9 +7,13 @@ describe('createEgressPolicy', () => {
     expect(policy.check('8.8.8.8')).toEqual({ allowed: true, category: 'public' });
     const refused = policy.check('169.254.169.254');
     expect(refused).toMatchObject({ allowed: false, category: 'metadata' });
-    expect(refused.allowed === false && refused.reason).toMatch(/169\.254\.169\.254 is the cloud instance-metadata address.*HOOKLINE_ALLOWED_CIDRS/);
+    expect(refused.allowed === false && refused.reason).toMatch(
+      /169\.254\.169\.254 is the cloud instance-metadata address.*HOOKLINE_ALLOWED_CIDRS/,
+    );
     const mapped = policy.check('::ffff:7f00:1');
-    expect(mapped.allowed === false && mapped.reason).toMatch(/::ffff:7f00:1 \(which carries 127\.0\.0\.1\) is a loopback address/);
+    expect(mapped.allowed === false && mapped.reason).toMatch(
+      /::ffff:7f00:1 \(which carries 127\.0\.0\.1\) is a loopback address/,
+    );
   });
 
   it('lets the allow-list open exactly the blocks it names, in both IPv4 spellings', () => {
@@ -31,13 +35,20 @@ describe('createEgressPolicy', () => {
 
 describe('parseCidrList', () => {
   it('accepts blocks and single addresses separated by commas or spaces', () => {
-    expect(parseCidrList(' 10.0.0.0/8, 127.0.0.1  ::1/128,fd00::/8 ')).toEqual(['10.0.0.0/8', '127.0.0.1', '::1/128', 'fd00::/8']);
+    expect(parseCidrList(' 10.0.0.0/8, 127.0.0.1  ::1/128,fd00::/8 ')).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1/128',
+      'fd00::/8',
+    ]);
     expect(parseCidrList('')).toEqual([]);
   });
 
   it('names the entry it cannot read', () => {
     expect(() => parseCidrList('10.0.0.0/8,localhost')).toThrow(/"localhost" is not an IP address or CIDR block/);
-    expect(() => parseCidrList('10.0.0.0/33')).toThrow(/"10.0.0.0\/33" has an invalid prefix length \(0 to 32 for IPv4\)/);
+    expect(() => parseCidrList('10.0.0.0/33')).toThrow(
+      /"10.0.0.0\/33" has an invalid prefix length \(0 to 32 for IPv4\)/,
+    );
     expect(() => parseCidrList('::/129')).toThrow(/0 to 128 for IPv6/);
     expect(() => parseCidrList('10.0.0.0/x')).toThrow(/invalid prefix length/);
   });

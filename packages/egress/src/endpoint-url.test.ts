@@ -32,7 +32,15 @@ describe('checkUrlHost', () => {
 
   it('checks IP literals without resolving, including the spellings URL parsing normalises', async () => {
     const never: ResolveHost = () => Promise.reject(new Error('must not resolve'));
-    for (const url of ['http://127.0.0.1/', 'http://2130706433/', 'http://0x7f.1/', 'http://127.1/', 'http://[::ffff:127.0.0.1]/', 'http://[::1]:8080/', 'http://0.0.0.0/']) {
+    for (const url of [
+      'http://127.0.0.1/',
+      'http://2130706433/',
+      'http://0x7f.1/',
+      'http://127.1/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://[::1]:8080/',
+      'http://0.0.0.0/',
+    ]) {
       expect(await checkUrlHost(url, policy, never)).toMatchObject({ ok: false });
     }
     expect(await checkUrlHost('http://8.8.8.8/', policy, never)).toEqual({ ok: true, addresses: ['8.8.8.8'] });
@@ -40,12 +48,21 @@ describe('checkUrlHost', () => {
 
   it('refuses a name when any of its addresses is refused', async () => {
     const check = await checkUrlHost('https://sneaky.example/', policy, resolveTo('93.184.216.34', '10.0.0.5'));
-    expect(check).toEqual({ ok: false, reason: expect.stringMatching(/^sneaky\.example resolves to 10\.0\.0\.5, which is a private-network address; .*HOOKLINE_ALLOWED_CIDRS/) });
-    expect(await checkUrlHost('https://fine.example/', policy, resolveTo('93.184.216.34'))).toEqual({ ok: true, addresses: ['93.184.216.34'] });
+    expect(check).toEqual({
+      ok: false,
+      reason: expect.stringMatching(
+        /^sneaky\.example resolves to 10\.0\.0\.5, which is a private-network address; .*HOOKLINE_ALLOWED_CIDRS/,
+      ),
+    });
+    expect(await checkUrlHost('https://fine.example/', policy, resolveTo('93.184.216.34'))).toEqual({
+      ok: true,
+      addresses: ['93.184.216.34'],
+    });
   });
 
   it('reports a name that does not resolve as unresolved, not refused', async () => {
-    const failing: ResolveHost = () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND' }));
+    const failing: ResolveHost = () =>
+      Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND' }));
     expect(await checkUrlHost('https://nowhere.invalid/', policy, failing)).toMatchObject({ ok: 'unresolved' });
     expect(await checkUrlHost('https://empty.example/', policy, resolveTo())).toMatchObject({ ok: 'unresolved' });
   });

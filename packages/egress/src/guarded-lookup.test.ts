@@ -39,7 +39,10 @@ describe('createGuardedLookup', () => {
   };
 
   it('connects to the address it checked, one resolution per connection', async () => {
-    const lookup = createGuardedLookup(createEgressPolicy({ allowedCidrs: loopbackCidrs }), answers('127.0.0.1', '10.9.9.9'));
+    const lookup = createGuardedLookup(
+      createEgressPolicy({ allowedCidrs: loopbackCidrs }),
+      answers('127.0.0.1', '10.9.9.9'),
+    );
     expect(await connect('receiver.test', lookup)).toBe('127.0.0.1');
   });
 
@@ -48,7 +51,12 @@ describe('createGuardedLookup', () => {
     const lookup = createGuardedLookup(createEgressPolicy(), answers('127.0.0.1'));
     const error = await connect('rebound.test', lookup).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EgressBlockedError);
-    expect(error).toMatchObject({ code: 'HOOKLINE_EGRESS_BLOCKED', hostname: 'rebound.test', address: '127.0.0.1', category: 'loopback' });
+    expect(error).toMatchObject({
+      code: 'HOOKLINE_EGRESS_BLOCKED',
+      hostname: 'rebound.test',
+      address: '127.0.0.1',
+      category: 'loopback',
+    });
     expect((error as Error).message).toMatch(/^rebound\.test resolves to 127\.0\.0\.1, which is a loopback address/);
     expect(connections).toBe(before);
   });
@@ -58,13 +66,18 @@ describe('createGuardedLookup', () => {
       { address: '93.184.216.34', family: 4 },
       { address: '127.0.0.1', family: 4 },
     ];
-    const error = await connect('mixed.test', createGuardedLookup(createEgressPolicy(), mixed)).catch((e: unknown) => e);
+    const error = await connect('mixed.test', createGuardedLookup(createEgressPolicy(), mixed)).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(EgressBlockedError);
   });
 
   it('passes resolver failures through as they are', async () => {
-    const failing: ResolveHost = () => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' }));
-    const error = await connect('nowhere.test', createGuardedLookup(createEgressPolicy(), failing)).catch((e: unknown) => e);
+    const failing: ResolveHost = () =>
+      Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' }));
+    const error = await connect('nowhere.test', createGuardedLookup(createEgressPolicy(), failing)).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'ENOTFOUND' });
   });
 });

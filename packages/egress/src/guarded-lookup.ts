@@ -14,13 +14,19 @@ import type { ResolveHost } from './resolve-host';
  */
 export function createGuardedLookup(policy: EgressPolicy, resolve: ResolveHost): LookupFunction {
   return (hostname: string, options: LookupOptions, callback: (...args: never[]) => void) => {
-    const done = callback as unknown as (error: Error | null, address?: string | LookupAddress[], family?: number) => void;
+    const done = callback as unknown as (
+      error: Error | null,
+      address?: string | LookupAddress[],
+      family?: number,
+    ) => void;
     resolve(hostname).then(
       (found) => {
-        const addresses = options.family === 4 || options.family === 6 ? found.filter((a) => a.family === options.family) : found;
+        const addresses =
+          options.family === 4 || options.family === 6 ? found.filter((a) => a.family === options.family) : found;
         for (const { address } of addresses) {
           const verdict = policy.check(address, hostname);
-          if (!verdict.allowed) return done(new EgressBlockedError(hostname, address, verdict.category, verdict.reason));
+          if (!verdict.allowed)
+            return done(new EgressBlockedError(hostname, address, verdict.category, verdict.reason));
         }
         if (addresses.length === 0) {
           return done(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }));

@@ -28,7 +28,12 @@ function parseIpv6(text: string): Uint8Array {
   // A trailing dotted quad (::ffff:127.0.0.1) fills the last 32 bits.
   const lastColon = head.lastIndexOf(':');
   if (head.slice(lastColon + 1).includes('.')) {
-    tailBytes.push(...head.slice(lastColon + 1).split('.').map(Number));
+    tailBytes.push(
+      ...head
+        .slice(lastColon + 1)
+        .split('.')
+        .map(Number),
+    );
     // Drop the quad; keep a `::` that stood right before it ("::ffff:1.2.3.4" -> "::ffff", "::1.2.3.4" -> "::").
     const before = text.slice(0, lastColon);
     head = before.endsWith(':') ? `${before}:` : before;

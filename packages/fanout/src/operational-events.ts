@@ -1,6 +1,11 @@
 import { applications, type Database, type Transaction } from '@hookline/db';
 import type { QueueClient } from '@hookline/queue';
-import { validateEventData, type DeliveryExhaustedV1, type DeliveryRecoveredV1, type EndpointDisabledV1 } from '@hookline/schema';
+import {
+  validateEventData,
+  type DeliveryExhaustedV1,
+  type DeliveryRecoveredV1,
+  type EndpointDisabledV1,
+} from '@hookline/schema';
 import { storeEvents } from './store-events';
 
 /** Something Hookline noticed about an application's endpoints or deliveries that an operator wants to hear of. */
@@ -29,7 +34,10 @@ export async function publishOperationalEvents(
       // Checked like any published event, so a bug here fails loudly instead of sending an operator
       // something off-schema.
       const checked = validateEventData(fact.type, '1.0', fact.data);
-      if (!checked.ok) throw new Error(`operational event ${fact.type} is off-schema: ${checked.issues.map((i) => i.message).join('; ')}`);
+      if (!checked.ok)
+        throw new Error(
+          `operational event ${fact.type} is off-schema: ${checked.issues.map((i) => i.message).join('; ')}`,
+        );
       return { type: fact.type, version: '1.0', data: checked.data };
     });
   if (items.length === 0) return;

@@ -70,7 +70,8 @@ export async function storeEvents(
   });
   const created = await createDeliveries(tx, boss, toCreate);
   const byEvent = new Map<string, { id: string; endpointId: string }[]>();
-  for (const d of created) byEvent.set(d.eventId, [...(byEvent.get(d.eventId) ?? []), { id: d.id, endpointId: d.endpointId }]);
+  for (const d of created)
+    byEvent.set(d.eventId, [...(byEvent.get(d.eventId) ?? []), { id: d.id, endpointId: d.endpointId }]);
 
   return items.map((e, i): StoredEvent => {
     const id = freshIds[i]!;
@@ -93,11 +94,18 @@ async function findByIdempotencyKeys(tx: Transaction, appId: string, keys: strin
   const existingDeliveries = await tx
     .select({ id: deliveries.id, endpointId: deliveries.endpointId, eventId: deliveries.eventId })
     .from(deliveries)
-    .where(inArray(deliveries.eventId, rows.map((r) => r.id)));
+    .where(
+      inArray(
+        deliveries.eventId,
+        rows.map((r) => r.id),
+      ),
+    );
   for (const row of rows) {
     found.set(row.key!, {
       id: row.id,
-      deliveries: existingDeliveries.filter((d) => d.eventId === row.id).map(({ id, endpointId }) => ({ id, endpointId })),
+      deliveries: existingDeliveries
+        .filter((d) => d.eventId === row.id)
+        .map(({ id, endpointId }) => ({ id, endpointId })),
     });
   }
   return found;

@@ -90,7 +90,10 @@ export function createQueueClient({
  */
 export async function ensureQueues(
   boss: PgBoss,
-  { settings = defaultDeliveryQueueSettings, update = false }: { settings?: DeliveryQueueSettings; update?: boolean } = {},
+  {
+    settings = defaultDeliveryQueueSettings,
+    update = false,
+  }: { settings?: DeliveryQueueSettings; update?: boolean } = {},
 ): Promise<void> {
   const s = settings;
   // The dead-letter queue must exist before a queue that names it.
@@ -109,7 +112,11 @@ export async function ensureQueues(
   if (!(await boss.getQueue(deliveryQueue))) {
     // A table of its own: in pg-boss's shared table a burst met stale statistics and fetches
     // took seconds (STACK.md).
-    await boss.createQueue(deliveryQueue, { ...options, partition: true, heartbeatSeconds: s.heartbeatSeconds ?? undefined });
+    await boss.createQueue(deliveryQueue, {
+      ...options,
+      partition: true,
+      heartbeatSeconds: s.heartbeatSeconds ?? undefined,
+    });
   } else if (update) {
     await boss.updateQueue(deliveryQueue, { ...options, heartbeatSeconds: s.heartbeatSeconds });
   }

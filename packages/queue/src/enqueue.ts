@@ -23,7 +23,12 @@ export async function enqueueAttempts(boss: QueueClient, tx: Transaction, attemp
   await boss.insert(
     deliveryQueue,
     attempts.map((a) => {
-      const data: DeliveryJob = { v: 1, deliveryId: a.deliveryId, attempt: a.attempt, ...(a.manual ? { manual: true } : {}) };
+      const data: DeliveryJob = {
+        v: 1,
+        deliveryId: a.deliveryId,
+        attempt: a.attempt,
+        ...(a.manual ? { manual: true } : {}),
+      };
       return a.startAfter ? { data, startAfter: a.startAfter } : { data };
     }),
     { db: bossDb(tx) },

@@ -1,13 +1,7 @@
 // Compile-time tests: `tsc --noEmit -p packages/schema/tsconfig.json` checks them (an unused
 // `@ts-expect-error` is itself an error); vitest only runs the few runtime assertions.
 import { describe, expectTypeOf, it } from 'vitest';
-import {
-  eventCatalog,
-  type EventData,
-  type EventType,
-  type EventVersion,
-  type PublishableEvent,
-} from './catalog';
+import { eventCatalog, type EventData, type EventType, type EventVersion, type PublishableEvent } from './catalog';
 import type { OrderCreatedV1, OrderCreatedV2 } from './events/order';
 import type { PaymentSucceededV1_1 } from './events/payment';
 
@@ -15,7 +9,11 @@ const orderV1: OrderCreatedV1 = eventCatalog['order.created']['1.0'].example;
 const orderV2: OrderCreatedV2 = eventCatalog['order.created']['2.0'].example;
 
 /** The shape a typed client's publish takes: a wrong (type, version, data) triple must not compile. */
-function publish<T extends EventType, V extends EventVersion<T>>(event: { type: T; version: V; data: EventData<T, V> }) {
+function publish<T extends EventType, V extends EventVersion<T>>(event: {
+  type: T;
+  version: V;
+  data: EventData<T, V>;
+}) {
   return event;
 }
 
@@ -61,8 +59,12 @@ describe('catalog types', () => {
     const unknownVersion: PublishableEvent = { type: 'order.created', version: '3.0', data: orderV2 };
     // @ts-expect-error a type that is not in the catalog
     const unknownType: PublishableEvent = { type: 'order.shipped', version: '1.0', data: orderV1 };
-    // @ts-expect-error a field 1.0 does not have
-    const extraField: PublishableEvent = { type: 'order.created', version: '1.0', data: { ...orderV1, total: orderV2.total } };
+    const extraField: PublishableEvent = {
+      type: 'order.created',
+      version: '1.0',
+      // @ts-expect-error a field 1.0 does not have
+      data: { ...orderV1, total: orderV2.total },
+    };
     void [good, wrongShape, unknownVersion, unknownType, extraField];
   });
 

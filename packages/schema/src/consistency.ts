@@ -89,10 +89,22 @@ function checkConversions(previous: EventVersionDefinition, current: EventVersio
     if (!up.ok) problems.push(`${from} fromPrevious turns the ${to} example into invalid ${from}: ${up.error}`);
 
     // fromPrevious promises a lossless upgrade: down and back up (and up and back down) must change nothing.
-    if (down.ok && !jsonEqual(attempt(() => fromPrevious(down.value)), { ok: true, value: current.example })) {
+    if (
+      down.ok &&
+      !jsonEqual(
+        attempt(() => fromPrevious(down.value)),
+        { ok: true, value: current.example },
+      )
+    ) {
       problems.push(`${from} example changes on the way to ${previous.version} and back: fromPrevious is not lossless`);
     }
-    if (up.ok && !jsonEqual(attempt(() => toPrevious(up.value)), { ok: true, value: previous.example })) {
+    if (
+      up.ok &&
+      !jsonEqual(
+        attempt(() => toPrevious(up.value)),
+        { ok: true, value: previous.example },
+      )
+    ) {
       problems.push(`${to} example changes on the way to ${current.version} and back: fromPrevious is not lossless`);
     }
   }

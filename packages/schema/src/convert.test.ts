@@ -135,7 +135,9 @@ describe('convertInCatalog', () => {
     });
     expect(convertWidget(widgetMade, '3.0', '2.0', { sizeMm: 15, colour: 'blue' })).toEqual({
       ok: false,
-      error: expect.stringMatching(/^converting widget\.made 3\.0 to 2\.0 produced invalid 2\.0 data: data\.size: .*int/),
+      error: expect.stringMatching(
+        /^converting widget\.made 3\.0 to 2\.0 produced invalid 2\.0 data: data\.size: .*int/,
+      ),
     });
   });
 

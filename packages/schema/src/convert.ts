@@ -61,7 +61,10 @@ export function convertInCatalog(
     const checked = step.target.schema.safeParse(converted);
     if (!checked.success) {
       const issues = issueSummary(checked.error.issues);
-      return { ok: false, error: `converting ${type} ${step.from} to ${step.to} produced invalid ${step.to} data: ${issues}` };
+      return {
+        ok: false,
+        error: `converting ${type} ${step.from} to ${step.to} produced invalid ${step.to} data: ${issues}`,
+      };
     }
     data = checked.data;
   }

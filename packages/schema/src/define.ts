@@ -20,6 +20,7 @@ export interface EventVersionDefinition<
   TType extends string = string,
   TVersion extends string = string,
   TSchema extends z.ZodType = z.ZodType,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any predecessor definition; `unknown` would not accept them
   TPrevious = any,
 > {
   readonly type: TType;

@@ -6,7 +6,8 @@ import { eventCatalog } from './catalog';
 import { GENERATED_COMMENT, generateJsonSchemaFiles } from './json-schema-files';
 
 const jsonDirectory = fileURLToPath(new URL('../json/', import.meta.url));
-const REGENERATE = 'packages/schema/json is stale: run `npx tsx packages/schema/scripts/write-json-schemas.ts` and commit the result';
+const REGENERATE =
+  'packages/schema/json is stale: run `npx tsx packages/schema/scripts/write-json-schemas.ts` and commit the result';
 
 function committedFiles(): Record<string, string> {
   const files: Record<string, string> = {};
@@ -23,7 +24,8 @@ describe('generated JSON Schema files', () => {
     const fresh = Object.fromEntries(generateJsonSchemaFiles().map((file) => [file.path, file.contents]));
     const committed = committedFiles();
     expect(Object.keys(committed).sort(), REGENERATE).toEqual(Object.keys(fresh).sort());
-    for (const [path, contents] of Object.entries(fresh)) expect(committed[path], `${path}: ${REGENERATE}`).toBe(contents);
+    for (const [path, contents] of Object.entries(fresh))
+      expect(committed[path], `${path}: ${REGENERATE}`).toBe(contents);
   });
 
   it('hold one marked schema per (type, version), plus the envelope and an index', () => {

@@ -43,8 +43,5 @@ describe('isValidEventTypePattern', () => {
     '**',
     'order.created ',
     '1order.created',
-  ])(
-    'rejects %j',
-    (pattern) => expect(isValidEventTypePattern(pattern)).toBe(false),
-  );
+  ])('rejects %j', (pattern) => expect(isValidEventTypePattern(pattern)).toBe(false));
 });

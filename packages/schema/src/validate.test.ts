@@ -15,7 +15,10 @@ describe('validateEventData', () => {
 
   it('names an unknown type at path type and lists the known types', () => {
     const result = validateEventData('order.create', '1.0', orderV1);
-    expect(result).toEqual({ ok: false, issues: [{ path: ['type'], message: expect.stringContaining('"order.create"') }] });
+    expect(result).toEqual({
+      ok: false,
+      issues: [{ path: ['type'], message: expect.stringContaining('"order.create"') }],
+    });
     const message = !result.ok ? result.issues[0]!.message : '';
     for (const type of Object.keys(eventCatalog)) expect(message).toContain(type);
   });
@@ -23,13 +26,18 @@ describe('validateEventData', () => {
   it("names an unknown version at path version and lists the type's versions", () => {
     expect(validateEventData('order.created', '3.0', orderV1)).toEqual({
       ok: false,
-      issues: [{ path: ['version'], message: 'version: order.created has no version "3.0"; its versions are 1.0, 2.0' }],
+      issues: [
+        { path: ['version'], message: 'version: order.created has no version "3.0"; its versions are 1.0, 2.0' },
+      ],
     });
   });
 
   it('does not mistake Object.prototype members for types or versions', () => {
     expect(validateEventData('constructor', '1.0', {})).toMatchObject({ ok: false, issues: [{ path: ['type'] }] });
-    expect(validateEventData('order.created', 'toString', {})).toMatchObject({ ok: false, issues: [{ path: ['version'] }] });
+    expect(validateEventData('order.created', 'toString', {})).toMatchObject({
+      ok: false,
+      issues: [{ path: ['version'] }],
+    });
     expect(findEventVersion('__proto__', '1.0')).toBeUndefined();
   });
 
@@ -48,7 +56,9 @@ describe('validateEventData', () => {
       ['data', 'items', 0, 'quantity'],
     ]);
     expect(issues[0]!.message).toMatch(/^data\.amount: /);
-    expect(issues[1]!.message).toBe('data.currency: expected a 3-letter ISO 4217 currency code in upper case, such as USD');
+    expect(issues[1]!.message).toBe(
+      'data.currency: expected a 3-letter ISO 4217 currency code in upper case, such as USD',
+    );
     expect(issues[2]!.message).toMatch(/^data\.items\[0\]\.quantity: /);
   });
 
@@ -64,7 +74,10 @@ describe('validateEventData', () => {
 
   it('names the data itself when it is not an object', () => {
     const result = validateEventData('customer.created', '1.0', 'nope');
-    expect(result).toEqual({ ok: false, issues: [{ path: ['data'], message: expect.stringMatching(/^data: .*object/) }] });
+    expect(result).toEqual({
+      ok: false,
+      issues: [{ path: ['data'], message: expect.stringMatching(/^data: .*object/) }],
+    });
   });
 
   it('rejects a timestamp that is not UTC with a message that shows the expected format', () => {
@@ -83,7 +96,10 @@ describe('validateEventData', () => {
 
 describe('checkEventVersion', () => {
   it('returns the definition of a registered (type, version)', () => {
-    expect(checkEventVersion('order.created', '2.0')).toEqual({ ok: true, definition: eventCatalog['order.created']['2.0'] });
+    expect(checkEventVersion('order.created', '2.0')).toEqual({
+      ok: true,
+      definition: eventCatalog['order.created']['2.0'],
+    });
   });
 
   it('says which half is wrong, without a field prefix, so callers can name their own field', () => {

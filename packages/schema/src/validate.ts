@@ -3,12 +3,10 @@ import { lookupVersions, sortedVersions, type EventVersionDefinition } from './d
 import { toValidationIssues, type ValidationIssue } from './issues';
 
 export type ValidateEventDataResult =
-  | { ok: true; data: unknown; deprecated: boolean }
-  | { ok: false; issues: ValidationIssue[] };
+  { ok: true; data: unknown; deprecated: boolean } | { ok: false; issues: ValidationIssue[] };
 
 export type CheckEventVersionResult =
-  | { ok: true; definition: EventVersionDefinition }
-  | { ok: false; field: 'type' | 'version'; problem: string };
+  { ok: true; definition: EventVersionDefinition } | { ok: false; field: 'type' | 'version'; problem: string };
 
 /**
  * Whether a (type, version) is registered. On failure `field` says which half is wrong and `problem`

@@ -5,16 +5,24 @@ import { EncryptionKeySetting, generateEncryptionKeyText, parseEncryptionKey } f
 describe('parseEncryptionKey', () => {
   it('reads 32 bytes as base64, base64url or hex, and gives the same id for the same bytes', () => {
     const bytes = randomBytes(32);
-    const ids = [bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex'), ` ${bytes.toString('base64')}\n`].map(
-      (text) => parseEncryptionKey(text).id,
-    );
+    const ids = [
+      bytes.toString('base64'),
+      bytes.toString('base64url'),
+      bytes.toString('hex'),
+      ` ${bytes.toString('base64')}\n`,
+    ].map((text) => parseEncryptionKey(text).id);
     expect(new Set(ids).size).toBe(1);
     expect(ids[0]).toMatch(/^[0-9a-f]{8}$/);
     expect(parseEncryptionKey(generateEncryptionKeyText()).id).not.toBe(ids[0]);
   });
 
   it('refuses other lengths and shapes without echoing the value', () => {
-    for (const text of [randomBytes(16).toString('base64'), randomBytes(33).toString('hex'), 'correct horse battery staple', '']) {
+    for (const text of [
+      randomBytes(16).toString('base64'),
+      randomBytes(33).toString('hex'),
+      'correct horse battery staple',
+      '',
+    ]) {
       let message = '';
       try {
         parseEncryptionKey(text);

@@ -22,7 +22,9 @@ export function parseEncryptionKey(text: string): EncryptionKey {
       ? Buffer.from(trimmed, 'base64')
       : null;
   if (!bytes || bytes.length !== keyBytes) {
-    throw new Error(`${encryptionKeyFormat}; the value given ${bytes ? `decodes to ${bytes.length} bytes` : 'is neither'}.`);
+    throw new Error(
+      `${encryptionKeyFormat}; the value given ${bytes ? `decodes to ${bytes.length} bytes` : 'is neither'}.`,
+    );
   }
   return { id: fingerprint(bytes), key: createSecretKey(bytes) };
 }

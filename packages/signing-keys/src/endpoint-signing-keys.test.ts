@@ -10,7 +10,12 @@ describe('newSigningKey / openLiveSigningKeys', () => {
   it('makes a sealed whsec_ for hmac and a sealed whsk_ with its whpk_ for ed25519', () => {
     const hmac = newSigningKey(key, 'ep_1', 'hmac', now);
     expect(hmac.secret).toMatch(/^whsec_/);
-    expect(hmac.stored).toMatchObject({ signing: 'hmac', publicKey: null, createdAt: now.toISOString(), expiresAt: null });
+    expect(hmac.stored).toMatchObject({
+      signing: 'hmac',
+      publicKey: null,
+      createdAt: now.toISOString(),
+      expiresAt: null,
+    });
     expect(hmac.stored.sealed).not.toContain('whsec_');
 
     const ed = newSigningKey(key, 'ep_1', 'ed25519', now);
@@ -28,6 +33,9 @@ describe('newSigningKey / openLiveSigningKeys', () => {
       { ...previous.stored, expiresAt: new Date(now.getTime() + 1000).toISOString() },
       { ...expired.stored, expiresAt: now.toISOString() },
     ];
-    expect(openLiveSigningKeys(key, 'ep_1', stored, now).map((k) => k.secret)).toEqual([current.secret, previous.secret]);
+    expect(openLiveSigningKeys(key, 'ep_1', stored, now).map((k) => k.secret)).toEqual([
+      current.secret,
+      previous.secret,
+    ]);
   });
 });

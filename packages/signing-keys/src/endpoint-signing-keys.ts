@@ -31,7 +31,12 @@ export function isLive(secret: EndpointSecret, now: Date): boolean {
 }
 
 /** Every key that still signs at `now`, newest first, decrypted. Throws SecretDecryptionError on a wrong key. */
-export function openLiveSigningKeys(key: EncryptionKey, endpointId: string, stored: readonly EndpointSecret[], now: Date): OpenSigningKey[] {
+export function openLiveSigningKeys(
+  key: EncryptionKey,
+  endpointId: string,
+  stored: readonly EndpointSecret[],
+  now: Date,
+): OpenSigningKey[] {
   return stored
     .filter((s) => isLive(s, now))
     .map((s) => ({

@@ -35,7 +35,9 @@ describe('loadEncryptionKey', () => {
     const first = await loadEncryptionKey({ configured: undefined, production: false, dataDir, log });
     const file = path.join(dataDir, developmentKeyFile);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(logged[0]).toMatch(/HOOKLINE_ENCRYPTION_KEY is not set: .* development key generated now into .*encryption-key/);
+    expect(logged[0]).toMatch(
+      /HOOKLINE_ENCRYPTION_KEY is not set: .* development key generated now into .*encryption-key/,
+    );
     const second = await loadEncryptionKey({ configured: undefined, production: false, dataDir, log });
     expect(second.id).toBe(first.id);
     expect(logged[1]).toMatch(/read from/);
@@ -43,7 +45,9 @@ describe('loadEncryptionKey', () => {
   });
 
   it('gives processes starting together the same key', async () => {
-    const keys = await Promise.all(Array.from({ length: 8 }, () => loadEncryptionKey({ configured: undefined, production: false, dataDir, log })));
+    const keys = await Promise.all(
+      Array.from({ length: 8 }, () => loadEncryptionKey({ configured: undefined, production: false, dataDir, log })),
+    );
     expect(new Set(keys.map((k) => k.id)).size).toBe(1);
     expect(logged.filter((line) => line.includes('generated now'))).toHaveLength(1);
   });
@@ -51,6 +55,8 @@ describe('loadEncryptionKey', () => {
   it('says what to do when the key file is damaged', async () => {
     await loadEncryptionKey({ configured: undefined, production: false, dataDir, log });
     await writeFile(path.join(dataDir, developmentKeyFile), 'garbage');
-    await expect(loadEncryptionKey({ configured: undefined, production: false, dataDir, log })).rejects.toThrow(/Delete the file to generate a new one/);
+    await expect(loadEncryptionKey({ configured: undefined, production: false, dataDir, log })).rejects.toThrow(
+      /Delete the file to generate a new one/,
+    );
   });
 });

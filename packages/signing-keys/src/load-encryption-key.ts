@@ -20,7 +20,12 @@ export const developmentKeyFile = 'encryption-key';
  * data directory (0600) and reused, with a warning, so `npm start` works without setup and secrets
  * survive restarts. The API and the worker, when run apart, find the same file.
  */
-export async function loadEncryptionKey({ configured, production, dataDir, log }: LoadEncryptionKeyOptions): Promise<EncryptionKey> {
+export async function loadEncryptionKey({
+  configured,
+  production,
+  dataDir,
+  log,
+}: LoadEncryptionKeyOptions): Promise<EncryptionKey> {
   if (configured) return parseEncryptionKey(configured);
   if (production) {
     throw new Error(
@@ -39,7 +44,10 @@ export async function loadEncryptionKey({ configured, production, dataDir, log }
   try {
     return parseEncryptionKey(text);
   } catch (error) {
-    throw new Error(`The development key in ${file} is unreadable (${(error as Error).message}). Delete the file to generate a new one; secrets encrypted with the old one are then lost.`);
+    throw new Error(
+      `The development key in ${file} is unreadable (${(error as Error).message}). Delete the file to generate a new one; secrets encrypted with the old one are then lost.`,
+      { cause: error },
+    );
   }
 }
 

@@ -22,7 +22,10 @@ describe('rotateSigningKeys', () => {
   });
 
   it('never extends a key that already expires sooner, and drops expired keys', () => {
-    const rotated = rotateSigningKeys([key('current'), key('soon', at(60)), key('gone', at(-1))], key('new'), { graceSeconds: 86400, now });
+    const rotated = rotateSigningKeys([key('current'), key('soon', at(60)), key('gone', at(-1))], key('new'), {
+      graceSeconds: 86400,
+      now,
+    });
     expect(rotated.map((k) => [k.sealed, k.expiresAt])).toEqual([
       ['new', null],
       ['current', at(86400)],
@@ -31,7 +34,11 @@ describe('rotateSigningKeys', () => {
   });
 
   it('retires every old key at once with a grace of 0', () => {
-    expect(rotateSigningKeys([key('leaked'), key('older', at(500))], key('new'), { graceSeconds: 0, now }).map((k) => k.sealed)).toEqual(['new']);
+    expect(
+      rotateSigningKeys([key('leaked'), key('older', at(500))], key('new'), { graceSeconds: 0, now }).map(
+        (k) => k.sealed,
+      ),
+    ).toEqual(['new']);
   });
 
   it(`keeps at most ${maxOldKeys} old keys, dropping the oldest`, () => {

@@ -19,10 +19,14 @@ describe('sealSecret / openSecret', () => {
 
   it('refuses a ciphertext moved to another endpoint, altered, or truncated', () => {
     const sealed = sealSecret(key, 'whsec_abc', 'ep_1');
-    expect(() => openSecret(key, sealed, 'ep_2')).toThrow(/fails authentication: it was altered or belongs to another endpoint/);
+    expect(() => openSecret(key, sealed, 'ep_2')).toThrow(
+      /fails authentication: it was altered or belongs to another endpoint/,
+    );
     const payload = Buffer.from(sealed.split(':')[2]!, 'base64url');
     payload[14]! ^= 1;
-    expect(() => openSecret(key, `v1:${key.id}:${payload.toString('base64url')}`, 'ep_1')).toThrow(SecretDecryptionError);
+    expect(() => openSecret(key, `v1:${key.id}:${payload.toString('base64url')}`, 'ep_1')).toThrow(
+      SecretDecryptionError,
+    );
     expect(() => openSecret(key, `v1:${key.id}:AAAA`, 'ep_1')).toThrow(/truncated/);
     expect(() => openSecret(key, 'whsec_plaintext', 'ep_1')).toThrow(/not in the v1 format/);
   });

@@ -31,7 +31,9 @@ export function sealSecret(key: EncryptionKey, plaintext: string, context: strin
 export function openSecret(key: EncryptionKey, sealed: string, context: string): string {
   const [version, keyId, payload, ...rest] = sealed.split(':');
   if (version !== format || !keyId || !payload || rest.length > 0) {
-    throw new SecretDecryptionError(`a stored secret of ${context} is not in the ${format} format; it was not written by this version of Hookline`);
+    throw new SecretDecryptionError(
+      `a stored secret of ${context} is not in the ${format} format; it was not written by this version of Hookline`,
+    );
   }
   if (keyId !== key.id) {
     throw new SecretDecryptionError(
@@ -45,8 +47,13 @@ export function openSecret(key: EncryptionKey, sealed: string, context: string):
   decipher.setAAD(Buffer.from(context, 'utf8'));
   decipher.setAuthTag(bytes.subarray(bytes.length - tagBytes));
   try {
-    return Buffer.concat([decipher.update(bytes.subarray(ivBytes, bytes.length - tagBytes)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(bytes.subarray(ivBytes, bytes.length - tagBytes)),
+      decipher.final(),
+    ]).toString('utf8');
   } catch {
-    throw new SecretDecryptionError(`a stored secret of ${context} fails authentication: it was altered or belongs to another endpoint`);
+    throw new SecretDecryptionError(
+      `a stored secret of ${context} fails authentication: it was altered or belongs to another endpoint`,
+    );
   }
 }

@@ -1,11 +1,6 @@
 /** Why a webhook was rejected. Stable snake_case codes so receivers can log and alert on them. */
 export type WebhookVerificationErrorCode =
-  | 'missing_header'
-  | 'invalid_timestamp'
-  | 'timestamp_too_old'
-  | 'timestamp_too_new'
-  | 'bad_signature'
-  | 'invalid_body';
+  'missing_header' | 'invalid_timestamp' | 'timestamp_too_old' | 'timestamp_too_new' | 'bad_signature' | 'invalid_body';
 
 /**
  * The request is not an authentic, fresh webhook: answer 400/401 and do not process it.

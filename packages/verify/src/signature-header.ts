@@ -22,7 +22,8 @@ const MAX_PLAUSIBLE_UNIX_SECONDS = 1e11;
  * lets receivers rotate without a gap.
  */
 export function signatureHeader({ id, timestamp, body, secrets }: SignInput): string {
-  if (secrets.length === 0) throw new TypeError('signatureHeader: secrets is empty; pass at least one whsec_ or whsk_ key.');
+  if (secrets.length === 0)
+    throw new TypeError('signatureHeader: secrets is empty; pass at least one whsec_ or whsk_ key.');
   if (id.length === 0) throw new TypeError('signatureHeader: id is empty; pass the message id sent as webhook-id.');
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new RangeError(`signatureHeader: timestamp must be whole Unix seconds, got ${timestamp}.`);

@@ -16,8 +16,12 @@ describe('verifyFetchRequest', () => {
   it('verifies a Fetch Request with a secret or a public key', async () => {
     const secret = generateSecret();
     const { secretKey, publicKey } = generateSigningKeyPair();
-    expect(await verifyFetchRequest(makeRequest({ secrets: [secret, secretKey], body }), { secret })).toEqual(JSON.parse(body));
-    expect(await verifyFetchRequest(makeRequest({ secrets: [secret, secretKey], body }), { publicKey })).toEqual(JSON.parse(body));
+    expect(await verifyFetchRequest(makeRequest({ secrets: [secret, secretKey], body }), { secret })).toEqual(
+      JSON.parse(body),
+    );
+    expect(await verifyFetchRequest(makeRequest({ secrets: [secret, secretKey], body }), { publicKey })).toEqual(
+      JSON.parse(body),
+    );
   });
 
   it('rejects a request signed with another secret', async () => {
@@ -31,7 +35,9 @@ describe('verifyFetchRequest', () => {
   it('verifies the raw bytes, so a leading byte-order mark is kept', async () => {
     // request.text() would strip the BOM and fail the signature; the bytes pass it and only JSON.parse objects.
     const secret = generateSecret();
-    const error = await verifyFetchRequest(makeRequest({ secrets: [secret], body: `\uFEFF${body}` }), { secret }).catch((e: unknown) => e);
+    const error = await verifyFetchRequest(makeRequest({ secrets: [secret], body: `\uFEFF${body}` }), { secret }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WebhookVerificationError);
     expect((error as WebhookVerificationError).code).toBe('invalid_body');
   });

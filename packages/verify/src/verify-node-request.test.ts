@@ -7,7 +7,15 @@ import { verifyNodeRequest } from './verify-node-request';
 import { webhookHeaders } from './webhook-headers';
 
 // The example from the README, as a real server: 204 when verified, 401/413 when not, 500 on setup bugs.
-async function startReceiver({ secret, maxBodyBytes, before }: { secret: string; maxBodyBytes?: number; before?: (req: IncomingMessage) => Promise<void> }) {
+async function startReceiver({
+  secret,
+  maxBodyBytes,
+  before,
+}: {
+  secret: string;
+  maxBodyBytes?: number;
+  before?: (req: IncomingMessage) => Promise<void>;
+}) {
   const events: unknown[] = [];
   const server = createServer(async (req, res) => {
     try {

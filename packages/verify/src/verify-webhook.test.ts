@@ -9,7 +9,15 @@ const NOW_SECONDS = 1_700_000_000;
 const now = () => NOW_SECONDS * 1000;
 const BODY = JSON.stringify({ type: 'order.created', data: { id: 'ord_1', note: 'Zoë ✓' } });
 
-function makeSigned({ secrets, body = BODY, timestamp = NOW_SECONDS }: { secrets: string[]; body?: string; timestamp?: number }) {
+function makeSigned({
+  secrets,
+  body = BODY,
+  timestamp = NOW_SECONDS,
+}: {
+  secrets: string[];
+  body?: string;
+  timestamp?: number;
+}) {
   return { body, headers: { ...webhookHeaders({ id: 'evt_1', timestamp, body, secrets }) } as Record<string, string> };
 }
 
@@ -51,13 +59,19 @@ describe('verifyWebhook with whsec_ secrets (v1)', () => {
 
   it('rejects a tampered body', () => {
     const signed = makeSigned({ secrets: [secret] });
-    const error = expectCode(() => verifyWebhook({ secret, ...signed, body: BODY.replace('ord_1', 'ord_2'), now }), 'bad_signature');
+    const error = expectCode(
+      () => verifyWebhook({ secret, ...signed, body: BODY.replace('ord_1', 'ord_2'), now }),
+      'bad_signature',
+    );
     expect(error.message).toMatch(/raw request body/);
   });
 
   it('rejects re-serialised JSON (whitespace differs from what was signed)', () => {
     const signed = makeSigned({ secrets: [secret], body: '{"a": 1}' });
-    expectCode(() => verifyWebhook({ secret, ...signed, body: JSON.stringify(JSON.parse(signed.body)), now }), 'bad_signature');
+    expectCode(
+      () => verifyWebhook({ secret, ...signed, body: JSON.stringify(JSON.parse(signed.body)), now }),
+      'bad_signature',
+    );
   });
 
   it('rejects the wrong secret, a v1a-only header and a changed id or timestamp', () => {
@@ -65,7 +79,10 @@ describe('verifyWebhook with whsec_ secrets (v1)', () => {
     expectCode(() => verifyWebhook({ secret: generateSecret(), ...signed, now }), 'bad_signature');
     const edOnly = makeSigned({ secrets: [generateSigningKeyPair().secretKey] });
     expectCode(() => verifyWebhook({ secret, ...edOnly, now }), 'bad_signature');
-    expectCode(() => verifyWebhook({ secret, body: signed.body, headers: { ...signed.headers, 'webhook-id': 'evt_2' }, now }), 'bad_signature');
+    expectCode(
+      () => verifyWebhook({ secret, body: signed.body, headers: { ...signed.headers, 'webhook-id': 'evt_2' }, now }),
+      'bad_signature',
+    );
     const shifted = { ...signed.headers, 'webhook-timestamp': String(NOW_SECONDS + 1) };
     expectCode(() => verifyWebhook({ secret, body: signed.body, headers: shifted, now }), 'bad_signature');
   });
@@ -76,14 +93,23 @@ describe('verifyWebhook with whsec_ secrets (v1)', () => {
     delete headers[name];
     const error = expectCode(() => verifyWebhook({ secret, body: signed.body, headers, now }), 'missing_header');
     expect(error.message).toContain(name);
-    expectCode(() => verifyWebhook({ secret, body: signed.body, headers: { ...signed.headers, [name]: '' }, now }), 'missing_header');
+    expectCode(
+      () => verifyWebhook({ secret, body: signed.body, headers: { ...signed.headers, [name]: '' }, now }),
+      'missing_header',
+    );
   });
 
-  it.each(['', 'abc', '1700000000.5', '-1700000000', '17e8', ' 1700000000'])('rejects the timestamp %j', (timestamp) => {
-    const signed = makeSigned({ secrets: [secret] });
-    const headers = { ...signed.headers, 'webhook-timestamp': timestamp };
-    expectCode(() => verifyWebhook({ secret, body: signed.body, headers, now }), timestamp === '' ? 'missing_header' : 'invalid_timestamp');
-  });
+  it.each(['', 'abc', '1700000000.5', '-1700000000', '17e8', ' 1700000000'])(
+    'rejects the timestamp %j',
+    (timestamp) => {
+      const signed = makeSigned({ secrets: [secret] });
+      const headers = { ...signed.headers, 'webhook-timestamp': timestamp };
+      expectCode(
+        () => verifyWebhook({ secret, body: signed.body, headers, now }),
+        timestamp === '' ? 'missing_header' : 'invalid_timestamp',
+      );
+    },
+  );
 
   it('accepts timestamps up to the tolerance either way and rejects beyond it', () => {
     for (const offset of [-300, 300]) {
@@ -91,7 +117,9 @@ describe('verifyWebhook with whsec_ secrets (v1)', () => {
       expect(verifyWebhook({ secret, ...signed, now })).toEqual(JSON.parse(BODY));
     }
     const old = makeSigned({ secrets: [secret], timestamp: NOW_SECONDS - 301 });
-    expect(expectCode(() => verifyWebhook({ secret, ...old, now }), 'timestamp_too_old').message).toMatch(/301 s in the past/);
+    expect(expectCode(() => verifyWebhook({ secret, ...old, now }), 'timestamp_too_old').message).toMatch(
+      /301 s in the past/,
+    );
     const future = makeSigned({ secrets: [secret], timestamp: NOW_SECONDS + 301 });
     expectCode(() => verifyWebhook({ secret, ...future, now }), 'timestamp_too_new');
   });
@@ -112,18 +140,29 @@ describe('verifyWebhook with whsec_ secrets (v1)', () => {
     const headers = { ...signed.headers, 'webhook-signature': [...noise, good].join(' ') };
     expect(verifyWebhook({ secret, body: signed.body, headers, now })).toEqual(JSON.parse(BODY));
     expectCode(
-      () => verifyWebhook({ secret, body: signed.body, headers: { ...headers, 'webhook-signature': noise.join(' ') }, now }),
+      () =>
+        verifyWebhook({
+          secret,
+          body: signed.body,
+          headers: { ...headers, 'webhook-signature': noise.join(' ') },
+          now,
+        }),
       'bad_signature',
     );
     // Same length as a real signature but different: compared, not matched, no throw.
     const sameLength = `v1,${'A'.repeat(good.length - 3)}`;
-    expectCode(() => verifyWebhook({ secret, body: signed.body, headers: { ...headers, 'webhook-signature': sameLength }, now }), 'bad_signature');
+    expectCode(
+      () => verifyWebhook({ secret, body: signed.body, headers: { ...headers, 'webhook-signature': sameLength }, now }),
+      'bad_signature',
+    );
   });
 
   it('accepts Buffer and Uint8Array bodies, including a slice of a larger buffer', () => {
     const signed = makeSigned({ secrets: [secret] });
     expect(verifyWebhook({ secret, headers: signed.headers, body: Buffer.from(BODY), now })).toEqual(JSON.parse(BODY));
-    expect(verifyWebhook({ secret, headers: signed.headers, body: new TextEncoder().encode(BODY), now })).toEqual(JSON.parse(BODY));
+    expect(verifyWebhook({ secret, headers: signed.headers, body: new TextEncoder().encode(BODY), now })).toEqual(
+      JSON.parse(BODY),
+    );
     const padded = Buffer.from(`xxxx${BODY}yyyy`);
     const slice = new Uint8Array(padded.buffer, padded.byteOffset + 4, padded.length - 8);
     expect(verifyWebhook({ secret, headers: signed.headers, body: slice, now })).toEqual(JSON.parse(BODY));
@@ -137,7 +176,9 @@ describe('verifyWebhook with whsec_ secrets (v1)', () => {
       'Webhook-Signature': signed.headers['webhook-signature']!,
     };
     expect(verifyWebhook({ secret, body: signed.body, headers: mixedCase, now })).toEqual(JSON.parse(BODY));
-    expect(verifyWebhook({ secret, body: signed.body, headers: new Headers(mixedCase), now })).toEqual(JSON.parse(BODY));
+    expect(verifyWebhook({ secret, body: signed.body, headers: new Headers(mixedCase), now })).toEqual(
+      JSON.parse(BODY),
+    );
     const missing = new Headers(mixedCase);
     missing.delete('webhook-id');
     expectCode(() => verifyWebhook({ secret, body: signed.body, headers: missing, now }), 'missing_header');
@@ -185,9 +226,14 @@ describe('verifyWebhook with whpk_ public keys (v1a)', () => {
     expectCode(() => verifyWebhook({ publicKey: pair.publicKey, ...hmacOnly, now }), 'bad_signature');
     const good = signed.headers['webhook-signature']!;
     const malformed = { ...signed.headers, 'webhook-signature': `v1a,AAAA v1a,${'A'.repeat(88)} v1a,%%%` };
-    expectCode(() => verifyWebhook({ publicKey: pair.publicKey, body: signed.body, headers: malformed, now }), 'bad_signature');
+    expectCode(
+      () => verifyWebhook({ publicKey: pair.publicKey, body: signed.body, headers: malformed, now }),
+      'bad_signature',
+    );
     const withGood = { ...malformed, 'webhook-signature': `${malformed['webhook-signature']} ${good}` };
-    expect(verifyWebhook({ publicKey: pair.publicKey, body: signed.body, headers: withGood, now })).toEqual(JSON.parse(BODY));
+    expect(verifyWebhook({ publicKey: pair.publicKey, body: signed.body, headers: withGood, now })).toEqual(
+      JSON.parse(BODY),
+    );
   });
 });
 

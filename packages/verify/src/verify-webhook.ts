@@ -45,7 +45,8 @@ export function verifyWebhook<T = unknown>(options: VerifyWebhookOptions): T {
 
   const content = signedContent({ id, timestamp: timestampText, body });
   const entries = parseEntries(signatures);
-  const matched = keys.kind === 'secret' ? matchesHmac(keys.values, content, entries) : matchesEd25519(keys.values, content, entries);
+  const matched =
+    keys.kind === 'secret' ? matchesHmac(keys.values, content, entries) : matchesEd25519(keys.values, content, entries);
   if (!matched) {
     const [version, keyName] = keys.kind === 'secret' ? ['v1', 'secret'] : ['v1a', 'public key'];
     throw new WebhookVerificationError(
@@ -55,7 +56,8 @@ export function verifyWebhook<T = unknown>(options: VerifyWebhookOptions): T {
     );
   }
 
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const text =
+    typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   try {
     return JSON.parse(text) as T;
   } catch (error) {
@@ -78,7 +80,8 @@ function configuredKeys(options: VerifyWebhookOptions): ConfiguredKeys {
   const kind = secret !== undefined ? 'secret' : 'publicKey';
   const prefix = kind === 'secret' ? SECRET_PREFIX : PUBLIC_KEY_PREFIX;
   const values = ([] as string[]).concat(secret ?? publicKey ?? []);
-  if (values.length === 0) throw new TypeError(`verifyWebhook: \`${kind}\` is an empty list; pass at least one ${prefix} key.`);
+  if (values.length === 0)
+    throw new TypeError(`verifyWebhook: \`${kind}\` is an empty list; pass at least one ${prefix} key.`);
   for (const value of values) {
     if (typeof value !== 'string' || !value.startsWith(prefix)) {
       throw new TypeError(`verifyWebhook: every \`${kind}\` must start with ${prefix}.`);

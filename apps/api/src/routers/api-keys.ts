@@ -27,7 +27,11 @@ export const apiKeysRouter = {
     .output(Page(ApiKey))
     .query(({ ctx, input }) => listKeys(ctx, ctx.principal, input)),
   revoke: protectedProcedure
-    .meta(rest('POST', '/api-keys/{keyId}/revoke', 'Revoke an API key at once', { errors: { 409: 'The last admin key cannot be revoked' } }))
+    .meta(
+      rest('POST', '/api-keys/{keyId}/revoke', 'Revoke an API key at once', {
+        errors: { 409: 'The last admin key cannot be revoked' },
+      }),
+    )
     .input(z.object({ keyId: Id }))
     .output(ApiKey)
     .mutation(({ ctx, input }) => revokeKey(ctx, ctx.principal, input)),

@@ -15,9 +15,15 @@ const DeadLetterFilter = z.object({
   /** Event type, exactly (order.created). */
   type: z.string().min(1).max(200).optional(),
   /** Dead-lettered at or after this time. */
-  since: z.iso.datetime().transform((s) => new Date(s)).optional(),
+  since: z.iso
+    .datetime()
+    .transform((s) => new Date(s))
+    .optional(),
   /** Dead-lettered before this time. */
-  until: z.iso.datetime().transform((s) => new Date(s)).optional(),
+  until: z.iso
+    .datetime()
+    .transform((s) => new Date(s))
+    .optional(),
 });
 
 const ReplayInput = z

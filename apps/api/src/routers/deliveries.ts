@@ -16,7 +16,12 @@ export const deliveriesRouter = {
     .meta(rest('GET', '/deliveries', 'List deliveries by event, endpoint or status'))
     .input(
       z
-        .object({ eventId: Id.optional(), endpointId: Id.optional(), status: z.enum(deliveryStatuses).optional(), ...PageInput })
+        .object({
+          eventId: Id.optional(),
+          endpointId: Id.optional(),
+          status: z.enum(deliveryStatuses).optional(),
+          ...PageInput,
+        })
         .default({ limit: 50 }),
     )
     .output(Page(Delivery))
@@ -28,7 +33,11 @@ export const deliveriesRouter = {
     .query(({ ctx, input }) => getDelivery(ctx, ctx.principal, input)),
   /** Sends the delivery again now, as a manual attempt (recorded with trigger `manual`). */
   retry: protectedProcedure
-    .meta(rest('POST', '/deliveries/{deliveryId}/retry', 'Send a delivery again now, as a manual attempt', { errors: disabledEndpoint }))
+    .meta(
+      rest('POST', '/deliveries/{deliveryId}/retry', 'Send a delivery again now, as a manual attempt', {
+        errors: disabledEndpoint,
+      }),
+    )
     .input(z.object({ deliveryId: Id }))
     .output(Delivery)
     .mutation(({ ctx, input }) => retryDelivery(ctx, ctx.principal, input)),

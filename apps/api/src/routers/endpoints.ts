@@ -31,7 +31,7 @@ export const endpointsRouter = {
     .output(EndpointWithSecret)
     .mutation(({ ctx, input }) => createEndpoint(ctx, ctx.principal, input)),
   list: protectedProcedure
-    .meta(rest('GET', '/applications/{appId}/endpoints', 'List an application\'s endpoints'))
+    .meta(rest('GET', '/applications/{appId}/endpoints', "List an application's endpoints"))
     .input(z.object({ appId: Id, ...PageInput }))
     .output(Page(Endpoint))
     .query(({ ctx, input }) => listEndpoints(ctx, ctx.principal, input)),
@@ -62,12 +62,18 @@ export const endpointsRouter = {
     .output(z.object({ id: z.string(), deleted: z.literal(true) }))
     .mutation(({ ctx, input }) => deleteEndpoint(ctx, ctx.principal, input)),
   getSecret: protectedProcedure
-    .meta(rest('GET', '/endpoints/{endpointId}/secret', 'Get the keys receivers verify this endpoint\'s webhooks with'))
+    .meta(rest('GET', '/endpoints/{endpointId}/secret', "Get the keys receivers verify this endpoint's webhooks with"))
     .input(z.object({ endpointId: Id }))
     .output(EndpointSecrets)
     .query(({ ctx, input }) => getEndpointSecret(ctx, ctx.principal, input)),
   rotateSecret: protectedProcedure
-    .meta(rest('POST', '/endpoints/{endpointId}/secret/rotate', 'Rotate the signing key; old keys keep signing for graceSeconds'))
+    .meta(
+      rest(
+        'POST',
+        '/endpoints/{endpointId}/secret/rotate',
+        'Rotate the signing key; old keys keep signing for graceSeconds',
+      ),
+    )
     .input(
       z.object({
         endpointId: Id,

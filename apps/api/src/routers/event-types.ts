@@ -29,7 +29,9 @@ export const eventTypesRouter = {
     .output(z.array(EventTypeInfo))
     .query(() => listEventTypes() as z.infer<typeof EventTypeInfo>[]),
   get: protectedProcedure
-    .meta(rest('GET', '/event-types/{type}', 'Get one event type: its versions, JSON Schemas, examples and conversions'))
+    .meta(
+      rest('GET', '/event-types/{type}', 'Get one event type: its versions, JSON Schemas, examples and conversions'),
+    )
     .input(z.object({ type: z.string().min(1).max(200) }))
     .output(EventTypeInfo)
     .query(({ input }) => {

@@ -58,7 +58,11 @@ export const eventsRouter = {
       return result!;
     }),
   publishBatch: protectedProcedure
-    .meta(rest('POST', '/applications/{appId}/events/batch', 'Publish up to 1,000 events in one transaction', { errors: tooLarge }))
+    .meta(
+      rest('POST', '/applications/{appId}/events/batch', 'Publish up to 1,000 events in one transaction', {
+        errors: tooLarge,
+      }),
+    )
     .input(PublishBatchInput)
     .output(z.object({ events: z.array(PublishResult) }))
     .mutation(async ({ ctx, input }) => ({
@@ -74,16 +78,21 @@ export const eventsRouter = {
     .output(Event)
     .query(({ ctx, input }) => getEvent(ctx, ctx.principal, input)),
   list: protectedProcedure
-    .meta(rest('GET', '/applications/{appId}/events', 'List an application\'s events, newest first'))
+    .meta(rest('GET', '/applications/{appId}/events', "List an application's events, newest first"))
     .input(z.object({ appId: Id, type: Text.max(200).optional(), ...PageInput }))
     .output(Page(Event))
     .query(({ ctx, input }) => listEvents(ctx, ctx.principal, input)),
   /** Sends an existing event to one endpoint of its application again, as a new delivery. */
   resend: protectedProcedure
     .meta(
-      rest('POST', '/events/{eventId}/resend', 'Send an event to one endpoint of its application again, as a new delivery', {
-        errors: { 409: 'The endpoint is disabled; enable it first' },
-      }),
+      rest(
+        'POST',
+        '/events/{eventId}/resend',
+        'Send an event to one endpoint of its application again, as a new delivery',
+        {
+          errors: { 409: 'The endpoint is disabled; enable it first' },
+        },
+      ),
     )
     .input(z.object({ eventId: Id, endpointId: Id }))
     .output(Delivery)

@@ -10,10 +10,14 @@ export const Id = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, { message: 'must be an id such as ep_01JH3C5Q2X7YB8N4K6W9M0T1VZ (letters, digits, _ and -)' });
+  .regex(/^[A-Za-z0-9_-]+$/, {
+    message: 'must be an id such as ep_01JH3C5Q2X7YB8N4K6W9M0T1VZ (letters, digits, _ and -)',
+  });
 
 /** Free text for a text column: PostgreSQL cannot store the NUL character. */
-export const Text = z.string().refine((s) => !s.includes('\u0000'), { message: 'must not contain the NUL character (\\u0000)' });
+export const Text = z
+  .string()
+  .refine((s) => !s.includes('\u0000'), { message: 'must not contain the NUL character (\\u0000)' });
 
 export const EventTypePatterns = z
   .array(
@@ -57,7 +61,15 @@ export const EndpointUrl = z
   });
 
 /** Delays before each retry, in seconds; fractions let tests run a schedule in milliseconds. */
-export const RetrySchedule = z.array(z.number().min(0).max(7 * 24 * 3600)).min(0).max(50);
+export const RetrySchedule = z
+  .array(
+    z
+      .number()
+      .min(0)
+      .max(7 * 24 * 3600),
+  )
+  .min(0)
+  .max(50);
 
 export const IdempotencyKey = Text.min(1).max(255);
 
@@ -78,14 +90,21 @@ type Problem = { path: (string | number)[]; message: string };
 
 function findUnstorable(value: unknown, path: (string | number)[] = []): Problem | null {
   if (typeof value === 'string') {
-    return isStorableString(value) ? null : { path, message: 'contains a NUL character or an unpaired surrogate, which JSON storage refuses' };
+    return isStorableString(value)
+      ? null
+      : { path, message: 'contains a NUL character or an unpaired surrogate, which JSON storage refuses' };
   }
   if (value === null || typeof value !== 'object') return null;
   if (path.length >= maxJsonDepth) return { path, message: `is nested more than ${maxJsonDepth} levels deep` };
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, i) => [i, item]) : Object.entries(value);
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((item, i) => [i, item])
+    : Object.entries(value);
   for (const [key, item] of entries) {
     if (typeof key === 'string' && !isStorableString(key)) {
-      return { path: [...path, key], message: 'has a key with a NUL character or an unpaired surrogate, which JSON storage refuses' };
+      return {
+        path: [...path, key],
+        message: 'has a key with a NUL character or an unpaired surrogate, which JSON storage refuses',
+      };
     }
     const found = findUnstorable(item, [...path, key]);
     if (found) return found;
@@ -94,4 +113,5 @@ function findUnstorable(value: unknown, path: (string | number)[] = []): Problem
 }
 
 // isWellFormed() (Node 20) is false exactly for strings with an unpaired surrogate.
-const isStorableString = (s: string) => !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();
+const isStorableString = (s: string) =>
+  !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();

@@ -54,7 +54,10 @@ export async function revokeKey(deps: ApiDeps, principal: Principal, input: { ke
         .where(and(isNull(apiKeys.appId), isNull(apiKeys.revokedAt), ne(apiKeys.id, row.id)))
         .for('update');
       if (others.length === 0) {
-        throw new AppError('conflict', `API key ${row.id} is the last admin key; create another admin key before revoking it`);
+        throw new AppError(
+          'conflict',
+          `API key ${row.id} is the last admin key; create another admin key before revoking it`,
+        );
       }
     }
     const [revoked] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, row.id)).returning();

@@ -9,7 +9,10 @@ import { toPage } from '../models/page';
 
 export async function createApplication({ db }: ApiDeps, principal: Principal, input: { name: string }) {
   assertAdmin(principal);
-  const [row] = await db.insert(applications).values({ id: newId('app'), name: input.name }).returning();
+  const [row] = await db
+    .insert(applications)
+    .values({ id: newId('app'), name: input.name })
+    .returning();
   return toApplication(row!);
 }
 

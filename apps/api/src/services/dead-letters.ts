@@ -86,7 +86,10 @@ function toDeadLetter(row: Row): DeadLetter {
 
 function parseCursor(cursor: string): { at: string; id: string } {
   const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_([0-9a-f-]{36})$/.exec(cursor);
-  if (!match) throw new AppError('validation', 'cursor: not a cursor from deadLetters.list; pass nextCursor back unchanged', [{ path: ['cursor'], message: 'invalid cursor' }]);
+  if (!match)
+    throw new AppError('validation', 'cursor: not a cursor from deadLetters.list; pass nextCursor back unchanged', [
+      { path: ['cursor'], message: 'invalid cursor' },
+    ]);
   return { at: match[1]!, id: match[2]! };
 }
 
@@ -102,7 +105,10 @@ export async function listDeadLetters(
   }
   const rows = (await db.execute<Row>(selectDeadLetters(where, { limit: input.limit + 1 }))) as unknown as Row[];
   const items = rows.slice(0, input.limit);
-  return { items: items.map(toDeadLetter), nextCursor: rows.length > input.limit ? items[items.length - 1]!.cursor : null };
+  return {
+    items: items.map(toDeadLetter),
+    nextCursor: rows.length > input.limit ? items[items.length - 1]!.cursor : null,
+  };
 }
 
 export type ReplayInput = { ids?: string[]; filter?: DeadLetterFilter; dryRun?: boolean };
@@ -114,7 +120,13 @@ export type ReplayInput = { ids?: string[]; filter?: DeadLetterFilter; dryRun?: 
  */
 export async function replayDeadLetters(deps: ApiDeps, principal: Principal, input: ReplayInput) {
   const where = filterConditions(principal, input.filter ?? {});
-  if (input.ids) where.push(sql`j.id in ${sql`(${sql.join(input.ids.map((id) => sql`${id}::uuid`), sql`, `)})`}`);
+  if (input.ids)
+    where.push(
+      sql`j.id in ${sql`(${sql.join(
+        input.ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`}`,
+    );
 
   if (input.dryRun) {
     const rows = (await deps.db.execute<Row>(selectDeadLetters(where))) as unknown as Row[];
@@ -129,7 +141,9 @@ export async function replayDeadLetters(deps: ApiDeps, principal: Principal, inp
 
   return deps.db.transaction(async (tx) => {
     // Locking the dead letters makes a concurrent replay of the same ones wait, then find them settled.
-    const rows = (await tx.execute<Row>(selectDeadLetters(where, { limit: maxReplayPerCall + 1, lock: true }))) as unknown as Row[];
+    const rows = (await tx.execute<Row>(
+      selectDeadLetters(where, { limit: maxReplayPerCall + 1, lock: true }),
+    )) as unknown as Row[];
     const batch = rows.slice(0, maxReplayPerCall);
     const result = await requeueDeliveries(tx, deps.boss, [...new Set(batch.map((r) => r.delivery_id))]);
     return {

@@ -66,7 +66,10 @@ export async function retryDelivery(deps: ApiDeps, principal: Principal, input: 
   if (!found) throw notFound('delivery', input.deliveryId);
   const result = await deps.db.transaction((tx) => requeueDeliveries(tx, deps.boss, [found.id]));
   if (result.endpointDisabled.length > 0) {
-    throw new AppError('conflict', `endpoint ${found.endpointId} is disabled; enable it with endpoints.update({ enabled: true }) first`);
+    throw new AppError(
+      'conflict',
+      `endpoint ${found.endpointId} is disabled; enable it with endpoints.update({ enabled: true }) first`,
+    );
   }
   const [row] = await deps.db.select().from(deliveries).where(eq(deliveries.id, found.id));
   return toDelivery(row!);

@@ -36,7 +36,10 @@ export async function rotateEndpointSecret(
     const now = new Date();
     const signing = input.signing ?? row.secrets[0]?.signing ?? 'hmac';
     const { stored } = newSigningKey(deps.encryptionKey, row.id, signing, now);
-    const secrets = rotateSigningKeys(row.secrets, stored, { graceSeconds: input.graceSeconds ?? defaultGraceSeconds, now });
+    const secrets = rotateSigningKeys(row.secrets, stored, {
+      graceSeconds: input.graceSeconds ?? defaultGraceSeconds,
+      now,
+    });
     await tx.update(endpoints).set({ secrets, updatedAt: now }).where(eq(endpoints.id, row.id));
     return toEndpointSecrets(row.id, openLiveSigningKeys(deps.encryptionKey, row.id, secrets, now));
   });

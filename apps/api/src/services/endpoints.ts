@@ -108,7 +108,10 @@ export async function updateEndpoint(
       .returning();
     if (disabling) {
       await publishOperationalEvents(tx, deps.boss, deps.operatorAppId, [
-        { type: 'endpoint.disabled', data: { endpointId: row!.id, appId: row!.appId, reason: 'manual', disabledAt: now.toISOString() } },
+        {
+          type: 'endpoint.disabled',
+          data: { endpointId: row!.id, appId: row!.appId, reason: 'manual', disabledAt: now.toISOString() },
+        },
       ]);
     }
     return toEndpoint(row!);
@@ -135,5 +138,6 @@ function normaliseEventTypes(patterns: string[] | null | undefined): string[] | 
  */
 async function assertUrlAllowed({ egress, resolveHost }: ApiDeps, url: string) {
   const check = await checkUrlHost(url, egress, resolveHost);
-  if (check.ok === false) throw new AppError('validation', `url: ${check.reason}`, [{ path: ['url'], message: check.reason }]);
+  if (check.ok === false)
+    throw new AppError('validation', `url: ${check.reason}`, [{ path: ['url'], message: check.reason }]);
 }

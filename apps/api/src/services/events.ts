@@ -54,10 +54,15 @@ export async function resendEvent(deps: ApiDeps, principal: Principal, input: { 
     throw notFound('endpoint', input.endpointId);
   }
   if (!endpoint.enabled) {
-    throw new AppError('conflict', `endpoint ${endpoint.id} is disabled; enable it with endpoints.update({ enabled: true }) first`);
+    throw new AppError(
+      'conflict',
+      `endpoint ${endpoint.id} is disabled; enable it with endpoints.update({ enabled: true }) first`,
+    );
   }
   const [created] = await deps.db.transaction((tx) =>
-    createDeliveries(tx, deps.boss, [{ appId: event.appId, eventId: event.id, endpointId: endpoint.id }], { manual: true }),
+    createDeliveries(tx, deps.boss, [{ appId: event.appId, eventId: event.id, endpointId: endpoint.id }], {
+      manual: true,
+    }),
   );
   const [row] = await deps.db.select().from(deliveries).where(eq(deliveries.id, created!.id));
   return toDelivery(row!);

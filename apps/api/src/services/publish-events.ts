@@ -23,7 +23,11 @@ export type PublishedEvent = StoredEvent & { warnings: string[] };
 export async function publishEvents(
   deps: ApiDeps,
   principal: Principal,
-  { appId, items, pathPrefix }: { appId: string; items: EventToPublish[]; pathPrefix: (index: number) => (string | number)[] },
+  {
+    appId,
+    items,
+    pathPrefix,
+  }: { appId: string; items: EventToPublish[]; pathPrefix: (index: number) => (string | number)[] },
 ): Promise<PublishedEvent[]> {
   // Whether the application exists is left to the events' foreign key, inside the transaction: one
   // query fewer on the hottest path (publishing), with the same 404.
@@ -34,7 +38,12 @@ export async function publishEvents(
     const result = validateEventData(item.type, item.version, item.data);
     if (!result.ok) {
       // The schema names the field in its messages; the 400 names it once, with the batch index in front.
-      issues.push(...result.issues.map((i) => ({ path: [...pathPrefix(index), ...i.path], message: withoutPath(i.message, i.path) })));
+      issues.push(
+        ...result.issues.map((i) => ({
+          path: [...pathPrefix(index), ...i.path],
+          message: withoutPath(i.message, i.path),
+        })),
+      );
       return null;
     }
     return { ...item, data: result.data, deprecated: result.deprecated };
@@ -60,7 +69,9 @@ export async function publishEvents(
   return stored.map((event, i) => ({
     ...event,
     warnings: ready[i]!.deprecated
-      ? [`${ready[i]!.type} ${ready[i]!.version} is deprecated; eventTypes.get({ type: '${ready[i]!.type}' }) shows the versions to publish instead`]
+      ? [
+          `${ready[i]!.type} ${ready[i]!.version} is deprecated; eventTypes.get({ type: '${ready[i]!.type}' }) shows the versions to publish instead`,
+        ]
       : [],
   }));
 }

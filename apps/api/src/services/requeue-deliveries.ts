@@ -19,7 +19,11 @@ export type RequeueResult = {
  * within the schedule a failure is retried on schedule (a scheduled job for the same number then
  * finds it recorded and stands down); past the schedule, a failure dead-letters it again.
  */
-export async function requeueDeliveries(tx: Transaction, boss: QueueClient, deliveryIds: string[]): Promise<RequeueResult> {
+export async function requeueDeliveries(
+  tx: Transaction,
+  boss: QueueClient,
+  deliveryIds: string[],
+): Promise<RequeueResult> {
   if (deliveryIds.length === 0) return { requeued: [], endpointDisabled: [] };
   // Locked in id order: two replays of overlapping sets wait for each other instead of deadlocking.
   const rows = await tx
@@ -38,7 +42,12 @@ export async function requeueDeliveries(tx: Transaction, boss: QueueClient, deli
   await tx
     .update(deliveries)
     .set({ status: 'pending', nextAttemptAt: now, updatedAt: now })
-    .where(inArray(deliveries.id, ready.map((r) => r.id)));
+    .where(
+      inArray(
+        deliveries.id,
+        ready.map((r) => r.id),
+      ),
+    );
   await enqueueAttempts(
     boss,
     tx,
@@ -48,11 +57,19 @@ export async function requeueDeliveries(tx: Transaction, boss: QueueClient, deli
   const waiting = await tx.execute<{ id: string }>(sql`
     select id from ${sql.identifier(queueSchema)}.job
      where name = ${deadLetterQueue} and state = 'created'
-       and data->>'deliveryId' in ${sql`(${sql.join(ready.map((r) => sql`${r.id}`), sql`, `)})`}`);
+       and data->>'deliveryId' in ${sql`(${sql.join(
+         ready.map((r) => sql`${r.id}`),
+         sql`, `,
+       )})`}`);
   const deadLetterIds = waiting.map((row) => row.id);
   if (deadLetterIds.length > 0) {
     // includeQueued: a dead letter is never fetched, so it is settled from `created`.
-    await boss.complete(deadLetterQueue, deadLetterIds, { replayedAt: now.toISOString() }, { db: bossDb(tx), includeQueued: true });
+    await boss.complete(
+      deadLetterQueue,
+      deadLetterIds,
+      { replayedAt: now.toISOString() },
+      { db: bossDb(tx), includeQueued: true },
+    );
   }
   return { requeued: ready.map((r) => r.id), endpointDisabled };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createHooklineRestClient } from '@hookline/client';
-import { deadLetterQueue, deliveryQueue } from '@hookline/queue';
+import { deadLetterQueue, deliveryQueue } from '@hookline/pipeline';
 import { Envelope, eventCatalog, validateEventData } from '@hookline/schema';
 import { TRPCClientError } from '@trpc/client';
 import { Webhook } from 'standardwebhooks';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDatabaseIfMissing, databaseUrlFor, migrate } from '@hookline/db';
 import { startEmbeddedPostgres, type EmbeddedServer } from '@hookline/db/embedded';
-import { createQueueClient, ensureQueues } from '@hookline/queue';
+import { createQueueClient, ensureQueues } from '@hookline/pipeline';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 

@@ -1,7 +1,7 @@
 import type { Database } from '@hookline/db';
 import type { EgressPolicy, ResolveHost } from '@hookline/egress';
 import type { Log } from '@hookline/log';
-import type { QueueClient } from '@hookline/queue';
+import type { QueueClient } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import type { Principal } from './auth/api-keys';
 

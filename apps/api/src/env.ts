@@ -1,6 +1,6 @@
 import { AllowedCidrsSetting } from '@hookline/egress';
 import { EncryptionKeySetting } from '@hookline/signing-keys';
-import { operatorAppIdPattern } from '@hookline/fanout';
+import { operatorAppIdPattern } from '@hookline/pipeline';
 import { z } from 'zod';
 
 /** Every setting of the API process. The only place it reads process.env. */

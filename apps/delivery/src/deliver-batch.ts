@@ -1,7 +1,7 @@
 import type { Database } from '@hookline/db';
 import type { Log } from '@hookline/log';
 import { randomUUID } from 'node:crypto';
-import { DeliveryJob, deliveryQueue, type QueueClient } from '@hookline/queue';
+import { DeliveryJob, deliveryQueue, type QueueClient } from '@hookline/pipeline';
 import { buildEnvelope } from '@hookline/schema';
 import { openLiveSigningKeys, type EncryptionKey } from '@hookline/signing-keys';
 import { webhookHeaders } from '@hookline/verify';

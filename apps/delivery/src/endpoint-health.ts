@@ -1,5 +1,5 @@
 import { endpoints, type Transaction } from '@hookline/db';
-import type { OperationalFact } from '@hookline/fanout';
+import type { OperationalFact } from '@hookline/pipeline';
 import { inArray, sql } from 'drizzle-orm';
 import { isNotSent } from './attempt-outcome';
 import type { AttemptRecord } from './record-attempts';

@@ -1,5 +1,5 @@
 import { AllowedCidrsSetting } from '@hookline/egress';
-import { operatorAppIdPattern } from '@hookline/fanout';
+import { operatorAppIdPattern } from '@hookline/pipeline';
 import { EncryptionKeySetting } from '@hookline/signing-keys';
 import { z } from 'zod';
 import type { StartDeliveryOptions } from './start-delivery';

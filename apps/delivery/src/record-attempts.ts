@@ -1,6 +1,6 @@
 import { newId, type AttemptTrigger, type Database } from '@hookline/db';
-import { publishOperationalEvents, type OperationalFact } from '@hookline/fanout';
-import { enqueueAttempts, type QueueClient } from '@hookline/queue';
+import { publishOperationalEvents, type OperationalFact } from '@hookline/pipeline';
+import { enqueueAttempts, type QueueClient } from '@hookline/pipeline';
 import { sql } from 'drizzle-orm';
 import type { AttemptOutcome } from './attempt-outcome';
 import { updateEndpointHealth, type EndpointHealthSettings } from './endpoint-health';

@@ -1,14 +1,14 @@
 import { createDatabase, migrate } from '@hookline/db';
-import { ensureOperatorApp } from '@hookline/fanout';
 import type { Log } from '@hookline/log';
 import { createEgressPolicy, type ResolveHost } from '@hookline/egress';
 import {
   createQueueClient,
   defaultDeliveryQueueSettings,
   deliveryQueue,
+  ensureOperatorApp,
   ensureQueues,
   type DeliveryQueueSettings,
-} from '@hookline/queue';
+} from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import { createBatchHandler } from './deliver-batch';
 import { createHttpSender, type SendWebhook } from './http-sender';

@@ -1,4 +1,5 @@
 import { attempts, deliveries, endpoints, type DeliveryStatus } from '@hookline/db';
+import { requeueDeliveries } from '@hookline/pipeline';
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import type { Principal } from '../auth/api-keys';
 import { visibleAppId } from '../auth/scope';
@@ -8,7 +9,6 @@ import { toAttempt, toDelivery } from '../models/delivery';
 import { toPage } from '../models/page';
 import { findEndpointRow } from './endpoints';
 import { getEvent } from './events';
-import { requeueDeliveries } from './requeue-deliveries';
 
 export async function listDeliveries(
   deps: ApiDeps,

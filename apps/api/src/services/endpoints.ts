@@ -1,6 +1,6 @@
 import { endpoints, newId, type SigningScheme } from '@hookline/db';
 import { checkUrlHost } from '@hookline/egress';
-import { publishOperationalEvents } from '@hookline/fanout';
+import { publishOperationalEvents } from '@hookline/pipeline';
 import { newSigningKey } from '@hookline/signing-keys';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Principal } from '../auth/api-keys';

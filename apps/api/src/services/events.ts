@@ -1,5 +1,5 @@
 import { deliveries, events } from '@hookline/db';
-import { createDeliveries } from '@hookline/fanout';
+import { createDeliveries } from '@hookline/pipeline';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Principal } from '../auth/api-keys';
 import { visibleAppId } from '../auth/scope';

@@ -1,4 +1,4 @@
-import { storeEvents, type StoredEvent } from '@hookline/fanout';
+import { storeEvents, type StoredEvent } from '@hookline/pipeline';
 import { formatPath, validateEventData } from '@hookline/schema';
 import type { Principal } from '../auth/api-keys';
 import type { ApiDeps } from '../context';

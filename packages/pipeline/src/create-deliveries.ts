@@ -1,5 +1,6 @@
 import { deliveries, newId, type Transaction } from '@hookline/db';
-import { enqueueAttempts, type QueueClient } from '@hookline/queue';
+import type { QueueClient } from './boss';
+import { insertDeliveryJobs } from './insert-jobs';
 
 export type DeliveryToCreate = { appId: string; eventId: string; endpointId: string };
 
@@ -20,10 +21,10 @@ export async function createDeliveries(
   for (let i = 0; i < withIds.length; i += deliveryRowsPerInsert) {
     await tx.insert(deliveries).values(withIds.slice(i, i + deliveryRowsPerInsert));
   }
-  await enqueueAttempts(
+  await insertDeliveryJobs(
     boss,
-    tx,
     withIds.map((d) => ({ deliveryId: d.id, attempt: 1, manual })),
+    { tx },
   );
   return withIds.map(({ id, eventId, endpointId }) => ({ id, eventId, endpointId }));
 }

@@ -1,5 +1,5 @@
 import { deliveries, events, newId, type Transaction } from '@hookline/db';
-import type { QueueClient } from '@hookline/queue';
+import type { QueueClient } from './boss';
 import { matchesEventType } from '@hookline/schema';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { createDeliveries, type DeliveryToCreate } from './create-deliveries';

@@ -1,6 +1,9 @@
 import { deliveries, endpoints, type Transaction } from '@hookline/db';
-import { bossDb, deadLetterQueue, enqueueAttempts, queueSchema, type QueueClient } from '@hookline/queue';
 import { eq, inArray, sql } from 'drizzle-orm';
+import type { QueueClient } from './boss';
+import { bossDb } from './db-adapter';
+import { insertDeliveryJobs } from './insert-jobs';
+import { deadLetterQueue, queueSchema } from './names';
 
 export type RequeueResult = {
   /** Deliveries given a new manual attempt. */
@@ -48,10 +51,10 @@ export async function requeueDeliveries(
         ready.map((r) => r.id),
       ),
     );
-  await enqueueAttempts(
+  await insertDeliveryJobs(
     boss,
-    tx,
     ready.map((r) => ({ deliveryId: r.id, attempt: r.attemptCount + 1, manual: true })),
+    { tx },
   );
 
   const waiting = await tx.execute<{ id: string }>(sql`

@@ -1,8 +1,0 @@
-export { storeEvents, type EventToStore, type StoredEvent } from './store-events';
-export { createDeliveries, type DeliveryToCreate } from './create-deliveries';
-export {
-  publishOperationalEvents,
-  ensureOperatorApp,
-  operatorAppIdPattern,
-  type OperationalFact,
-} from './operational-events';

@@ -2,7 +2,7 @@ import { endpoints, type Transaction } from '@hookline/db';
 import type { OperationalFact } from '@hookline/pipeline';
 import { inArray, sql } from 'drizzle-orm';
 import { isNotSent } from './attempt-outcome';
-import type { AttemptRecord } from './record-attempts';
+import type { AttemptRecord } from './attempt-record';
 
 export type EndpointHealthSettings = {
   /** An endpoint that has done nothing but fail for this long is disabled (Svix: 5 days). */

@@ -1,27 +1,14 @@
-import { newId, type AttemptTrigger, type Database } from '@hookline/db';
-import { publishOperationalEvents, type OperationalFact } from '@hookline/pipeline';
-import { enqueueAttempts, type QueueClient } from '@hookline/pipeline';
+import { newId, type Database } from '@hookline/db';
+import {
+  insertDeliveryJobs,
+  publishOperationalEvents,
+  type OperationalFact,
+  type QueueClient,
+} from '@hookline/pipeline';
 import { sql } from 'drizzle-orm';
-import type { AttemptOutcome } from './attempt-outcome';
+import { nextAttemptAt, type AttemptRecord } from './attempt-record';
 import { updateEndpointHealth, type EndpointHealthSettings } from './endpoint-health';
 import { attemptKey } from './load-deliveries';
-import type { RetryDecision } from './retry-policy';
-
-export type AttemptRecord = {
-  /** The pg-boss job that made the attempt. */
-  jobId: string;
-  deliveryId: string;
-  appId: string;
-  eventId: string;
-  endpointId: string;
-  attempt: number;
-  trigger: AttemptTrigger;
-  startedAt: Date;
-  outcome: AttemptOutcome;
-  decision: RetryDecision;
-  /** The endpoint's failure count when the batch was loaded; the health update re-reads it under lock. */
-  endpointFailuresHint: number;
-};
 
 export type RecordAttemptsOptions = {
   db: Database;
@@ -32,12 +19,6 @@ export type RecordAttemptsOptions = {
   now: Date;
 };
 
-/** When the next attempt is due, for a retry; null otherwise. */
-export function nextAttemptAt(record: AttemptRecord): Date | null {
-  if (record.decision.kind !== 'retry') return null;
-  return new Date(record.startedAt.getTime() + record.outcome.durationMs + record.decision.delayMs);
-}
-
 const deliveryStatusAfter = { delivered: 'delivered', retry: 'pending', 'give-up': 'failed' } as const;
 
 /**
@@ -45,7 +26,7 @@ const deliveryStatusAfter = { delivered: 'delivered', retry: 'pending', 'give-up
  * delivery's new state (one UPDATE … FROM VALUES), the jobs for the next attempts, the endpoints'
  * health, and the operational events all that caused. A crash before the commit leaves the jobs
  * active, so pg-boss hands them out again and nothing is lost; a crash after it leaves them to be
- * settled by their re-run (see deliver-batch.ts).
+ * settled by their re-run (see settle-repeats.ts).
  *
  * Returns the keys (`deliveryId:attempt`) of the attempts that landed. One that did not was recorded
  * meanwhile by another job for the same attempt; its outcome is dropped whole, so a duplicate never
@@ -105,13 +86,13 @@ export async function recordAttempts(records: AttemptRecord[], options: RecordAt
              as v(id text, status text, attempt int, next_attempt_at timestamptz, last_attempt_at timestamptz)
        where d.id = v.id`);
 
-    await enqueueAttempts(
+    await insertDeliveryJobs(
       boss,
-      tx,
       landed.flatMap((r) => {
         const startAfter = nextAttemptAt(r);
         return startAfter ? [{ deliveryId: r.deliveryId, attempt: r.attempt + 1, startAfter }] : [];
       }),
+      { tx },
     );
 
     const facts: OperationalFact[] = await updateEndpointHealth(tx, landed, health, now);

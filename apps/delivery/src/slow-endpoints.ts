@@ -16,6 +16,8 @@ export function createSlowEndpointTracker(limit: number) {
   };
 }
 
+export type SlowEndpointTracker = ReturnType<typeof createSlowEndpointTracker>;
+
 /**
  * How long a deferred job waits before it is tried again: the request timeout (how long a slot can
  * take to free), doubling with each deferral up to 5 minutes, ±20 %. Doubling keeps a long outage's

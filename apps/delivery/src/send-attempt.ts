@@ -1,0 +1,103 @@
+import { buildEnvelope } from '@hookline/schema';
+import { webhookHeaders } from '@hookline/verify';
+import { endpointDisabledOutcome, notSentOutcome, type AttemptOutcome } from './attempt-outcome';
+import type { AttemptRecord } from './attempt-record';
+import type { SendWebhook } from './http-sender';
+import type { LoadedDelivery } from './load-deliveries';
+import type { DeliveryWork } from './parse-jobs';
+import { payloadForEndpoint } from './payload-for-endpoint';
+import { decideNext, isRetryable, type RetryPolicy } from './retry-policy';
+import type { SigningKeysOf } from './signing-keys-once';
+
+export type MakeAttemptDeps = {
+  send: SendWebhook;
+  /** Its schedule is used for endpoints without one of their own. */
+  policy: RetryPolicy;
+  signingKeys: SigningKeysOf;
+  now: () => Date;
+  random: () => number;
+};
+
+/**
+ * Makes one delivery's attempt: sends it unless its endpoint is disabled or cannot take the event,
+ * and asks the retry policy what comes next. Never throws for the receiver's sake: every way an
+ * attempt can go is an outcome on the record.
+ */
+export async function makeAttempt(
+  { job, data, row }: DeliveryWork,
+  { send, policy, signingKeys, now, random }: MakeAttemptDeps,
+): Promise<AttemptRecord> {
+  const endpointPolicy = { ...policy, schedule: row.endpoint.retrySchedule ?? policy.schedule };
+  const startedAt = now();
+  // A disabled endpoint, or data that cannot take the endpoint's pinned version: nothing is sent,
+  // and the retry policy gives up at once (dead letter) with the reason on the attempt.
+  const payload = row.endpoint.enabled ? payloadForEndpoint(row.event, row.endpoint.versionPins) : null;
+  const outcome: AttemptOutcome = !payload
+    ? endpointDisabledOutcome
+    : !payload.ok
+      ? notSentOutcome('unconvertible', payload.error)
+      : await sendAttempt({
+          send,
+          secrets: signingKeys(row),
+          row,
+          payload,
+          attempt: data.attempt,
+          schedule: endpointPolicy.schedule,
+          startedAt,
+        });
+  return {
+    jobId: job.id,
+    deliveryId: row.delivery.id,
+    appId: row.delivery.appId,
+    eventId: row.delivery.eventId,
+    endpointId: row.delivery.endpointId,
+    attempt: data.attempt,
+    trigger: data.manual ? 'manual' : 'scheduled',
+    startedAt,
+    outcome,
+    decision: decideNext({ policy: endpointPolicy, attempt: data.attempt, outcome, now: now(), random }),
+    endpointFailuresHint: row.endpoint.consecutiveFailures,
+  };
+}
+
+async function sendAttempt({
+  send,
+  secrets,
+  row,
+  payload,
+  attempt,
+  schedule,
+  startedAt,
+}: {
+  send: SendWebhook;
+  /** Every live key signs, so a receiver mid-rotation accepts the old or the new one. */
+  secrets: string[] | Error;
+  row: LoadedDelivery;
+  /** What this endpoint receives: the published version, or the one it pins. */
+  payload: { version: string; data: unknown };
+  attempt: number;
+  schedule: readonly number[];
+  startedAt: Date;
+}): Promise<AttemptOutcome> {
+  // A wrong HOOKLINE_ENCRYPTION_KEY: nothing unsigned ever leaves, and the attempt says why.
+  if (secrets instanceof Error) return notSentOutcome('unsigned', `cannot sign: ${secrets.message}`);
+  const envelope = buildEnvelope({
+    id: row.event.id,
+    timestamp: row.event.createdAt,
+    event: row.event.type,
+    version: payload.version,
+    data: payload.data,
+    attempt,
+    retryable: isRetryable(schedule, attempt),
+  });
+  const body = JSON.stringify(envelope);
+  const headers = webhookHeaders({
+    id: row.event.id,
+    timestamp: Math.floor(startedAt.getTime() / 1000),
+    body,
+    secrets,
+  });
+  // No job signal: pg-boss aborts it when the batch settles, and a detached request outlives that.
+  // The sender's own timeout bounds every request.
+  return send({ url: row.endpoint.url, headers, body });
+}

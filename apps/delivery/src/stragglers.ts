@@ -1,0 +1,89 @@
+import type { Log } from '@hookline/log';
+import { deliveryQueue, insertDeliveryJobs, type QueueClient } from '@hookline/pipeline';
+import { randomUUID } from 'node:crypto';
+import type { JobResult } from 'pg-boss';
+import type { AttemptRecord } from './attempt-record';
+import type { DeliveryWork } from './parse-jobs';
+import type { SlowEndpointTracker } from './slow-endpoints';
+
+// A watchdog job is due this long after its request's timeout, time enough to record the attempt
+// first (which also brings the watchdog forward); it only acts alone when this process died.
+const watchdogMarginMs = 15_000;
+
+/** A request still running when its batch stopped waiting (see batch-patience.ts). */
+export type Straggler = { work: DeliveryWork; attempt: Promise<AttemptRecord> };
+
+/**
+ * Requests left running past their batch ("detached"). Each one's job is settled with the batch; a
+ * watchdog job (a copy of it, due after the request's timeout) keeps the delivery safe if this
+ * process dies first, and carries the dead letter if the attempt gives up. The attempt is recorded
+ * under the watchdog's id when the request ends, and the watchdog is brought forward: it finds the
+ * attempt made and only settles, or dead-letters a give-up.
+ */
+export function createStragglers({
+  boss,
+  log,
+  record,
+  slowEndpoints,
+  requestTimeoutMs,
+  now,
+}: {
+  boss: QueueClient;
+  log: Log;
+  /** Records attempts the way the batch does (see record-attempts.ts). */
+  record: (records: AttemptRecord[]) => Promise<unknown>;
+  slowEndpoints: SlowEndpointTracker;
+  /** The sender's timeout: a detached request is over by then, so its watchdog job runs after it. */
+  requestTimeoutMs: number;
+  now: () => Date;
+}) {
+  const detached = new Set<Promise<void>>();
+
+  function keepRecording({ work, attempt }: Straggler, watchdogId: string) {
+    const endpointId = work.row.delivery.endpointId;
+    slowEndpoints.add(endpointId);
+    const recorded = attempt
+      .then((made) => record([{ ...made, jobId: watchdogId }]))
+      // The attempt is recorded: the watchdog can run now, settling at once (or dead-lettering a give-up)
+      // instead of after the request's timeout.
+      .then(() => boss.update(deliveryQueue, undefined, { id: watchdogId, startAfter: new Date() }))
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          log('detached attempt not recorded; its watchdog job will retry it', {
+            deliveryId: work.data.deliveryId,
+            error,
+          }),
+      )
+      .finally(() => {
+        slowEndpoints.remove(endpointId);
+        detached.delete(recorded);
+      });
+    detached.add(recorded);
+  }
+
+  return {
+    /** Guards each straggler with a watchdog job, leaves it to finish, and answers its job's result. */
+    detach: async (stragglers: Straggler[]): Promise<JobResult[]> => {
+      if (stragglers.length === 0) return [];
+      const watchdogs = stragglers.map(({ work: { data } }) => ({
+        id: randomUUID(),
+        deliveryId: data.deliveryId,
+        attempt: data.attempt,
+        manual: data.manual,
+        deferrals: data.deferrals,
+        startAfter: new Date(now().getTime() + requestTimeoutMs + watchdogMarginMs),
+      }));
+      // Committed before this batch's jobs are settled, so no moment exists without a job.
+      await insertDeliveryJobs(boss, watchdogs);
+      return stragglers.map((straggler, i) => {
+        keepRecording(straggler, watchdogs[i]!.id);
+        return { id: straggler.work.job.id, status: 'completed', output: { detached: watchdogs[i]!.id } };
+      });
+    },
+    /** Waits for detached requests to end and be recorded (bounded by the request timeout). */
+    drain: async () => {
+      await Promise.allSettled([...detached]);
+    },
+  };
+}

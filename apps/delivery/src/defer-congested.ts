@@ -44,6 +44,10 @@ export async function deferCongested(
   );
   return {
     sending,
-    deferred: congested.map(({ job }) => ({ id: job.id, status: 'completed', output: { deferred: 'endpoint congested' } })),
+    deferred: congested.map(({ job }) => ({
+      id: job.id,
+      status: 'completed',
+      output: { deferred: 'endpoint congested' },
+    })),
   };
 }

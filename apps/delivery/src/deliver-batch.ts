@@ -46,8 +46,7 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
   const { db, boss, send, log, encryptionKey, policy, health, operatorAppId, requestTimeoutMs } = deps;
   const { now = () => new Date(), random = Math.random } = deps;
   const slowEndpoints = createSlowEndpointTracker(deps.maxSlowRequestsPerEndpoint);
-  const record = (records: AttemptRecord[]) =>
-    recordAttempts(records, { db, boss, health, operatorAppId, now: now() });
+  const record = (records: AttemptRecord[]) => recordAttempts(records, { db, boss, health, operatorAppId, now: now() });
   const stragglers = createStragglers({ boss, log, record, slowEndpoints, requestTimeoutMs, now });
 
   async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {

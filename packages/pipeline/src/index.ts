@@ -1,6 +1,5 @@
 export { deliveryQueue, deadLetterQueue, queueSchema } from './names';
 export { DeliveryJob } from './jobs';
-export { bossDb } from './db-adapter';
 export { insertDeliveryJobs, type DeliveryJobToInsert } from './insert-jobs';
 export {
   createQueueClient,

@@ -22,7 +22,7 @@ interface DeliveryData {
   body: string;
 }
 
-/** Worker settings; the defaults are the fastest measured on the 2-core reference machine (README). */
+/** Worker settings; the defaults are the fastest measured on the 2-core reference machine (bench/README.md). */
 function settings(ctx: BenchContext) {
   return {
     jobs: ctx.scaled(envInt('BENCH_CEILING_JOBS', 20_000), insertBatchSize),

@@ -1,5 +1,5 @@
 /**
- * End to end (issue scenarios 3 and 6): Hookline's API and delivery worker as separate processes on
+ * End to end (two targets in bench/README.md): Hookline's API and delivery worker as separate processes on
  * a fresh database, one endpoint subscribed (the receiver's `/ok/e2e`), 50,000 order.created events
  * (× scale) published over REST in batches of 1,000 while the worker delivers them.
  *

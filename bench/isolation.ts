@@ -1,5 +1,5 @@
 /**
- * Isolation (issue scenario 5): do a hanging and a failing endpoint slow the healthy ones down?
+ * Isolation (a target in bench/README.md): do a hanging and a failing endpoint slow the healthy ones down?
  *
  * Two runs, each on a fresh database with its own API and worker processes
  * (`HOOKLINE_REQUEST_TIMEOUT_MS=5000`, a realistic timeout; Hookline's default is 15 s):

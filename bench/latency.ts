@@ -1,5 +1,5 @@
 /**
- * Latency (issue scenario 4): a steady 500 events/s (open loop: a publish starts on schedule whether
+ * Latency (a target in bench/README.md): a steady 500 events/s (open loop: a publish starts on schedule whether
  * or not earlier ones have answered) for 30 s (× scale, at least 3 s), one ~1 KB order.created
  * per single REST publish, one endpoint subscribed; API and worker as separate processes.
  *

@@ -4,9 +4,9 @@ import { fixtures } from './support/fixtures';
 import { startHookline, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
 
-// The operator's queries from README.md ("Dead letters with SQL"), run exactly as
+// The operator's queries from docs/delivery.md ("Dead letters with SQL"), run exactly as
 // written there, so the documentation cannot drift from pg-boss's tables or ours.
-const doc = new URL('../README.md', import.meta.url);
+const doc = new URL('../docs/delivery.md', import.meta.url);
 
 async function documentedQueries(): Promise<Map<string, string>> {
   const text = await readFile(doc, 'utf8');

@@ -1,4 +1,4 @@
-// The README section "Evolving an event", step by step, against the real catalog's order.created 1.0 and 2.0: if
+// docs/evolving-an-event.md, step by step, against the real catalog's order.created 1.0 and 2.0: if
 // this passes, the walk-through is true.
 import { existsSync } from 'node:fs';
 import {

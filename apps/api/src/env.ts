@@ -36,7 +36,7 @@ export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
   const parsed = ApiEnv.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid API configuration: ${problems}. See the configuration table in README.md.`);
+    throw new Error(`Invalid API configuration: ${problems}. See docs/configuration.md.`);
   }
   return parsed.data;
 }

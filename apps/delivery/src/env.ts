@@ -80,7 +80,7 @@ export function loadDeliveryEnv(source: NodeJS.ProcessEnv = process.env): Delive
   const parsed = DeliveryEnv.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid delivery worker configuration: ${problems}. See the configuration table in README.md.`);
+    throw new Error(`Invalid delivery worker configuration: ${problems}. See docs/configuration.md.`);
   }
   return parsed.data;
 }

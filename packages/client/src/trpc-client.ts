@@ -28,7 +28,7 @@ const idempotencyLink: TRPCLink<AppRouter> =
 /**
  * The typed client for TypeScript services: every procedure, input and output is checked at
  * compile time, so publishing an unknown event or a payload of the wrong shape does not build.
- * Queries and publishes are retried on network errors and 503s (see README, "Clients").
+ * Queries and publishes are retried on network errors and 503s (see docs/api.md, "Clients").
  */
 export function createHooklineClient({ url, apiKey, fetch, attempts = clientRetry.attempts }: HooklineClientOptions) {
   return createTRPCClient<AppRouter>({

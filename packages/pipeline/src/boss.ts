@@ -111,7 +111,7 @@ export async function ensureQueues(
   };
   if (!(await boss.getQueue(deliveryQueue))) {
     // A table of its own: in pg-boss's shared table a burst met stale statistics and fetches
-    // took seconds (STACK.md).
+    // took seconds.
     await boss.createQueue(deliveryQueue, {
       ...options,
       partition: true,

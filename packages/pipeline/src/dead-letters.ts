@@ -57,7 +57,7 @@ type Row = {
 
 /**
  * Dead letters still waiting for an operator (state `created`), newest first, joined to what they
- * name. The same shape of query README's "Dead letters with SQL" shows. A dead letter whose delivery
+ * name. The same shape of query docs/delivery.md's "Dead letters with SQL" shows. A dead letter whose delivery
  * was deleted (with its endpoint) is not found. With `lock`, the dead letters found stay locked until
  * the caller's transaction ends, so a concurrent replay of the same ones waits, then finds them settled.
  */

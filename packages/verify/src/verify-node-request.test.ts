@@ -6,7 +6,7 @@ import { generateSecret } from './generate-secret';
 import { verifyNodeRequest } from './verify-node-request';
 import { webhookHeaders } from './webhook-headers';
 
-// The example from the README, as a real server: 204 when verified, 401/413 when not, 500 on setup bugs.
+// The example from this package's README, as a real server: 204 when verified, 401/413 when not, 500 on setup bugs.
 async function startReceiver({
   secret,
   maxBodyBytes,

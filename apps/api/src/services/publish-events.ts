@@ -16,7 +16,7 @@ export type EventToPublish = { type: string; version: string; data: unknown; ide
 export type PublishedEvent = StoredEvent & { warnings: string[] };
 
 /**
- * Validates events, then stores and fans them out in one transaction (DESIGN.md step 3): the events,
+ * Validates events, then stores and fans them out in one transaction: the events,
  * one delivery per subscribed endpoint, and one pg-boss job per delivery commit together or not at all.
  * `pathPrefix` lets a batch name the failing item (`events.3.data.amount`).
  */

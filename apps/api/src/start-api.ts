@@ -5,7 +5,7 @@ import { createEgressPolicy, systemResolveHost, type ResolveHost } from '@hookli
 import { ensureOperatorApp } from '@hookline/fanout';
 import { createQueueClient, ensureQueues } from '@hookline/queue';
 import type { EncryptionKey } from '@hookline/signing-keys';
-import { ensureAdminKey } from './auth/api-keys';
+import { ensureAdminKey } from './services/admin-key';
 import { createApiServer } from './server';
 
 export type RunningApi = {

@@ -1,12 +1,25 @@
-import { apiKeys } from '@hookline/db';
+import { apiKeys, newId, type Database } from '@hookline/db';
 import { and, desc, eq, isNull, lt, ne } from 'drizzle-orm';
-import { createApiKey, type Principal } from '../auth/api-keys';
+import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key-hash';
+import type { Principal } from '../auth/principal';
 import { assertAdmin, visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError, notFound } from '../errors';
 import { toApiKey } from '../models/api-key';
 import { toPage } from '../models/page';
 import { getApplication } from './applications';
+
+/** Stores a new key (generated unless given) as a hash; the key itself is returned, to show once. */
+export async function createApiKey(
+  db: Database,
+  { appId, name, key = generateApiKey() }: { appId: string | null; name: string; key?: string },
+) {
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ id: newId('key'), appId, name, keyHash: hashApiKey(key), keyPrefix: apiKeyPrefix(key) })
+    .returning();
+  return { id: row!.id, key, row: row! };
+}
 
 /**
  * A new key, shown once. `appId` null makes an admin key, which only an admin may do; an

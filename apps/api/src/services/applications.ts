@@ -1,6 +1,6 @@
 import { applications, newId } from '@hookline/db';
 import { desc, eq, lt, and } from 'drizzle-orm';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { assertAdmin, assertCanAccessApp } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { notFound } from '../errors';

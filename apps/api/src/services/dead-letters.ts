@@ -1,6 +1,6 @@
 import { deadLetterQueue, queueSchema } from '@hookline/queue';
 import { sql, type SQL } from 'drizzle-orm';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { assertCanAccessApp, visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';

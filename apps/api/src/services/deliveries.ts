@@ -1,6 +1,6 @@
 import { attempts, deliveries, endpoints, type DeliveryStatus } from '@hookline/db';
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError, notFound } from '../errors';

@@ -1,7 +1,7 @@
 import { endpoints, type SigningScheme } from '@hookline/db';
 import { defaultGraceSeconds, newSigningKey, openLiveSigningKeys, rotateSigningKeys } from '@hookline/signing-keys';
 import { and, eq } from 'drizzle-orm';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { notFound } from '../errors';

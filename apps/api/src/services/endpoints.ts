@@ -3,7 +3,7 @@ import { checkUrlHost } from '@hookline/egress';
 import { publishOperationalEvents } from '@hookline/fanout';
 import { newSigningKey } from '@hookline/signing-keys';
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError, notFound } from '../errors';

@@ -1,7 +1,7 @@
 import { deliveries, events } from '@hookline/db';
 import { createDeliveries } from '@hookline/fanout';
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError, notFound } from '../errors';

@@ -1,6 +1,6 @@
 import { storeEvents, type StoredEvent } from '@hookline/fanout';
 import { formatPath, validateEventData } from '@hookline/schema';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import type { ApiDeps } from '../context';
 import { AppError, describeIssues, notFound, type ValidationIssue } from '../errors';
 import { assertCanAccessApp } from '../auth/scope';

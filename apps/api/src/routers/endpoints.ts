@@ -2,9 +2,9 @@ import { signingSchemes } from '@hookline/db';
 import { maxGraceSeconds } from '@hookline/signing-keys';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { Endpoint, EndpointWithSecret } from '../models/endpoint';
-import { EndpointSecrets } from '../models/endpoint-secrets';
-import { Page, PageInput } from '../models/page';
+import { Endpoint, EndpointWithSecret } from '../dto/endpoint';
+import { EndpointSigningKeys } from '../dto/endpoint-signing-keys';
+import { Page, PageInput } from '../dto/page';
 import { getEndpointSecret, rotateEndpointSecret } from '../services/endpoint-secrets';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, updateEndpoint } from '../services/endpoints';
 import { protectedProcedure } from '../trpc';
@@ -64,7 +64,7 @@ export const endpointsRouter = {
   getSecret: protectedProcedure
     .meta(rest('GET', '/endpoints/{endpointId}/secret', "Get the keys receivers verify this endpoint's webhooks with"))
     .input(z.object({ endpointId: Id }))
-    .output(EndpointSecrets)
+    .output(EndpointSigningKeys)
     .query(({ ctx, input }) => getEndpointSecret(ctx, ctx.principal, input)),
   rotateSecret: protectedProcedure
     .meta(
@@ -83,6 +83,6 @@ export const endpointsRouter = {
         signing: z.enum(signingSchemes).optional(),
       }),
     )
-    .output(EndpointSecrets)
+    .output(EndpointSigningKeys)
     .mutation(({ ctx, input }) => rotateEndpointSecret(ctx, ctx.principal, input)),
 } satisfies TRPCRouterRecord;

@@ -5,8 +5,8 @@ import type { Principal } from '../auth/principal';
 import { assertAdmin, visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError, notFound } from '../errors';
-import { toApiKey } from '../models/api-key';
-import { toPage } from '../models/page';
+import { toApiKeyDto } from '../dto/api-key';
+import { toPageDto } from '../dto/page';
 import { getApplication } from './applications';
 
 /** Stores a new key (generated unless given) as a hash; the key itself is returned, to show once. */
@@ -29,7 +29,7 @@ export async function createKey(deps: ApiDeps, principal: Principal, input: { ap
   if (input.appId === null) assertAdmin(principal);
   else await getApplication(deps, principal, { appId: input.appId });
   const { row, key } = await createApiKey(deps.db, input);
-  return { ...toApiKey(row), key };
+  return { ...toApiKeyDto(row), key };
 }
 
 export async function listKeys(
@@ -45,7 +45,7 @@ export async function listKeys(
     .where(and(appId ? eq(apiKeys.appId, appId) : undefined, input.cursor ? lt(apiKeys.id, input.cursor) : undefined))
     .orderBy(desc(apiKeys.id))
     .limit(input.limit + 1);
-  return toPage(rows, input.limit, toApiKey);
+  return toPageDto(rows, input.limit, toApiKeyDto);
 }
 
 /** Revokes a key at once (the next request with it gets 401). Revoking a revoked key changes nothing. */
@@ -58,7 +58,7 @@ export async function revokeKey(deps: ApiDeps, principal: Principal, input: { ke
       .where(and(eq(apiKeys.id, input.keyId), appId ? eq(apiKeys.appId, appId) : undefined))
       .for('update');
     if (!row) throw notFound('API key', input.keyId);
-    if (row.revokedAt) return toApiKey(row);
+    if (row.revokedAt) return toApiKeyDto(row);
     if (row.appId === null) {
       // Locks every other live admin key too, so two concurrent revocations cannot remove the last two.
       const others = await tx
@@ -74,6 +74,6 @@ export async function revokeKey(deps: ApiDeps, principal: Principal, input: { ke
       }
     }
     const [revoked] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, row.id)).returning();
-    return toApiKey(revoked!);
+    return toApiKeyDto(revoked!);
   });
 }

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal';
 import { assertCanAccessApp, visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
-import type { DeadLetter } from '../models/dead-letter';
+import type { DeadLetter } from '../dto/dead-letter';
 import { requeueDeliveries } from './requeue-deliveries';
 
 export type DeadLetterFilter = { appId?: string; endpointId?: string; type?: string; since?: Date; until?: Date };
@@ -67,7 +67,7 @@ function filterConditions(principal: Principal, filter: DeadLetterFilter): SQL[]
   ];
 }
 
-function toDeadLetter(row: Row): DeadLetter {
+function toDeadLetterDto(row: Row): DeadLetter {
   return {
     id: row.id,
     deliveryId: row.delivery_id,
@@ -106,7 +106,7 @@ export async function listDeadLetters(
   const rows = (await db.execute<Row>(selectDeadLetters(where, { limit: input.limit + 1 }))) as unknown as Row[];
   const items = rows.slice(0, input.limit);
   return {
-    items: items.map(toDeadLetter),
+    items: items.map(toDeadLetterDto),
     nextCursor: rows.length > input.limit ? items[items.length - 1]!.cursor : null,
   };
 }
@@ -134,7 +134,7 @@ export async function replayDeadLetters(deps: ApiDeps, principal: Principal, inp
       dryRun: true as const,
       count: rows.length,
       endpointDisabled: rows.filter((r) => !r.endpoint_enabled).length,
-      sample: rows.slice(0, dryRunSampleSize).map(toDeadLetter),
+      sample: rows.slice(0, dryRunSampleSize).map(toDeadLetterDto),
       notFound: notFound(input.ids, rows),
     };
   }

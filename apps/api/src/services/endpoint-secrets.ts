@@ -5,13 +5,13 @@ import type { Principal } from '../auth/principal';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { notFound } from '../errors';
-import { toEndpointSecrets } from '../models/endpoint-secrets';
+import { toEndpointSigningKeysDto } from '../dto/endpoint-signing-keys';
 import { findEndpointRow } from './endpoints';
 
 /** The keys a receiver verifies this endpoint's webhooks with (the hmac secret, or ed25519 public keys). */
 export async function getEndpointSecret(deps: ApiDeps, principal: Principal, input: { endpointId: string }) {
   const row = await findEndpointRow(deps, principal, input.endpointId);
-  return toEndpointSecrets(row.id, openLiveSigningKeys(deps.encryptionKey, row.id, row.secrets, new Date()));
+  return toEndpointSigningKeysDto(row.id, openLiveSigningKeys(deps.encryptionKey, row.id, row.secrets, new Date()));
 }
 
 /**
@@ -41,6 +41,6 @@ export async function rotateEndpointSecret(
       now,
     });
     await tx.update(endpoints).set({ secrets, updatedAt: now }).where(eq(endpoints.id, row.id));
-    return toEndpointSecrets(row.id, openLiveSigningKeys(deps.encryptionKey, row.id, secrets, now));
+    return toEndpointSigningKeysDto(row.id, openLiveSigningKeys(deps.encryptionKey, row.id, secrets, now));
   });
 }

@@ -304,7 +304,9 @@ function signingKeysOnce(encryptionKey: EncryptionKey, at: Date): SigningKeysOf 
     let keys = opened.get(row.endpoint.id);
     if (!keys) {
       try {
-        keys = openLiveSigningKeys(encryptionKey, row.endpoint.id, row.endpoint.secrets, at).map((k) => k.secret);
+        keys = openLiveSigningKeys(encryptionKey, row.endpoint.id, row.endpoint.signingKeys, at).map(
+          (k) => k.plaintext,
+        );
       } catch (error) {
         keys = error as Error;
       }

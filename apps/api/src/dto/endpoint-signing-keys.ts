@@ -31,7 +31,7 @@ type EndpointSigningKeys = z.infer<typeof EndpointSigningKeys>;
 export function toEndpointSigningKeysDto(endpointId: string, live: OpenSigningKey[]): EndpointSigningKeys {
   const keys = live.map((k) => ({
     signing: k.signing,
-    secret: k.signing === 'hmac' ? k.secret : null,
+    secret: k.signing === 'hmac' ? k.plaintext : null,
     publicKey: k.publicKey,
     createdAt: k.createdAt,
     expiresAt: k.expiresAt,

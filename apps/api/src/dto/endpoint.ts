@@ -33,7 +33,7 @@ type Endpoint = z.infer<typeof Endpoint>;
 export const EndpointWithSecret = Endpoint.extend({ secret: z.string().nullable() });
 
 export function toEndpointDto(row: typeof endpoints.$inferSelect): Endpoint {
-  const current = row.secrets[0];
+  const current = row.signingKeys[0];
   return {
     id: row.id,
     appId: row.appId,

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { Endpoint, EndpointWithSecret } from '../dto/endpoint';
 import { EndpointSigningKeys } from '../dto/endpoint-signing-keys';
 import { Page, PageInput } from '../dto/page';
-import { getEndpointSecret, rotateEndpointSecret } from '../services/endpoint-secrets';
+import { getEndpointSigningKeys, rotateEndpointSigningKey } from '../services/endpoint-signing-keys';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, updateEndpoint } from '../services/endpoints';
 import { protectedProcedure } from '../trpc';
 import { restFor } from './rest';
@@ -65,7 +65,7 @@ export const endpointsRouter = {
     .meta(rest('GET', '/endpoints/{endpointId}/secret', "Get the keys receivers verify this endpoint's webhooks with"))
     .input(z.object({ endpointId: Id }))
     .output(EndpointSigningKeys)
-    .query(({ ctx, input }) => getEndpointSecret(ctx, ctx.principal, input)),
+    .query(({ ctx, input }) => getEndpointSigningKeys(ctx, ctx.principal, input)),
   rotateSecret: protectedProcedure
     .meta(
       rest(
@@ -84,5 +84,5 @@ export const endpointsRouter = {
       }),
     )
     .output(EndpointSigningKeys)
-    .mutation(({ ctx, input }) => rotateEndpointSecret(ctx, ctx.principal, input)),
+    .mutation(({ ctx, input }) => rotateEndpointSigningKey(ctx, ctx.principal, input)),
 } satisfies TRPCRouterRecord;

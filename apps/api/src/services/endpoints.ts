@@ -28,7 +28,7 @@ export async function createEndpoint(
   await assertUrlAllowed(deps, input.url);
   const id = newId('ep');
   const signing = input.signing ?? 'hmac';
-  const { stored, secret } = newSigningKey(deps.encryptionKey, id, signing, new Date());
+  const { stored, plaintext } = newSigningKey(deps.encryptionKey, id, signing, new Date());
   const [row] = await deps.db
     .insert(endpoints)
     .values({
@@ -39,11 +39,11 @@ export async function createEndpoint(
       eventTypes: normaliseEventTypes(input.eventTypes),
       versionPins: input.versionPins ?? {},
       retrySchedule: input.retrySchedule ?? null,
-      secrets: [stored],
+      signingKeys: [stored],
     })
     .returning();
   // An ed25519 signing key is never shown; receivers verify with the endpoint's publicKey.
-  return { ...toEndpointDto(row!), secret: signing === 'hmac' ? secret : null };
+  return { ...toEndpointDto(row!), secret: signing === 'hmac' ? plaintext : null };
 }
 
 export async function listEndpoints(

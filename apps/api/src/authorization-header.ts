@@ -1,5 +1,5 @@
 /** The API key an `Authorization` header carries, or why it carries none. */
-export type AuthorizationHeader =
+type AuthorizationHeader =
   | { key: string; problem: null }
   /** `problem` is null when there was no header at all: only protected procedures mind. */
   | { key: null; problem: string | null };

@@ -8,7 +8,7 @@ import type { EncryptionKey } from '@hookline/signing-keys';
 import { ensureAdminKey } from './services/admin-key';
 import { createApiServer } from './server';
 
-export type RunningApi = {
+type RunningApi = {
   url: string;
   /** Set on the first start without HOOKLINE_ADMIN_KEY: print it once, it is not stored. */
   generatedAdminKey: string | null;

@@ -127,7 +127,7 @@ type FormattedTrpcError = {
 };
 
 /** The REST body for an error tRPC formatted: `{ code, message, issues? }`. */
-export function restErrorBody(body: FormattedTrpcError) {
+function restErrorBody(body: FormattedTrpcError) {
   const issues = body.data?.issues;
   return {
     code: body.data?.code ?? 'internal',

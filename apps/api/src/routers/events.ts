@@ -33,7 +33,7 @@ const PublishInput = z.object({ appId: Id, ...EventFields }) as unknown as z.Zod
 >;
 
 // A batch commits as one transaction; this bounds its size and the time it holds locks.
-export const maxBatchSize = 1_000;
+const maxBatchSize = 1_000;
 
 const PublishBatchInput = z.object({
   appId: Id,

@@ -11,7 +11,7 @@ import { toEndpointDto } from '../dto/endpoint';
 import { toPageDto } from '../dto/page';
 import { getApplication } from './applications';
 
-export type EndpointInput = {
+type EndpointInput = {
   url: string;
   description?: string;
   eventTypes?: string[] | null;

@@ -11,9 +11,9 @@ function withoutPath(message: string, path: (string | number)[]): string {
   return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
-export type EventToPublish = { type: string; version: string; data: unknown; idempotencyKey?: string };
+type EventToPublish = { type: string; version: string; data: unknown; idempotencyKey?: string };
 
-export type PublishedEvent = StoredEvent & { warnings: string[] };
+type PublishedEvent = StoredEvent & { warnings: string[] };
 
 /**
  * Validates events, then stores and fans them out in one transaction (DESIGN.md step 3): the events,

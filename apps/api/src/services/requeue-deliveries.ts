@@ -2,7 +2,7 @@ import { deliveries, endpoints, type Transaction } from '@hookline/db';
 import { bossDb, deadLetterQueue, enqueueAttempts, queueSchema, type QueueClient } from '@hookline/queue';
 import { eq, inArray, sql } from 'drizzle-orm';
 
-export type RequeueResult = {
+type RequeueResult = {
   /** Deliveries given a new manual attempt. */
   requeued: string[];
   /** Deliveries left alone because their endpoint is disabled: the attempt would only dead-letter again. */

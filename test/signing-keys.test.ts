@@ -51,11 +51,13 @@ const badRequest = (error: unknown) =>
 describe('endpoint signing keys', () => {
   it('stores secrets encrypted, never as plaintext', async () => {
     const endpoint = await newEndpoint('/at-rest');
-    const [row] = await hookline.sql<{ secrets: unknown }[]>`select secrets from endpoints where id = ${endpoint.id}`;
-    const stored = JSON.stringify(row!.secrets);
+    const [row] = await hookline.sql<
+      { signing_keys: unknown }[]
+    >`select signing_keys from endpoints where id = ${endpoint.id}`;
+    const stored = JSON.stringify(row!.signing_keys);
     expect(stored).not.toContain('whsec_');
     expect(stored).not.toContain(endpoint.secret!.slice('whsec_'.length));
-    expect(row!.secrets).toEqual([
+    expect(row!.signing_keys).toEqual([
       {
         signing: 'hmac',
         sealed: expect.stringMatching(new RegExp(`^v1:${hookline.encryptionKey.id}:`)),
@@ -139,8 +141,10 @@ describe('endpoint signing keys', () => {
 
     // The private half never leaves Hookline, in any answer or at rest.
     expect(JSON.stringify([endpoint, read])).not.toContain('whsk_');
-    const [row] = await hookline.sql<{ secrets: unknown }[]>`select secrets from endpoints where id = ${endpoint.id}`;
-    expect(JSON.stringify(row!.secrets)).not.toContain('whsk_');
+    const [row] = await hookline.sql<
+      { signing_keys: unknown }[]
+    >`select signing_keys from endpoints where id = ${endpoint.id}`;
+    expect(JSON.stringify(row!.signing_keys)).not.toContain('whsk_');
   });
 
   it('switches an endpoint from hmac to ed25519 without a gap', async () => {

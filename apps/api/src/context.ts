@@ -3,7 +3,12 @@ import type { EgressPolicy, ResolveHost } from '@hookline/egress';
 import type { Log } from '@hookline/log';
 import type { QueueClient } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
-import type { Principal } from './auth/api-keys';
+import { authenticateApiKey } from './auth/authenticate-api-key';
+import type { Principal } from './auth/principal';
+import { parseAuthorizationHeader } from './authorization-header';
+import { isDatabaseUnavailable } from './database-errors';
+import { AppError } from './errors';
+import { toTrpcError } from './wire-errors';
 
 /** What the API's business functions need; passed in so tests can build it over a test database. */
 export type ApiDeps = {
@@ -28,3 +33,21 @@ export type Context = ApiDeps & {
   /** The request body limit, so a 413 can say what it is. */
   maxPayloadBytes: number;
 };
+
+/** The context of one request, on either face: who is calling, from its Authorization header. */
+export async function createContext(
+  deps: ApiDeps,
+  authorization: string | undefined,
+  maxPayloadBytes: number,
+): Promise<Context> {
+  const header = parseAuthorizationHeader(authorization);
+  if (header.key === null) return { ...deps, maxPayloadBytes, principal: null, authProblem: header.problem };
+  let principal: Principal | null;
+  try {
+    principal = await authenticateApiKey(deps.db, header.key);
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    throw toTrpcError(new AppError('unavailable', 'the database is unavailable; retry shortly'));
+  }
+  return { ...deps, maxPayloadBytes, principal, authProblem: principal ? null : 'unknown or revoked API key' };
+}

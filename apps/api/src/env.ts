@@ -4,7 +4,7 @@ import { operatorAppIdPattern } from '@hookline/pipeline';
 import { z } from 'zod';
 
 /** Every setting of the API process. The only place it reads process.env. */
-export const ApiEnv = z.object({
+const ApiEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   /** When unset, `npm start` runs embedded PostgreSQL with its data in HOOKLINE_DATA_DIR. */
@@ -30,7 +30,7 @@ export const ApiEnv = z.object({
   /** CIDR blocks endpoints may point into although they are not public, e.g. "10.20.0.0/16, fd12::/16". */
   HOOKLINE_ALLOWED_CIDRS: AllowedCidrsSetting,
 });
-export type ApiEnv = z.infer<typeof ApiEnv>;
+type ApiEnv = z.infer<typeof ApiEnv>;
 
 export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
   const parsed = ApiEnv.safeParse(source);

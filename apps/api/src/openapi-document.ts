@@ -89,7 +89,7 @@ function jsonBody(document: OpenAPIObject, path: string) {
 }
 
 /** `order.created` 1.0 → `OrderCreatedV1_0` */
-export function schemaName(type: string, version: string): string {
+function schemaName(type: string, version: string): string {
   const pascal = type
     .split(/[._]/)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))

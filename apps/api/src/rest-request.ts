@@ -1,22 +1,17 @@
 import type http from 'node:http';
-import { appErrorCodes, payloadTooLargeMessage, type AppErrorCode } from './errors';
+import { AppError, payloadTooLargeMessage } from './errors';
 
 // Event data may nest 32 levels (StorableJson); a request wraps it in a few more. Anything deeper is
 // refused before it is parsed: the REST adapter re-serialises bodies recursively and would overflow.
-export const maxRequestJsonDepth = 64;
-
-export type RequestProblem = { status: number; code: AppErrorCode; message: string };
+const maxRequestJsonDepth = 64;
 
 /**
  * Reads what trpc-to-openapi would otherwise read itself, in ways that break on hostile input: the
  * query string (a key such as `constructor` or `__proto__` collides with its plain-object map) and
  * the JSON body (unbounded nesting overflows the stack when tRPC re-serialises it). The results go on
- * `req.query` and `req.body`, where the adapter looks first. Returns the problem to answer with, if any.
+ * `req.query` and `req.body`, where the adapter looks first. Returns the error to answer with, if any.
  */
-export async function prepareRestRequest(
-  req: http.IncomingMessage,
-  maxBodySize: number,
-): Promise<RequestProblem | null> {
+export async function prepareRestRequest(req: http.IncomingMessage, maxBodySize: number): Promise<AppError | null> {
   const query: Record<string, string[]> = Object.create(null);
   for (const [key, value] of new URL(req.url ?? '/', 'http://hookline').searchParams) {
     if (key === '__proto__') continue;
@@ -27,26 +22,20 @@ export async function prepareRestRequest(
   const contentType = req.headers['content-type'] ?? '';
   if (req.method === 'GET' || req.method === 'HEAD' || !contentType.startsWith('application/json')) return null;
   const text = await readCapped(req, maxBodySize);
-  if (text === null) return problem('payload_too_large', payloadTooLargeMessage(maxBodySize));
+  if (text === null) return new AppError('payload_too_large', payloadTooLargeMessage(maxBodySize));
   if (text.trim() === '') {
     Object.assign(req, { body: undefined });
     return null;
   }
   if (jsonDepth(text) > maxRequestJsonDepth)
-    return problem('validation', `request body nests deeper than ${maxRequestJsonDepth} levels`);
+    return new AppError('validation', `request body nests deeper than ${maxRequestJsonDepth} levels`);
   try {
     Object.assign(req, { body: JSON.parse(text) as unknown });
   } catch (error) {
-    return problem('validation', `request body is not valid JSON: ${(error as Error).message}`);
+    return new AppError('validation', `request body is not valid JSON: ${(error as Error).message}`);
   }
   return null;
 }
-
-const problem = (code: AppErrorCode, message: string): RequestProblem => ({
-  status: appErrorCodes[code],
-  code,
-  message,
-});
 
 /** The body as text, or null as soon as it passes `limit` bytes (the rest is never buffered). */
 async function readCapped(req: http.IncomingMessage, limit: number): Promise<string | null> {

@@ -1,18 +1,14 @@
 import http from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { TRPCError } from '@trpc/server';
-import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
-import { findPrincipal } from './auth/api-keys';
-import { isDatabaseUnavailable } from './database-errors';
-import { AppError, appErrorCodes, payloadTooLargeMessage } from './errors';
-import type { ApiDeps, Context } from './context';
+import { createContext, type ApiDeps } from './context';
 import { renderDocsPage } from './docs-page';
 import { buildOpenApiDocument } from './openapi-document';
 import { createRestHandler } from './rest-handler';
 import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
+import { refuseTooLarge, sendNoRoute, sendRestInternalError } from './wire-errors';
 
-export type ApiServerOptions = ApiDeps & { maxPayloadBytes: number };
+type ApiServerOptions = ApiDeps & { maxPayloadBytes: number };
 
 // A client gets this long to send a whole request; a trickled body cannot hold a socket for ever.
 const requestTimeoutMs = 30_000;
@@ -67,10 +63,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       rest(req, res).catch((error: unknown) => {
         // A client that hangs up mid-body: nothing to answer; anything else is a bug worth a log line.
         deps.log('REST request failed before reaching a procedure', { error });
-        if (!res.headersSent)
-          res
-            .writeHead(500, { 'content-type': 'application/json' })
-            .end('{"code":"internal","message":"Internal server error"}');
+        sendRestInternalError(res);
       });
       return;
     }
@@ -82,55 +75,11 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       trpc(req, res);
       return;
     }
-    res.writeHead(404, { 'content-type': 'application/json' }).end(
-      JSON.stringify({
-        code: 'not_found',
-        message: `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs`,
-      }),
+    sendNoRoute(
+      res,
+      `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs`,
     );
   });
   server.requestTimeout = requestTimeoutMs;
   return server;
-}
-
-/** The body each face gives any other 413, so clients parse one shape: tRPC's envelope, or REST's `{ code, message }`. */
-function refuseTooLarge(res: http.ServerResponse, limit: number, face: 'trpc' | 'rest') {
-  const message = payloadTooLargeMessage(limit);
-  const body =
-    face === 'rest'
-      ? { code: 'payload_too_large', message }
-      : {
-          error: {
-            message,
-            code: TRPC_ERROR_CODES_BY_KEY.PAYLOAD_TOO_LARGE,
-            data: { code: 'payload_too_large', httpStatus: appErrorCodes.payload_too_large },
-          },
-        };
-  // Closing the connection stops the client from sending the rest of a body nobody will read.
-  res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify(body));
-}
-
-async function createContext(
-  deps: ApiDeps,
-  authorization: string | undefined,
-  maxPayloadBytes: number,
-): Promise<Context> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!match) {
-    return {
-      ...deps,
-      maxPayloadBytes,
-      principal: null,
-      authProblem: authorization ? 'Authorization must be "Bearer <key>"' : null,
-    };
-  }
-  let principal: Awaited<ReturnType<typeof findPrincipal>>;
-  try {
-    principal = await findPrincipal(deps.db, match[1]!);
-  } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw error;
-    const cause = new AppError('unavailable', 'the database is unavailable; retry shortly');
-    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: cause.message, cause });
-  }
-  return { ...deps, maxPayloadBytes, principal, authProblem: principal ? null : 'unknown or revoked API key' };
 }

@@ -4,10 +4,10 @@ import { createDatabase, migrate } from '@hookline/db';
 import { createEgressPolicy, systemResolveHost, type ResolveHost } from '@hookline/egress';
 import { createQueueClient, ensureOperatorApp, ensureQueues } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
-import { ensureAdminKey } from './auth/api-keys';
+import { ensureAdminKey } from './services/admin-key';
 import { createApiServer } from './server';
 
-export type RunningApi = {
+type RunningApi = {
   url: string;
   /** Set on the first start without HOOKLINE_ADMIN_KEY: print it once, it is not stored. */
   generatedAdminKey: string | null;

@@ -23,7 +23,7 @@ function selectDeliveries(db: Database, deliveryIds: string[]) {
         id: endpoints.id,
         url: endpoints.url,
         enabled: endpoints.enabled,
-        secrets: endpoints.secrets,
+        signingKeys: endpoints.signingKeys,
         versionPins: endpoints.versionPins,
         retrySchedule: endpoints.retrySchedule,
         // Read without a lock: only a hint of whether a success needs to reset the failure count.

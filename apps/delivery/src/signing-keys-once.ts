@@ -14,7 +14,9 @@ export function signingKeysOnce(encryptionKey: EncryptionKey, at: Date): Signing
     let keys = opened.get(row.endpoint.id);
     if (!keys) {
       try {
-        keys = openLiveSigningKeys(encryptionKey, row.endpoint.id, row.endpoint.secrets, at).map((k) => k.secret);
+        keys = openLiveSigningKeys(encryptionKey, row.endpoint.id, row.endpoint.signingKeys, at).map(
+          (k) => k.plaintext,
+        );
       } catch (error) {
         keys = error as Error;
       }

@@ -38,11 +38,11 @@ export const signingSchemes = ['hmac', 'ed25519'] as const;
 export type SigningScheme = (typeof signingSchemes)[number];
 
 /**
- * One signing key of an endpoint, newest first in `endpoints.secrets`. The key itself is encrypted
+ * One signing key of an endpoint, newest first in `endpoints.signing_keys`. The key itself is encrypted
  * (`sealed`, see @hookline/signing-keys); an old key keeps signing until `expiresAt` so receivers can
  * rotate without a gap.
  */
-export type EndpointSecret = {
+export type StoredSigningKey = {
   signing: SigningScheme;
   sealed: string;
   /** For ed25519, the whpk_ public key receivers verify with; not secret. Null for hmac. */
@@ -67,7 +67,7 @@ export const endpoints = pgTable(
     versionPins: jsonb('version_pins').$type<Record<string, string>>().notNull().default({}),
     enabled: boolean('enabled').notNull().default(true),
     disabledReason: text('disabled_reason'),
-    secrets: jsonb('secrets').$type<EndpointSecret[]>().notNull(),
+    signingKeys: jsonb('signing_keys').$type<StoredSigningKey[]>().notNull(),
     // Delay before each retry in seconds; null means the service-wide default schedule.
     retrySchedule: jsonb('retry_schedule').$type<number[]>(),
     // Health: failed attempts since the last success, and when that run of failures began. The

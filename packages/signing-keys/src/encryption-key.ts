@@ -10,7 +10,7 @@ export type EncryptionKey = { id: string; key: KeyObject };
 
 const keyBytes = 32;
 
-export const encryptionKeyFormat =
+const encryptionKeyFormat =
   'HOOKLINE_ENCRYPTION_KEY must be 32 random bytes, as base64 (44 characters, `openssl rand -base64 32`) or hex (64 characters, `openssl rand -hex 32`)';
 
 /** Reads HOOKLINE_ENCRYPTION_KEY's text; throws an Error describing the format, never echoing the value. */

@@ -9,7 +9,7 @@ const now = new Date('2025-01-15T10:00:00.000Z');
 describe('newSigningKey / openLiveSigningKeys', () => {
   it('makes a sealed whsec_ for hmac and a sealed whsk_ with its whpk_ for ed25519', () => {
     const hmac = newSigningKey(key, 'ep_1', 'hmac', now);
-    expect(hmac.secret).toMatch(/^whsec_/);
+    expect(hmac.plaintext).toMatch(/^whsec_/);
     expect(hmac.stored).toMatchObject({
       signing: 'hmac',
       publicKey: null,
@@ -19,8 +19,8 @@ describe('newSigningKey / openLiveSigningKeys', () => {
     expect(hmac.stored.sealed).not.toContain('whsec_');
 
     const ed = newSigningKey(key, 'ep_1', 'ed25519', now);
-    expect(ed.secret).toMatch(/^whsk_/);
-    expect(ed.stored.publicKey).toBe(publicKeyFor(ed.secret));
+    expect(ed.plaintext).toMatch(/^whsk_/);
+    expect(ed.stored.publicKey).toBe(publicKeyFor(ed.plaintext));
     expect(ed.stored.sealed).not.toContain('whsk_');
   });
 
@@ -33,9 +33,9 @@ describe('newSigningKey / openLiveSigningKeys', () => {
       { ...previous.stored, expiresAt: new Date(now.getTime() + 1000).toISOString() },
       { ...expired.stored, expiresAt: now.toISOString() },
     ];
-    expect(openLiveSigningKeys(key, 'ep_1', stored, now).map((k) => k.secret)).toEqual([
-      current.secret,
-      previous.secret,
+    expect(openLiveSigningKeys(key, 'ep_1', stored, now).map((k) => k.plaintext)).toEqual([
+      current.plaintext,
+      previous.plaintext,
     ]);
   });
 });

@@ -1,12 +1,12 @@
-import type { EndpointSecret, SigningScheme } from '@hookline/db';
+import type { SigningScheme, StoredSigningKey } from '@hookline/db';
 import { generateSecret, generateSigningKeyPair } from '@hookline/verify';
 import type { EncryptionKey } from './encryption-key';
-import { openSecret, sealSecret } from './seal';
+import { sealSigningKey, unsealSigningKey } from './seal';
 
-/** A signing key in the clear: `secret` is whsec_ (hmac) or whsk_ (ed25519) and never leaves Hookline for ed25519. */
+/** A signing key in the clear: `plaintext` is whsec_ (hmac) or whsk_ (ed25519) and never leaves Hookline for ed25519. */
 export type OpenSigningKey = {
   signing: SigningScheme;
-  secret: string;
+  plaintext: string;
   publicKey: string | null;
   createdAt: string;
   expiresAt: string | null;
@@ -15,33 +15,33 @@ export type OpenSigningKey = {
 /** A fresh key of the scheme, sealed for `endpointId`'s row, and its plaintext to show once. */
 export function newSigningKey(key: EncryptionKey, endpointId: string, signing: SigningScheme, now: Date) {
   const pair = signing === 'ed25519' ? generateSigningKeyPair() : null;
-  const secret = pair ? pair.secretKey : generateSecret();
-  const stored: EndpointSecret = {
+  const plaintext = pair ? pair.secretKey : generateSecret();
+  const stored: StoredSigningKey = {
     signing,
-    sealed: sealSecret(key, secret, endpointId),
+    sealed: sealSigningKey(key, plaintext, endpointId),
     publicKey: pair?.publicKey ?? null,
     createdAt: now.toISOString(),
     expiresAt: null,
   };
-  return { stored, secret };
+  return { stored, plaintext };
 }
 
-export function isLive(secret: EndpointSecret, now: Date): boolean {
-  return secret.expiresAt === null || Date.parse(secret.expiresAt) > now.getTime();
+export function isLive(signingKey: StoredSigningKey, now: Date): boolean {
+  return signingKey.expiresAt === null || Date.parse(signingKey.expiresAt) > now.getTime();
 }
 
-/** Every key that still signs at `now`, newest first, decrypted. Throws SecretDecryptionError on a wrong key. */
+/** Every key that still signs at `now`, newest first, decrypted. Throws SigningKeyDecryptionError on a wrong key. */
 export function openLiveSigningKeys(
   key: EncryptionKey,
   endpointId: string,
-  stored: readonly EndpointSecret[],
+  stored: readonly StoredSigningKey[],
   now: Date,
 ): OpenSigningKey[] {
   return stored
     .filter((s) => isLive(s, now))
     .map((s) => ({
       signing: s.signing,
-      secret: openSecret(key, s.sealed, endpointId),
+      plaintext: unsealSigningKey(key, s.sealed, endpointId),
       publicKey: s.publicKey,
       createdAt: s.createdAt,
       expiresAt: s.expiresAt,

@@ -3,7 +3,7 @@ import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateEncryptionKeyText, parseEncryptionKey, type EncryptionKey } from './encryption-key';
 
-export type LoadEncryptionKeyOptions = {
+type LoadEncryptionKeyOptions = {
   /** HOOKLINE_ENCRYPTION_KEY as given, if it was. */
   configured: string | undefined;
   /** NODE_ENV=production: no key means no start. */
@@ -17,7 +17,7 @@ export const developmentKeyFile = 'encryption-key';
 
 /**
  * The configured key; in production nothing else. In development a key is generated once into the
- * data directory (0600) and reused, with a warning, so `npm start` works without setup and secrets
+ * data directory (0600) and reused, with a warning, so `npm start` works without setup and signing keys
  * survive restarts. The API and the worker, when run apart, find the same file.
  */
 export async function loadEncryptionKey({

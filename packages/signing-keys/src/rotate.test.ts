@@ -1,10 +1,10 @@
-import type { EndpointSecret } from '@hookline/db';
+import type { StoredSigningKey } from '@hookline/db';
 import { describe, expect, it } from 'vitest';
 import { maxOldKeys, rotateSigningKeys } from './rotate';
 
 const now = new Date('2025-01-15T10:00:00.000Z');
 const at = (offsetSeconds: number) => new Date(now.getTime() + offsetSeconds * 1000).toISOString();
-const key = (name: string, expiresAt: string | null = null): EndpointSecret => ({
+const key = (name: string, expiresAt: string | null = null): StoredSigningKey => ({
   signing: 'hmac',
   sealed: name,
   publicKey: null,

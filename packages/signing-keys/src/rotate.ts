@@ -1,4 +1,4 @@
-import type { EndpointSecret } from '@hookline/db';
+import type { StoredSigningKey } from '@hookline/db';
 import { isLive } from './endpoint-signing-keys';
 
 // Svix's numbers (WEBHOOKS.md): a day by default for receivers to pick up the new key, a week at most.
@@ -11,13 +11,13 @@ export const maxOldKeys = 10;
  * The endpoint's keys after a rotation: `fresh` first, each older live key signing for at most
  * `graceSeconds` more (an earlier expiry is kept: a rotation never extends a key's life), expired
  * keys dropped, and no more than `maxOldKeys` old ones (the oldest go first).
- * A grace of 0 retires every old key at once: the answer to a leaked secret.
+ * A grace of 0 retires every old key at once: the answer to a leaked key.
  */
 export function rotateSigningKeys(
-  stored: readonly EndpointSecret[],
-  fresh: EndpointSecret,
+  stored: readonly StoredSigningKey[],
+  fresh: StoredSigningKey,
   { graceSeconds, now }: { graceSeconds: number; now: Date },
-): EndpointSecret[] {
+): StoredSigningKey[] {
   const graceEnd = now.getTime() + graceSeconds * 1000;
   const old = stored
     .map((s) => {

@@ -8,18 +8,18 @@ const ivBytes = 12;
 const tagBytes = 16;
 const format = 'v1';
 
-export class SecretDecryptionError extends Error {
+export class SigningKeyDecryptionError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'SecretDecryptionError';
+    this.name = 'SigningKeyDecryptionError';
   }
 }
 
 /**
- * Encrypts `plaintext` as `v1:<key id>:<base64url(iv | ciphertext | tag)>`. `context` (the endpoint id)
+ * Encrypts a signing key's `plaintext` as `v1:<key id>:<base64url(iv | ciphertext | tag)>`. `context` (the endpoint id)
  * is authenticated but not stored: a ciphertext copied onto another endpoint's row does not open.
  */
-export function sealSecret(key: EncryptionKey, plaintext: string, context: string): string {
+export function sealSigningKey(key: EncryptionKey, plaintext: string, context: string): string {
   const iv = randomBytes(ivBytes);
   const cipher = createCipheriv(algorithm, key.key, iv, { authTagLength: tagBytes });
   cipher.setAAD(Buffer.from(context, 'utf8'));
@@ -27,22 +27,23 @@ export function sealSecret(key: EncryptionKey, plaintext: string, context: strin
   return `${format}:${key.id}:${Buffer.concat([iv, ciphertext, cipher.getAuthTag()]).toString('base64url')}`;
 }
 
-/** Decrypts what sealSecret made with the same key and context; throws SecretDecryptionError otherwise. */
-export function openSecret(key: EncryptionKey, sealed: string, context: string): string {
+/** Decrypts what sealSigningKey made with the same key and context; throws SigningKeyDecryptionError otherwise. */
+export function unsealSigningKey(key: EncryptionKey, sealed: string, context: string): string {
   const [version, keyId, payload, ...rest] = sealed.split(':');
   if (version !== format || !keyId || !payload || rest.length > 0) {
-    throw new SecretDecryptionError(
+    throw new SigningKeyDecryptionError(
       `a stored secret of ${context} is not in the ${format} format; it was not written by this version of Hookline`,
     );
   }
   if (keyId !== key.id) {
-    throw new SecretDecryptionError(
+    throw new SigningKeyDecryptionError(
       `the secrets of ${context} were encrypted with key ${keyId}, but HOOKLINE_ENCRYPTION_KEY is key ${key.id}; ` +
         'start the API and the worker with the key they were written with',
     );
   }
   const bytes = Buffer.from(payload, 'base64url');
-  if (bytes.length < ivBytes + tagBytes) throw new SecretDecryptionError(`a stored secret of ${context} is truncated`);
+  if (bytes.length < ivBytes + tagBytes)
+    throw new SigningKeyDecryptionError(`a stored secret of ${context} is truncated`);
   const decipher = createDecipheriv(algorithm, key.key, bytes.subarray(0, ivBytes), { authTagLength: tagBytes });
   decipher.setAAD(Buffer.from(context, 'utf8'));
   decipher.setAuthTag(bytes.subarray(bytes.length - tagBytes));
@@ -52,7 +53,7 @@ export function openSecret(key: EncryptionKey, sealed: string, context: string):
       decipher.final(),
     ]).toString('utf8');
   } catch {
-    throw new SecretDecryptionError(
+    throw new SigningKeyDecryptionError(
       `a stored secret of ${context} fails authentication: it was altered or belongs to another endpoint`,
     );
   }

@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import type { Principal } from './api-keys';
+import type { Principal } from './principal';
 
 /**
  * The application ids a principal may see, for SQL filters: null means all (admin).

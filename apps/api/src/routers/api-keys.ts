@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { ApiKey, ApiKeyWithSecret } from '../models/api-key';
-import { Page, PageInput } from '../models/page';
+import { ApiKey, ApiKeyWithSecret } from '../dto/api-key';
+import { Page, PageInput } from '../dto/page';
 import { createKey, listKeys, revokeKey } from '../services/api-keys';
 import { protectedProcedure } from '../trpc';
 import { Id, Text } from './inputs';

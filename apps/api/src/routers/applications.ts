@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { Application } from '../models/application';
-import { Page, PageInput } from '../models/page';
+import { Application } from '../dto/application';
+import { Page, PageInput } from '../dto/page';
 import { createApplication, getApplication, listApplications } from '../services/applications';
 import { protectedProcedure } from '../trpc';
 import { restFor } from './rest';

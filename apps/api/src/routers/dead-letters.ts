@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { DeadLetter } from '../models/dead-letter';
-import { Page, PageInput } from '../models/page';
+import { DeadLetter } from '../dto/dead-letter';
+import { Page, PageInput } from '../dto/page';
 import { listDeadLetters, maxReplayPerCall, replayDeadLetters } from '../services/dead-letters';
 import { protectedProcedure } from '../trpc';
 import { Id } from './inputs';

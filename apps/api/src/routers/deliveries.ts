@@ -1,8 +1,8 @@
 import { deliveryStatuses } from '@hookline/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { Delivery, DeliveryWithAttempts } from '../models/delivery';
-import { Page, PageInput } from '../models/page';
+import { Delivery, DeliveryWithAttempts } from '../dto/delivery';
+import { Page, PageInput } from '../dto/page';
 import { getDelivery, listDeliveries, retryDelivery } from '../services/deliveries';
 import { protectedProcedure } from '../trpc';
 import { restFor } from './rest';

@@ -2,10 +2,10 @@ import { signingSchemes } from '@hookline/db';
 import { maxGraceSeconds } from '@hookline/signing-keys';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { Endpoint, EndpointWithSecret } from '../models/endpoint';
-import { EndpointSecrets } from '../models/endpoint-secrets';
-import { Page, PageInput } from '../models/page';
-import { getEndpointSecret, rotateEndpointSecret } from '../services/endpoint-secrets';
+import { Endpoint, EndpointWithSecret } from '../dto/endpoint';
+import { EndpointSigningKeys } from '../dto/endpoint-signing-keys';
+import { Page, PageInput } from '../dto/page';
+import { getEndpointSigningKeys, rotateEndpointSigningKey } from '../services/endpoint-signing-keys';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, updateEndpoint } from '../services/endpoints';
 import { protectedProcedure } from '../trpc';
 import { restFor } from './rest';
@@ -64,8 +64,8 @@ export const endpointsRouter = {
   getSecret: protectedProcedure
     .meta(rest('GET', '/endpoints/{endpointId}/secret', "Get the keys receivers verify this endpoint's webhooks with"))
     .input(z.object({ endpointId: Id }))
-    .output(EndpointSecrets)
-    .query(({ ctx, input }) => getEndpointSecret(ctx, ctx.principal, input)),
+    .output(EndpointSigningKeys)
+    .query(({ ctx, input }) => getEndpointSigningKeys(ctx, ctx.principal, input)),
   rotateSecret: protectedProcedure
     .meta(
       rest(
@@ -83,6 +83,6 @@ export const endpointsRouter = {
         signing: z.enum(signingSchemes).optional(),
       }),
     )
-    .output(EndpointSecrets)
-    .mutation(({ ctx, input }) => rotateEndpointSecret(ctx, ctx.principal, input)),
+    .output(EndpointSigningKeys)
+    .mutation(({ ctx, input }) => rotateEndpointSigningKey(ctx, ctx.principal, input)),
 } satisfies TRPCRouterRecord;

@@ -1,9 +1,9 @@
 import type { PublishableEvent } from '@hookline/schema';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { Event } from '../models/event';
-import { Page, PageInput } from '../models/page';
-import { Delivery } from '../models/delivery';
+import { Event } from '../dto/event';
+import { Page, PageInput } from '../dto/page';
+import { Delivery } from '../dto/delivery';
 import { getEvent, listEvents, resendEvent } from '../services/events';
 import { publishEvents } from '../services/publish-events';
 import { protectedProcedure } from '../trpc';
@@ -33,7 +33,7 @@ const PublishInput = z.object({ appId: Id, ...EventFields }) as unknown as z.Zod
 >;
 
 // A batch commits as one transaction; this bounds its size and the time it holds locks.
-export const maxBatchSize = 1_000;
+const maxBatchSize = 1_000;
 
 const PublishBatchInput = z.object({
   appId: Id,

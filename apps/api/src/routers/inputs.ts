@@ -75,7 +75,7 @@ export const IdempotencyKey = Text.min(1).max(255);
 
 // Event payloads are documents, not data structures: 32 levels is far beyond any real one, and the
 // bound keeps every recursive walk over a payload (ours, zod's, the database's) far from the stack limit.
-export const maxJsonDepth = 32;
+const maxJsonDepth = 32;
 
 /**
  * A JSON value PostgreSQL's jsonb will store: no NUL character and no unpaired UTF-16 surrogate in

@@ -1,12 +1,25 @@
-import { apiKeys } from '@hookline/db';
+import { apiKeys, newId, type Database } from '@hookline/db';
 import { and, desc, eq, isNull, lt, ne } from 'drizzle-orm';
-import { createApiKey, type Principal } from '../auth/api-keys';
+import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key-hash';
+import type { Principal } from '../auth/principal';
 import { assertAdmin, visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError, notFound } from '../errors';
-import { toApiKey } from '../models/api-key';
-import { toPage } from '../models/page';
+import { toApiKeyDto } from '../dto/api-key';
+import { toPageDto } from '../dto/page';
 import { getApplication } from './applications';
+
+/** Stores a new key (generated unless given) as a hash; the key itself is returned, to show once. */
+export async function createApiKey(
+  db: Database,
+  { appId, name, key = generateApiKey() }: { appId: string | null; name: string; key?: string },
+) {
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ id: newId('key'), appId, name, keyHash: hashApiKey(key), keyPrefix: apiKeyPrefix(key) })
+    .returning();
+  return { id: row!.id, key, row: row! };
+}
 
 /**
  * A new key, shown once. `appId` null makes an admin key, which only an admin may do; an
@@ -16,7 +29,7 @@ export async function createKey(deps: ApiDeps, principal: Principal, input: { ap
   if (input.appId === null) assertAdmin(principal);
   else await getApplication(deps, principal, { appId: input.appId });
   const { row, key } = await createApiKey(deps.db, input);
-  return { ...toApiKey(row), key };
+  return { ...toApiKeyDto(row), key };
 }
 
 export async function listKeys(
@@ -32,7 +45,7 @@ export async function listKeys(
     .where(and(appId ? eq(apiKeys.appId, appId) : undefined, input.cursor ? lt(apiKeys.id, input.cursor) : undefined))
     .orderBy(desc(apiKeys.id))
     .limit(input.limit + 1);
-  return toPage(rows, input.limit, toApiKey);
+  return toPageDto(rows, input.limit, toApiKeyDto);
 }
 
 /** Revokes a key at once (the next request with it gets 401). Revoking a revoked key changes nothing. */
@@ -45,7 +58,7 @@ export async function revokeKey(deps: ApiDeps, principal: Principal, input: { ke
       .where(and(eq(apiKeys.id, input.keyId), appId ? eq(apiKeys.appId, appId) : undefined))
       .for('update');
     if (!row) throw notFound('API key', input.keyId);
-    if (row.revokedAt) return toApiKey(row);
+    if (row.revokedAt) return toApiKeyDto(row);
     if (row.appId === null) {
       // Locks every other live admin key too, so two concurrent revocations cannot remove the last two.
       const others = await tx
@@ -61,6 +74,6 @@ export async function revokeKey(deps: ApiDeps, principal: Principal, input: { ke
       }
     }
     const [revoked] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, row.id)).returning();
-    return toApiKey(revoked!);
+    return toApiKeyDto(revoked!);
   });
 }

@@ -1,11 +1,11 @@
 import { applications, newId } from '@hookline/db';
 import { desc, eq, lt, and } from 'drizzle-orm';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { assertAdmin, assertCanAccessApp } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { notFound } from '../errors';
-import { toApplication } from '../models/application';
-import { toPage } from '../models/page';
+import { toApplicationDto } from '../dto/application';
+import { toPageDto } from '../dto/page';
 
 export async function createApplication({ db }: ApiDeps, principal: Principal, input: { name: string }) {
   assertAdmin(principal);
@@ -13,7 +13,7 @@ export async function createApplication({ db }: ApiDeps, principal: Principal, i
     .insert(applications)
     .values({ id: newId('app'), name: input.name })
     .returning();
-  return toApplication(row!);
+  return toApplicationDto(row!);
 }
 
 export async function listApplications(
@@ -32,12 +32,12 @@ export async function listApplications(
     )
     .orderBy(desc(applications.id))
     .limit(input.limit + 1);
-  return toPage(rows, input.limit, toApplication);
+  return toPageDto(rows, input.limit, toApplicationDto);
 }
 
 export async function getApplication({ db }: ApiDeps, principal: Principal, input: { appId: string }) {
   assertCanAccessApp(principal, input.appId);
   const [row] = await db.select().from(applications).where(eq(applications.id, input.appId));
   if (!row) throw notFound('application', input.appId);
-  return toApplication(row);
+  return toApplicationDto(row);
 }

@@ -6,11 +6,11 @@ import {
   type DeadLetterFilter as PipelineDeadLetterFilter,
   type WaitingDeadLetter,
 } from '@hookline/pipeline';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { assertCanAccessApp, visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError } from '../errors';
-import type { DeadLetter } from '../models/dead-letter';
+import type { DeadLetter } from '../dto/dead-letter';
 
 export type DeadLetterFilter = { appId?: string; endpointId?: string; type?: string; since?: Date; until?: Date };
 
@@ -28,7 +28,7 @@ function visibleFilter(principal: Principal, filter: DeadLetterFilter): Pipeline
   return { appId: visibleAppId(principal) ?? filter.appId, endpointId, type, since, until };
 }
 
-function toDeadLetter(found: WaitingDeadLetter): DeadLetter {
+function toDeadLetterDto(found: WaitingDeadLetter): DeadLetter {
   return {
     id: found.id,
     deliveryId: found.deliveryId,
@@ -64,7 +64,7 @@ export async function listDeadLetters(
   const found = await findDeadLetters(db, filter, { limit: input.limit + 1 });
   const items = found.slice(0, input.limit);
   return {
-    items: items.map(toDeadLetter),
+    items: items.map(toDeadLetterDto),
     nextCursor: found.length > input.limit ? items[items.length - 1]!.cursor : null,
   };
 }
@@ -86,7 +86,7 @@ export async function replayDeadLetters(deps: ApiDeps, principal: Principal, inp
       dryRun: true as const,
       count: rows.length,
       endpointDisabled: rows.filter((r) => !r.endpointEnabled).length,
-      sample: rows.slice(0, dryRunSampleSize).map(toDeadLetter),
+      sample: rows.slice(0, dryRunSampleSize).map(toDeadLetterDto),
       notFound: notFound(input.ids, rows),
     };
   }

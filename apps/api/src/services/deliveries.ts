@@ -1,12 +1,12 @@
 import { attempts, deliveries, endpoints, type DeliveryStatus } from '@hookline/db';
 import { requeueDeliveries } from '@hookline/pipeline';
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError, notFound } from '../errors';
-import { toAttempt, toDelivery } from '../models/delivery';
-import { toPage } from '../models/page';
+import { toAttemptDto, toDeliveryDto } from '../dto/delivery';
+import { toPageDto } from '../dto/page';
 import { findEndpointRow } from './endpoints';
 import { getEvent } from './events';
 
@@ -33,7 +33,7 @@ export async function listDeliveries(
     )
     .orderBy(desc(deliveries.id))
     .limit(input.limit + 1);
-  return toPage(rows, input.limit, toDelivery);
+  return toPageDto(rows, input.limit, toDeliveryDto);
 }
 
 export async function getDelivery({ db }: ApiDeps, principal: Principal, input: { deliveryId: string }) {
@@ -48,7 +48,7 @@ export async function getDelivery({ db }: ApiDeps, principal: Principal, input: 
     .from(attempts)
     .where(eq(attempts.deliveryId, row.id))
     .orderBy(asc(attempts.number), asc(attempts.startedAt));
-  return { ...toDelivery(row), attempts: attemptRows.map(toAttempt) };
+  return { ...toDeliveryDto(row), attempts: attemptRows.map(toAttemptDto) };
 }
 
 /**
@@ -72,5 +72,5 @@ export async function retryDelivery(deps: ApiDeps, principal: Principal, input: 
     );
   }
   const [row] = await deps.db.select().from(deliveries).where(eq(deliveries.id, found.id));
-  return toDelivery(row!);
+  return toDeliveryDto(row!);
 }

@@ -3,15 +3,15 @@ import { checkUrlHost } from '@hookline/egress';
 import { publishOperationalEvents } from '@hookline/pipeline';
 import { newSigningKey } from '@hookline/signing-keys';
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError, notFound } from '../errors';
-import { toEndpoint } from '../models/endpoint';
-import { toPage } from '../models/page';
+import { toEndpointDto } from '../dto/endpoint';
+import { toPageDto } from '../dto/page';
 import { getApplication } from './applications';
 
-export type EndpointInput = {
+type EndpointInput = {
   url: string;
   description?: string;
   eventTypes?: string[] | null;
@@ -28,7 +28,7 @@ export async function createEndpoint(
   await assertUrlAllowed(deps, input.url);
   const id = newId('ep');
   const signing = input.signing ?? 'hmac';
-  const { stored, secret } = newSigningKey(deps.encryptionKey, id, signing, new Date());
+  const { stored, plaintext } = newSigningKey(deps.encryptionKey, id, signing, new Date());
   const [row] = await deps.db
     .insert(endpoints)
     .values({
@@ -39,11 +39,11 @@ export async function createEndpoint(
       eventTypes: normaliseEventTypes(input.eventTypes),
       versionPins: input.versionPins ?? {},
       retrySchedule: input.retrySchedule ?? null,
-      secrets: [stored],
+      signingKeys: [stored],
     })
     .returning();
   // An ed25519 signing key is never shown; receivers verify with the endpoint's publicKey.
-  return { ...toEndpoint(row!), secret: signing === 'hmac' ? secret : null };
+  return { ...toEndpointDto(row!), secret: signing === 'hmac' ? plaintext : null };
 }
 
 export async function listEndpoints(
@@ -58,7 +58,7 @@ export async function listEndpoints(
     .where(and(eq(endpoints.appId, input.appId), input.cursor ? lt(endpoints.id, input.cursor) : undefined))
     .orderBy(desc(endpoints.id))
     .limit(input.limit + 1);
-  return toPage(rows, input.limit, toEndpoint);
+  return toPageDto(rows, input.limit, toEndpointDto);
 }
 
 /** Loads an endpoint the principal may see; another tenant's endpoint is "not found". */
@@ -73,7 +73,7 @@ export async function findEndpointRow({ db }: ApiDeps, principal: Principal, end
 }
 
 export async function getEndpoint(deps: ApiDeps, principal: Principal, input: { endpointId: string }) {
-  return toEndpoint(await findEndpointRow(deps, principal, input.endpointId));
+  return toEndpointDto(await findEndpointRow(deps, principal, input.endpointId));
 }
 
 export async function updateEndpoint(
@@ -114,7 +114,7 @@ export async function updateEndpoint(
         },
       ]);
     }
-    return toEndpoint(row!);
+    return toEndpointDto(row!);
   });
 }
 

@@ -1,13 +1,13 @@
 import { deliveries, events } from '@hookline/db';
 import { createDeliveries } from '@hookline/pipeline';
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError, notFound } from '../errors';
-import { toDelivery } from '../models/delivery';
-import { toEvent } from '../models/event';
-import { toPage } from '../models/page';
+import { toDeliveryDto } from '../dto/delivery';
+import { toEventDto } from '../dto/event';
+import { toPageDto } from '../dto/page';
 import { getApplication } from './applications';
 import { findEndpointRow } from './endpoints';
 
@@ -18,7 +18,7 @@ export async function getEvent({ db }: ApiDeps, principal: Principal, input: { e
     .from(events)
     .where(and(eq(events.id, input.eventId), appId ? eq(events.appId, appId) : undefined));
   if (!row) throw notFound('event', input.eventId);
-  return toEvent(row);
+  return toEventDto(row);
 }
 
 export async function listEvents(
@@ -39,7 +39,7 @@ export async function listEvents(
     )
     .orderBy(desc(events.id))
     .limit(input.limit + 1);
-  return toPage(rows, input.limit, toEvent);
+  return toPageDto(rows, input.limit, toEventDto);
 }
 
 /**
@@ -65,5 +65,5 @@ export async function resendEvent(deps: ApiDeps, principal: Principal, input: { 
     }),
   );
   const [row] = await deps.db.select().from(deliveries).where(eq(deliveries.id, created!.id));
-  return toDelivery(row!);
+  return toDeliveryDto(row!);
 }

@@ -1,6 +1,6 @@
 import { storeEvents, type StoredEvent } from '@hookline/pipeline';
 import { formatPath, validateEventData } from '@hookline/schema';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import type { ApiDeps } from '../context';
 import { AppError, describeIssues, notFound, type ValidationIssue } from '../errors';
 import { assertCanAccessApp } from '../auth/scope';
@@ -11,9 +11,9 @@ function withoutPath(message: string, path: (string | number)[]): string {
   return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
-export type EventToPublish = { type: string; version: string; data: unknown; idempotencyKey?: string };
+type EventToPublish = { type: string; version: string; data: unknown; idempotencyKey?: string };
 
-export type PublishedEvent = StoredEvent & { warnings: string[] };
+type PublishedEvent = StoredEvent & { warnings: string[] };
 
 /**
  * Validates events, then stores and fans them out in one transaction: the events,

@@ -10,9 +10,9 @@ export const Event = z.object({
   idempotencyKey: z.string().nullable(),
   createdAt: z.string().datetime(),
 });
-export type Event = z.infer<typeof Event>;
+type Event = z.infer<typeof Event>;
 
-export function toEvent(row: typeof events.$inferSelect): Event {
+export function toEventDto(row: typeof events.$inferSelect): Event {
   return {
     id: row.id,
     appId: row.appId,

@@ -18,7 +18,7 @@ export const Attempt = z.object({
   /** `scheduled` by the retry schedule, or `manual` (deliveries.retry, deadLetters.replay, events.resend). */
   trigger: z.enum(attemptTriggers),
 });
-export type Attempt = z.infer<typeof Attempt>;
+type Attempt = z.infer<typeof Attempt>;
 
 export const Delivery = z.object({
   id: z.string(),
@@ -31,11 +31,11 @@ export const Delivery = z.object({
   lastAttemptAt: z.string().datetime().nullable(),
   createdAt: z.string().datetime(),
 });
-export type Delivery = z.infer<typeof Delivery>;
+type Delivery = z.infer<typeof Delivery>;
 
 export const DeliveryWithAttempts = Delivery.extend({ attempts: z.array(Attempt) });
 
-export function toDelivery(row: typeof deliveries.$inferSelect): Delivery {
+export function toDeliveryDto(row: typeof deliveries.$inferSelect): Delivery {
   return {
     id: row.id,
     appId: row.appId,
@@ -49,7 +49,7 @@ export function toDelivery(row: typeof deliveries.$inferSelect): Delivery {
   };
 }
 
-export function toAttempt(row: typeof attempts.$inferSelect): Attempt {
+export function toAttemptDto(row: typeof attempts.$inferSelect): Attempt {
   return {
     id: row.id,
     number: row.number,

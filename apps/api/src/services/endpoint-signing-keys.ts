@@ -1,17 +1,17 @@
 import { endpoints, type SigningScheme } from '@hookline/db';
 import { defaultGraceSeconds, newSigningKey, openLiveSigningKeys, rotateSigningKeys } from '@hookline/signing-keys';
 import { and, eq } from 'drizzle-orm';
-import type { Principal } from '../auth/api-keys';
+import type { Principal } from '../auth/principal';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { notFound } from '../errors';
-import { toEndpointSecrets } from '../models/endpoint-secrets';
+import { toEndpointSigningKeysDto } from '../dto/endpoint-signing-keys';
 import { findEndpointRow } from './endpoints';
 
 /** The keys a receiver verifies this endpoint's webhooks with (the hmac secret, or ed25519 public keys). */
-export async function getEndpointSecret(deps: ApiDeps, principal: Principal, input: { endpointId: string }) {
+export async function getEndpointSigningKeys(deps: ApiDeps, principal: Principal, input: { endpointId: string }) {
   const row = await findEndpointRow(deps, principal, input.endpointId);
-  return toEndpointSecrets(row.id, openLiveSigningKeys(deps.encryptionKey, row.id, row.secrets, new Date()));
+  return toEndpointSigningKeysDto(row.id, openLiveSigningKeys(deps.encryptionKey, row.id, row.signingKeys, new Date()));
 }
 
 /**
@@ -19,7 +19,7 @@ export async function getEndpointSecret(deps: ApiDeps, principal: Principal, inp
  * every request carries a signature a not-yet-updated receiver still accepts. `signing` switches the
  * scheme (hmac ↔ ed25519) the same gap-free way.
  */
-export async function rotateEndpointSecret(
+export async function rotateEndpointSigningKey(
   deps: ApiDeps,
   principal: Principal,
   input: { endpointId: string; graceSeconds?: number; signing?: SigningScheme },
@@ -34,13 +34,13 @@ export async function rotateEndpointSecret(
       .for('update');
     if (!row) throw notFound('endpoint', input.endpointId);
     const now = new Date();
-    const signing = input.signing ?? row.secrets[0]?.signing ?? 'hmac';
+    const signing = input.signing ?? row.signingKeys[0]?.signing ?? 'hmac';
     const { stored } = newSigningKey(deps.encryptionKey, row.id, signing, now);
-    const secrets = rotateSigningKeys(row.secrets, stored, {
+    const signingKeys = rotateSigningKeys(row.signingKeys, stored, {
       graceSeconds: input.graceSeconds ?? defaultGraceSeconds,
       now,
     });
-    await tx.update(endpoints).set({ secrets, updatedAt: now }).where(eq(endpoints.id, row.id));
-    return toEndpointSecrets(row.id, openLiveSigningKeys(deps.encryptionKey, row.id, secrets, now));
+    await tx.update(endpoints).set({ signingKeys, updatedAt: now }).where(eq(endpoints.id, row.id));
+    return toEndpointSigningKeysDto(row.id, openLiveSigningKeys(deps.encryptionKey, row.id, signingKeys, now));
   });
 }

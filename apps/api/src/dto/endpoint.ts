@@ -24,7 +24,7 @@ export const Endpoint = z.object({
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),
 });
-export type Endpoint = z.infer<typeof Endpoint>;
+type Endpoint = z.infer<typeof Endpoint>;
 
 /**
  * Only the create call returns the secret; afterwards it is read with endpoints.getSecret.
@@ -32,8 +32,8 @@ export type Endpoint = z.infer<typeof Endpoint>;
  */
 export const EndpointWithSecret = Endpoint.extend({ secret: z.string().nullable() });
 
-export function toEndpoint(row: typeof endpoints.$inferSelect): Endpoint {
-  const current = row.secrets[0];
+export function toEndpointDto(row: typeof endpoints.$inferSelect): Endpoint {
+  const current = row.signingKeys[0];
   return {
     id: row.id,
     appId: row.appId,

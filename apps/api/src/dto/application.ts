@@ -6,8 +6,8 @@ export const Application = z.object({
   name: z.string(),
   createdAt: z.string().datetime(),
 });
-export type Application = z.infer<typeof Application>;
+type Application = z.infer<typeof Application>;
 
-export function toApplication(row: typeof applications.$inferSelect): Application {
+export function toApplicationDto(row: typeof applications.$inferSelect): Application {
   return { id: row.id, name: row.name, createdAt: row.createdAt.toISOString() };
 }

@@ -3,7 +3,7 @@ import type { OpenSigningKey } from '@hookline/signing-keys';
 import { z } from 'zod';
 
 /** One key a receiver may verify with: the whsec_ secret (hmac) or the whpk_ public key (ed25519). */
-export const VerificationKey = z.object({
+const VerificationKey = z.object({
   signing: z.enum(signingSchemes),
   /** hmac only: the shared secret. */
   secret: z.string().nullable(),
@@ -18,20 +18,20 @@ export const VerificationKey = z.object({
  * What a receiver needs to verify an endpoint's webhooks. The top-level fields are the current key;
  * `keys` lists every key that still signs, newest first, so a receiver mid-rotation can accept any.
  */
-export const EndpointSecrets = z.object({
+export const EndpointSigningKeys = z.object({
   endpointId: z.string(),
   signing: z.enum(signingSchemes),
   secret: z.string().nullable(),
   publicKey: z.string().nullable(),
   keys: z.array(VerificationKey),
 });
-export type EndpointSecrets = z.infer<typeof EndpointSecrets>;
+type EndpointSigningKeys = z.infer<typeof EndpointSigningKeys>;
 
 // An ed25519 signing key (whsk_) is never shown: whoever holds it can forge webhooks.
-export function toEndpointSecrets(endpointId: string, live: OpenSigningKey[]): EndpointSecrets {
+export function toEndpointSigningKeysDto(endpointId: string, live: OpenSigningKey[]): EndpointSigningKeys {
   const keys = live.map((k) => ({
     signing: k.signing,
-    secret: k.signing === 'hmac' ? k.secret : null,
+    secret: k.signing === 'hmac' ? k.plaintext : null,
     publicKey: k.publicKey,
     createdAt: k.createdAt,
     expiresAt: k.expiresAt,

@@ -20,7 +20,7 @@ export function Page<T extends z.ZodType>(item: T) {
 }
 
 /** Rows were fetched with limit + 1: the extra row only says whether another page exists. */
-export function toPage<R extends { id: string }, T>(rows: R[], limit: number, map: (row: R) => T) {
+export function toPageDto<R extends { id: string }, T>(rows: R[], limit: number, map: (row: R) => T) {
   const items = rows.slice(0, limit);
   return { items: items.map(map), nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
 }

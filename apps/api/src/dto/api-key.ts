@@ -11,12 +11,12 @@ export const ApiKey = z.object({
   createdAt: z.string().datetime(),
   revokedAt: z.string().datetime().nullable(),
 });
-export type ApiKey = z.infer<typeof ApiKey>;
+type ApiKey = z.infer<typeof ApiKey>;
 
 /** Only the create call returns the key; it is stored as a hash and cannot be shown again. */
 export const ApiKeyWithSecret = ApiKey.extend({ key: z.string() });
 
-export function toApiKey(row: typeof apiKeys.$inferSelect): ApiKey {
+export function toApiKeyDto(row: typeof apiKeys.$inferSelect): ApiKey {
   return {
     id: row.id,
     appId: row.appId,

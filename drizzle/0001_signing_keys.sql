@@ -1,0 +1,1 @@
+ALTER TABLE "endpoints" RENAME COLUMN "secrets" TO "signing_keys";

@@ -5,7 +5,7 @@ import { bossDb } from './db-adapter';
 import { insertDeliveryJobs } from './insert-jobs';
 import { deadLetterQueue, queueSchema } from './names';
 
-type RequeueResult = {
+export type RequeueResult = {
   /** Deliveries given a new manual attempt. */
   requeued: string[];
   /** Deliveries left alone because their endpoint is disabled: the attempt would only dead-letter again. */

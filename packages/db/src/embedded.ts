@@ -22,7 +22,7 @@ const keptOutputLines = 200;
 /** stop() waits this long for the server to exit before killing it. */
 const stopTimeoutMs = 10_000;
 
-export type EmbeddedPostgresOptions = {
+type EmbeddedPostgresOptions = {
   dataDir: string;
   /** 0 picks a free port. */
   port: number;

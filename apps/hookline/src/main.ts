@@ -1,0 +1,24 @@
+// `npm start`: the API and the delivery worker in one process, on DATABASE_URL or, when it is
+// unset, on embedded PostgreSQL with its data kept in HOOKLINE_DATA_DIR (.data/ by default).
+import { loadApiEnv } from '@hookline/api';
+import { loadDeliveryEnv } from '@hookline/delivery';
+import { exitIfStartFails, shutdownOnSignals } from '@hookline/lifecycle';
+import { createLogger } from '@hookline/log';
+import { loadEncryptionKeyFromEnv } from '@hookline/signing-keys';
+import { startHookline } from './start-hookline';
+
+const log = createLogger('hookline');
+const apiEnv = loadApiEnv();
+const deliveryEnv = loadDeliveryEnv();
+
+// Before the database: a production start without a key stops here, having touched nothing.
+const encryptionKey = await exitIfStartFails(log, () => loadEncryptionKeyFromEnv(apiEnv, log));
+
+const hookline = await startHookline({
+  apiEnv,
+  deliveryEnv,
+  encryptionKey,
+  logs: { hookline: log, api: createLogger('api'), delivery: createLogger('delivery') },
+});
+
+shutdownOnSignals({ log, message: 'stopping (in-flight deliveries finish first)', stop: () => hookline.stop() });

@@ -1,0 +1,42 @@
+import { TRPCClientError } from '@trpc/client';
+
+/** 0 success; 1 the API refused (or could not be reached); 2 the command line itself is wrong. */
+export const exitCodes = { ok: 0, refused: 1, usage: 2 } as const;
+
+/** A mistake on the command line (a missing option, unreadable --data, no API key configured): exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type WireErrorData = { code?: string; httpStatus?: number; issues?: { path: (string | number)[]; message: string }[] };
+
+/**
+ * What the user reads on stderr when a call fails, and the exit code. The API's message already names
+ * every field at fault (`data.amount: expected number, received string`); its stable `code` follows.
+ */
+export function describeFailure(error: unknown, apiUrl: string | undefined): { message: string; exitCode: number } {
+  if (error instanceof UsageError) return { message: `hookline: ${error.message}`, exitCode: exitCodes.usage };
+  if (error instanceof TRPCClientError) {
+    const data = (error as TRPCClientError<never>).data as WireErrorData | undefined;
+    if (data?.code) {
+      const issues = data.issues && data.issues.length > 1 ? data.issues.map((i) => formatIssue(i)) : [];
+      return {
+        message: [`hookline: ${error.message} (code: ${data.code})`, ...issues].join('\n'),
+        exitCode: exitCodes.refused,
+      };
+    }
+    // No wire error at all: the request never reached a Hookline API (refused connection, DNS, a proxy's page).
+    const cause = error.cause instanceof Error && error.cause.message ? ` (${error.cause.message})` : '';
+    return {
+      message: `hookline: could not reach Hookline at ${apiUrl ?? 'the configured URL'}: ${error.message}${cause} (code: unreachable). Check HOOKLINE_URL or run \`hookline login\`.`,
+      exitCode: exitCodes.refused,
+    };
+  }
+  return {
+    message: `hookline: ${error instanceof Error ? error.message : String(error)}`,
+    exitCode: exitCodes.refused,
+  };
+}
+
+const formatIssue = (issue: { path: (string | number)[]; message: string }) =>
+  `  - ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;

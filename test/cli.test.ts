@@ -94,36 +94,23 @@ describe('hookline CLI', () => {
     expect(delivered.items).toHaveLength(2);
 
     const deliveryId = fromStdin.deliveries[0]!.id;
-    const shown = await cli(['deliveries', 'get', deliveryId]);
+    const [shown, retried, updated, rotated] = await Promise.all([
+      cli(['deliveries', 'get', deliveryId]),
+      cli(['deliveries', 'retry', deliveryId]),
+      cliJson(['endpoints', 'update', endpoint.id, '--description', 'orders', '--retry-schedule', '1,5']),
+      cliJson<{ secret: string; keys: unknown[] }>(['endpoints', 'rotate-secret', endpoint.id, '--grace-seconds', '0']),
+    ]);
     expect(shown.stdout).toMatch(/^#\s+STARTED\s+MS\s+OUTCOME/m);
     expect(shown.stdout).toMatch(/^1\s+\S+\s+\d+\s+204\s+delivered\s+scheduled/m);
-    const retried = await cli(['deliveries', 'retry', deliveryId]);
     expect(retried).toMatchObject({ code: 0, stdout: `${deliveryId} queued for attempt 2\n` });
-    await env.receiver.waitForRequests(3);
-
-    const disabled = await cliJson<{ enabled: boolean }>(['endpoints', 'disable', endpoint.id]);
-    expect(disabled.enabled).toBe(false);
-    const updated = await cliJson([
-      'endpoints',
-      'update',
-      endpoint.id,
-      '--description',
-      'orders',
-      '--retry-schedule',
-      '1,5',
-    ]);
-    expect(updated).toMatchObject({ description: 'orders', retrySchedule: [1, 5], enabled: false });
-    expect(await cliJson(['endpoints', 'enable', endpoint.id])).toMatchObject({ enabled: true });
-    const rotated = await cliJson<{ secret: string; keys: unknown[] }>([
-      'endpoints',
-      'rotate-secret',
-      endpoint.id,
-      '--grace-seconds',
-      '0',
-    ]);
+    expect(updated).toMatchObject({ description: 'orders', retrySchedule: [1, 5] });
     expect(rotated.secret).not.toBe(endpoint.secret);
     expect(rotated.keys).toHaveLength(1);
-  });
+    await env.receiver.waitForRequests(3);
+
+    expect(await cliJson(['endpoints', 'disable', endpoint.id])).toMatchObject({ enabled: false });
+    expect(await cliJson(['endpoints', 'enable', endpoint.id])).toMatchObject({ enabled: true });
+  }, 60_000);
 
   it('exits 1 with the field and the error code when the API refuses, and 2 for usage errors', async () => {
     const app = await env.hookline.client.applications.create.mutate({ name: 'refusals' });
@@ -149,7 +136,7 @@ describe('hookline CLI', () => {
     expect(usage[3]!.stderr).toContain('--data: the value is not JSON');
     expect(usage[5]!.stderr).toContain('needs a filter');
     expect(usage[6]!.stderr).toContain('HOOKLINE_URL and HOOKLINE_API_KEY not set');
-  });
+  }, 60_000);
 
   it('login checks the key and stores it for later commands in a file only its owner can read', async () => {
     const configDir = await mkdtemp(path.join(os.tmpdir(), 'hookline-cli-login-'));

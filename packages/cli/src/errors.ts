@@ -8,6 +8,9 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+// A batch of a thousand bad events names a thousand fields; the first ones say what is wrong.
+const maxIssuesShown = 20;
+
 type WireErrorData = { code?: string; httpStatus?: number; issues?: { path: (string | number)[]; message: string }[] };
 
 /**
@@ -19,11 +22,16 @@ export function describeFailure(error: unknown, apiUrl: string | undefined): { m
   if (error instanceof TRPCClientError) {
     const data = (error as TRPCClientError<never>).data as WireErrorData | undefined;
     if (data?.code) {
-      const issues = data.issues && data.issues.length > 1 ? data.issues.map((i) => formatIssue(i)) : [];
-      return {
-        message: [`hookline: ${error.message} (code: ${data.code})`, ...issues].join('\n'),
-        exitCode: exitCodes.refused,
-      };
+      // Several fields at fault read better one a line than joined into one long message.
+      const message =
+        data.issues && data.issues.length > 1
+          ? [
+              `hookline: the API refused the request (code: ${data.code}):`,
+              ...data.issues.slice(0, maxIssuesShown).map(formatIssue),
+              ...(data.issues.length > maxIssuesShown ? [`  … and ${data.issues.length - maxIssuesShown} more`] : []),
+            ].join('\n')
+          : `hookline: ${error.message} (code: ${data.code})`;
+      return { message, exitCode: exitCodes.refused };
     }
     // No wire error at all: the request never reached a Hookline API (refused connection, DNS, a proxy's page).
     const cause = error.cause instanceof Error && error.cause.message ? ` (${error.cause.message})` : '';

@@ -70,7 +70,7 @@ export function registerDeadLetters(program: Command, ctx: CliContext): void {
   )
     .option('--all', 'replay every waiting dead letter (needed when no filter is given)')
     .option('--dry-run', 'count what would be replayed and change nothing')
-    .option('--batch-size <n>', 'dead letters replayed per call (1-250)', parsePositiveInt(250), 100)
+    .option('--batch-size <n>', 'dead letters replayed per call (1-250)', parsePositiveInt(250), 250)
     .action(
       async (options: FilterOptions & { all?: boolean; dryRun?: boolean; batchSize: number }, command: Command) => {
         const filter = toFilter(options);

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +31,15 @@ async function cliJson<T = Record<string, unknown>>(args: string[], options: { i
   const result = await cli([...args, '--json'], options);
   expect(result, result.stderr).toMatchObject({ code: 0 });
   return JSON.parse(result.stdout) as T;
+}
+
+/** A port nothing listens on: one the system just handed out and took back. */
+async function freePort() {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 const jsonLines = (text: string) =>
@@ -121,6 +131,11 @@ describe('hookline CLI', () => {
     expect(refused.stderr).toMatch(/data\.amount: .*\(code: validation\)/);
     const missing = await cli(['deliveries', 'get', 'dlv_01JH3C5Q2X7YB8N4K6W9M0T1VZ']);
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('(code: not_found)') });
+    const closedPort = await freePort();
+    const unreachable = await cli(['apps', 'list'], {
+      env: await settings({ HOOKLINE_URL: `http://127.0.0.1:${closedPort}` }),
+    });
+    expect(unreachable).toMatchObject({ code: 1, stderr: expect.stringContaining('ECONNREFUSED') });
 
     const usage = await Promise.all([
       cli(['publish', 'order.created', '--app', app.id, '--data', '{}']), // no --version
@@ -130,12 +145,14 @@ describe('hookline CLI', () => {
       cli(['dead-letters', 'list', '--since', 'yesterday-ish']),
       cli(['dead-letters', 'replay']),
       cli(['apps', 'list'], { env: cliEnv({ HOOKLINE_CONFIG_DIR: path.join(os.tmpdir(), 'hookline-cli-none') }) }),
+      cli(['listen', '--port', '0', '--secret', 'whsec_@@@']),
     ]);
-    expect(usage.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2, 2]);
+    expect(usage.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
     expect(usage[0]!.stderr).toContain("required option '--version <version>' not specified");
     expect(usage[3]!.stderr).toContain('--data: the value is not JSON');
     expect(usage[5]!.stderr).toContain('needs a filter');
     expect(usage[6]!.stderr).toContain('HOOKLINE_URL and HOOKLINE_API_KEY not set');
+    expect(usage[7]!.stderr).toContain('not valid base64');
   }, 60_000);
 
   it('login checks the key and stores it for later commands in a file only its owner can read', async () => {

@@ -34,9 +34,8 @@ export function describeFailure(error: unknown, apiUrl: string | undefined): { m
       return { message, exitCode: exitCodes.refused };
     }
     // No wire error at all: the request never reached a Hookline API (refused connection, DNS, a proxy's page).
-    const cause = error.cause instanceof Error && error.cause.message ? ` (${error.cause.message})` : '';
     return {
-      message: `hookline: could not reach Hookline at ${apiUrl ?? 'the configured URL'}: ${error.message}${cause} (code: unreachable). Check HOOKLINE_URL or run \`hookline login\`.`,
+      message: `hookline: could not reach Hookline at ${apiUrl ?? 'the configured URL'}: ${causeChain(error)} (code: unreachable). Check HOOKLINE_URL or run \`hookline login\`.`,
       exitCode: exitCodes.refused,
     };
   }
@@ -48,3 +47,12 @@ export function describeFailure(error: unknown, apiUrl: string | undefined): { m
 
 const formatIssue = (issue: { path: (string | number)[]; message: string }) =>
   `  - ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
+
+/** "fetch failed: connect ECONNREFUSED 127.0.0.1:1": each distinct message down an error's causes. */
+function causeChain(error: unknown): string {
+  const messages: string[] = [];
+  for (let e = error; e instanceof Error && messages.length < 5; e = e.cause) {
+    if (e.message && !messages.includes(e.message)) messages.push(e.message);
+  }
+  return messages.join(': ');
+}

@@ -58,6 +58,24 @@ export async function startListenServer({
  * During a rotation that switches scheme an endpoint signs with a secret and a public key at once:
  * either kind of signature is accepted. The body is read once and verified against each kind.
  */
+/**
+ * Refuses a malformed key before listening rather than answering every webhook 500. verifyWebhook
+ * checks its keys before anything else: with no headers a well-formed key fails as `missing_header`.
+ */
+export function checkListenKeys(keys: ListenKeys): void {
+  const probes = [
+    ...(keys.secrets.length ? [{ secret: keys.secrets }] : []),
+    ...(keys.publicKeys.length ? [{ publicKey: keys.publicKeys }] : []),
+  ];
+  for (const probe of probes) {
+    try {
+      verifyWebhook({ headers: {}, body: '', ...probe });
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error;
+    }
+  }
+}
+
 async function verify(req: http.IncomingMessage, keys: ListenKeys): Promise<unknown> {
   if (keys.publicKeys.length === 0) return verifyNodeRequest(req, { secret: keys.secrets });
   if (keys.secrets.length === 0) return verifyNodeRequest(req, { publicKey: keys.publicKeys });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { wantsJson, type CliContext } from '../context';
 import { UsageError } from '../errors';
-import { startListenServer, type ListenKeys, type ListenResult } from '../listen-server';
+import { checkListenKeys, startListenServer, type ListenKeys, type ListenResult } from '../listen-server';
 import { parsePort } from '../option-parsers';
 import { formatJson, formatJsonLine } from '../output';
 
@@ -58,7 +58,15 @@ async function listenKeys(
   for (const key of options.publicKey) {
     if (!key.startsWith('whpk_')) throw new UsageError('--public-key must start with whpk_');
   }
-  if (!options.endpoint) return { secrets: options.secret, publicKeys: options.publicKey };
+  if (!options.endpoint) {
+    const keys = { secrets: options.secret, publicKeys: options.publicKey };
+    try {
+      checkListenKeys(keys);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    return keys;
+  }
   // Every key that still signs, so webhooks signed just before a rotation verify too.
   const { keys } = await (await ctx.client()).endpoints.getSecret.query({ endpointId: options.endpoint });
   return {

@@ -1,0 +1,58 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Commander option parsers: a bad value is a usage error (exit 2) naming the option's rule. */
+
+const durationUnits = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/**
+ * A point in time for `--since`/`--until`: an ISO date or date-time (`2026-01-31`, `2026-01-31T12:00:00Z`)
+ * or an age such as `30m`, `2h`, `7d` (that long before now). The API takes UTC ISO date-times.
+ */
+export function parseTime(value: string, now = Date.now()): string {
+  const age = /^(\d+)([smhd])$/.exec(value);
+  if (age) return new Date(now - Number(age[1]) * durationUnits[age[2] as keyof typeof durationUnits]).toISOString();
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+    throw new InvalidArgumentError('expected an ISO date or date-time (2026-01-31T12:00:00Z) or an age (30m, 2h, 7d)');
+  }
+  return date.toISOString();
+}
+
+export function parsePositiveInt(max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
+    return n;
+  };
+}
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return n;
+}
+
+export function parseNonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
+  return n;
+}
+
+/** `order.created,invoice.*` → a list; empty parts are dropped. */
+export function parseList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Seconds before each retry: `5,60,300`; `none` (or an empty string) for no retries. */
+export function parseRetrySchedule(value: string): number[] {
+  if (value.trim() === '' || value.trim() === 'none') return [];
+  return parseList(value).map((part) => {
+    const n = Number(part);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected seconds such as 5,60,300, or none');
+    return n;
+  });
+}

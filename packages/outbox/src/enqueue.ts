@@ -27,8 +27,9 @@ export async function enqueueEvents(
     with inserted as (
       insert into ${qualifiedName(location)} (id, app_id, type, version, data, idempotency_key)
       select x.id, x.app_id, x.type, x.version, x.data, x.idempotency_key
-        from json_to_recordset($1::json) with ordinality
-             as x(id uuid, app_id text, type text, version text, data jsonb, idempotency_key text, ord bigint)
+        from rows from (json_to_recordset($1::text::json)
+                        as (id uuid, app_id text, type text, version text, data jsonb, idempotency_key text))
+             with ordinality as x(id, app_id, type, version, data, idempotency_key, ord)
        order by x.ord
       returning 1)
     select pg_notify('${notifyChannel(location)}', '') from (select 1 from inserted limit 1) as any_row`;

@@ -95,10 +95,10 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
      order by position
      limit ${batchSize}
        for update skip locked`;
-  const deletePublished = `delete from ${table} where id in (select value::uuid from json_array_elements_text($1::json))`;
+  const deletePublished = `delete from ${table} where id in (select value::uuid from json_array_elements_text($1::text::json))`;
   const markFailed = `
     update ${table} as o set state = 'failed', error = x.error, failed_at = now()
-      from json_to_recordset($1::json) as x(id uuid, error text)
+      from json_to_recordset($1::text::json) as x(id uuid, error text)
      where o.id = x.id`;
 
   const stats: OutboxRelayStats = { published: 0, duplicates: 0, failed: 0, lagMs: null, unavailableSince: null };

@@ -83,7 +83,9 @@ it('publishes every event once after the relay is SIGKILLed mid-batch and starte
     select count(*)::int as events, count(distinct idempotency_key)::int as keys from events where app_id = ${app.id}`;
   expect(stored).toEqual({ events: total, keys: total });
   // Stored under the outbox row ids: the same keys the killed relay used, so its batch was not stored again.
-  const keys = await hookline.sql<{ key: string }[]>`select idempotency_key as key from events where app_id = ${app.id}`;
+  const keys = await hookline.sql<
+    { key: string }[]
+  >`select idempotency_key as key from events where app_id = ${app.id}`;
   expect(new Set(keys.map((k) => k.key))).toEqual(new Set(ids));
   await expect
     .poll(() => new Set(receiver.on('/crash').map((r) => r.headers['webhook-id'])).size, { timeout: 15_000 })

@@ -84,7 +84,11 @@ describe('the outbox', () => {
     const items = [{ productId: 'prod_1', quantity: 1, price: 10 }];
 
     await expect(
-      createOrder(shop.db, { appId, order: { id: 'ord_lost', customerId: 'cus_1', currency: 'USD', items }, failAfterWrite: true }),
+      createOrder(shop.db, {
+        appId,
+        order: { id: 'ord_lost', customerId: 'cus_1', currency: 'USD', items },
+        failAfterWrite: true,
+      }),
     ).rejects.toThrow('failed after it was written');
     await createOrder(shop.db, { appId, order: { id: 'ord_kept', customerId: 'cus_1', currency: 'USD', items } });
 

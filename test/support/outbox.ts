@@ -23,7 +23,8 @@ export async function createCallerDatabase(location: OutboxLocation = { schema: 
     db: drizzle({ client: sql }),
     pending: async () =>
       Number((await sql.unsafe(`select count(*)::int as n from ${table} where state = 'pending'`))[0]!.n),
-    rows: () => sql.unsafe<{ id: string; state: string; error: string | null }[]>(`select * from ${table} order by position`),
+    rows: () =>
+      sql.unsafe<{ id: string; state: string; error: string | null }[]>(`select * from ${table} order by position`),
     close: () => sql.end({ timeout: 5 }),
   };
 }

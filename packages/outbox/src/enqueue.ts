@@ -36,4 +36,3 @@ export async function enqueueEvents(
   await executeWithOneParameter(tx, statement, JSON.stringify(rows));
   return rows.map((r) => r.id);
 }
-

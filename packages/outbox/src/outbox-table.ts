@@ -33,7 +33,9 @@ export function outboxTable({ schema, table }: OutboxLocation) {
     (t) => [
       check(`${table}_state_check`, sql`${t.state} in ('pending', 'failed')`),
       // The relay's only scan: pending rows in enqueue order. Failed rows stay out of its way.
-      index(`${table}_pending_position_idx`).on(t.position).where(sql`${t.state} = 'pending'`),
+      index(`${table}_pending_position_idx`)
+        .on(t.position)
+        .where(sql`${t.state} = 'pending'`),
     ],
   );
 }

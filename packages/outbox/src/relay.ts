@@ -138,7 +138,8 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
       }
       if (outcome.refused.length > 0) {
         await tx.unsafe(markFailed, [JSON.stringify(outcome.refused)]);
-        for (const { id, error } of outcome.refused) log('outbox event refused by Hookline; moved aside', { id, error });
+        for (const { id, error } of outcome.refused)
+          log('outbox event refused by Hookline; moved aside', { id, error });
       }
       stats.published += outcome.published.length;
       stats.duplicates += outcome.duplicates;
@@ -171,7 +172,10 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
     const delayMs = backoffDelayMs(failures, backoff);
     if (!stats.unavailableSince) {
       stats.unavailableSince = new Date();
-      log('outbox relay cannot publish; events wait in the outbox, retrying with back-off', { error: message, delayMs });
+      log('outbox relay cannot publish; events wait in the outbox, retrying with back-off', {
+        error: message,
+        delayMs,
+      });
     }
     return pause(delayMs, { wakeable: false });
   };

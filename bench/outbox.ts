@@ -4,7 +4,8 @@
  * database of its own; no delivery worker, so what is measured ends when Hookline has stored an event).
  *
  *   1. enqueue: 8 writers commit transactions of one ~1 KB order.created each for 5 s (× scale), the
- *      relay not yet running → rows/s; then the same with 100 events a transaction.
+ *      relay not yet running → rows/s; then the same with 100 events a transaction. Each phase
+ *      stops early at 10,000 rows (× scale), which keeps the backlog of step 2 short.
  *   2. drain: the relay starts on that backlog → rows/s from its start until the outbox is empty.
  *   3. steady: 200 transactions/s of one event each for 10 s (× scale, at least 2 s) with the relay
  *      running → lag of each event = Hookline's `events.created_at` − the moment the enqueuing
@@ -30,6 +31,8 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
   const enqueueSeconds = Math.max(1, 5 * ctx.scale);
   const steadySeconds = Math.max(2, 10 * ctx.scale);
   const relayBatchSize = envInt('BENCH_OUTBOX_BATCH_SIZE', 100);
+  // Bounds the backlog the relay drains next: at ≈1k rows/s drained, more would outlast the run's budget.
+  const maxRowsPerPhase = ctx.scaled(10_000);
   const runId = `outbox-${randomBytes(4).toString('hex')}`;
   const rss = ctx.startRssSampler();
 
@@ -62,7 +65,7 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
       const startedAt = performance.now();
       await Promise.all(
         Array.from({ length: writers }, async () => {
-          while (performance.now() < deadline) {
+          while (performance.now() < deadline && rows < maxRowsPerPhase) {
             ctx.signal.throwIfAborted();
             const events = Array.from({ length: perTransaction }, nextEvent);
             await caller.begin((tx) => outbox.enqueueMany(tx, events));

@@ -30,7 +30,10 @@ export type OutboxRelayStats = {
   duplicates: number;
   /** Rows Hookline refused (400/404), moved to state `failed` with its reason. */
   failed: number;
-  /** Commit of the oldest row in the last batch → Hookline's answer, in ms; null before the first batch. */
+  /**
+   * Enqueue of the oldest row in the last batch published (its transaction's start, by the database's
+   * clock) → Hookline's answer, in ms; null before the first batch.
+   */
   lagMs: number | null;
   /** Since when Hookline (or the outbox's database) has been failing; null while all is well. */
   unavailableSince: Date | null;

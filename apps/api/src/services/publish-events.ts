@@ -66,6 +66,7 @@ export async function publishEvents(
     .catch((error: unknown) => {
       throw isForeignKeyViolation(error, 'events_app_id_applications_id_fk') ? notFound('application', appId) : error;
     });
+  countPublished(deps, ready);
   return stored.map((event, i) => ({
     ...event,
     warnings: ready[i]!.deprecated
@@ -74,4 +75,12 @@ export async function publishEvents(
         ]
       : [],
   }));
+}
+
+/** Counts the batch by event type: one increment per type, not per event. */
+function countPublished(deps: ApiDeps, events: { type: string }[]) {
+  if (!deps.metrics.enabled) return;
+  const byType = new Map<string, number>();
+  for (const { type } of events) byType.set(type, (byType.get(type) ?? 0) + 1);
+  for (const [type, count] of byType) deps.metrics.eventsPublished(type, count);
 }

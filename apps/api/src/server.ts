@@ -94,7 +94,12 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     const method = routes.method(req.method);
     const route = routes.route(req.method, req.url);
     res.once('close', () => {
-      deps.metrics.httpRequest({ method, route, status: res.statusCode, seconds: (performance.now() - started) / 1000 });
+      deps.metrics.httpRequest({
+        method,
+        route,
+        status: res.statusCode,
+        seconds: (performance.now() - started) / 1000,
+      });
     });
   }
 }

@@ -1,9 +1,4 @@
-export {
-  createMetrics,
-  type Metrics,
-  type AttemptOutcomeLabel,
-  type DatabaseCounts,
-} from './metrics';
+export { createMetrics, type Metrics, type AttemptOutcomeLabel, type DatabaseCounts } from './metrics';
 export { createReadiness, type Readiness, type ReadinessAnswer } from './readiness';
 export { serveStatus, statusPaths } from './status-routes';
 export { startStatusServer, type StatusServer } from './status-server';

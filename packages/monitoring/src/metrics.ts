@@ -118,7 +118,8 @@ export function createMetrics({ enabled = true }: { enabled?: boolean } = {}): M
       httpRequests.inc({ method, route, status: String(status) });
       httpDuration.observe({ method, route }, seconds);
     },
-    observeDatabase: (load, { maxAgeMs = 5_000 } = {}) => registerDatabaseGauges(registry, cachedLoader(load, maxAgeMs)),
+    observeDatabase: (load, { maxAgeMs = 5_000 } = {}) =>
+      registerDatabaseGauges(registry, cachedLoader(load, maxAgeMs)),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }

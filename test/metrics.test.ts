@@ -1,7 +1,7 @@
 import { createMetrics } from '@hookline/monitoring';
 import type { RunningDelivery } from '@hookline/delivery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtures } from './support/fixtures';
+import { fixtures, orderCreatedV1 } from './support/fixtures';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 import { promtool, promtoolMissing } from './support/promtool';
 import { startReceiver, type TestReceiver } from './support/receiver';
@@ -49,7 +49,18 @@ describe('metrics after a publish → deliver', () => {
     const failed = await f.publishOrder(other.id, 'ord_2');
     await f.waitForDelivery(delivered.deliveries[0]!.id, 'delivered');
     await f.waitForDelivery(failed.deliveries[0]!.id, 'failed');
-    ids = [shop.id, other.id, ok.id, broken.id, delivered.id, failed.id, delivered.deliveries[0]!.id];
+    // Published twice with one idempotency key (to an application with no endpoints): one event stored, counted once.
+    const quiet = await f.makeApp('quiet');
+    for (let i = 0; i < 2; i++) {
+      await hookline.client.events.publish.mutate({
+        appId: quiet.id,
+        type: 'order.created',
+        version: '1.0',
+        data: orderCreatedV1,
+        idempotencyKey: 'order-once',
+      });
+    }
+    ids = [shop.id, other.id, quiet.id, ok.id, broken.id, delivered.id, failed.id, delivered.deliveries[0]!.id];
 
     // A REST read by id and a path nobody serves, for the route label.
     const read = await fetch(`${hookline.url}/api/v1/events/${delivered.id}`, {
@@ -64,7 +75,7 @@ describe('metrics after a publish → deliver', () => {
       .poll(async () => sample(await scrape(hookline.url), 'hookline_dead_letters'), { timeout: 15_000, interval: 500 })
       .toBe(1);
     const text = await scrape(hookline.url);
-    expect(sample(text, 'hookline_events_published_total{type="order.created"}')).toBe(2);
+    expect(sample(text, 'hookline_events_published_total{type="order.created"}')).toBe(3);
     expect(sample(text, 'hookline_endpoints{state="enabled"}')).toBe(2);
     expect(sample(text, 'hookline_endpoints{state="disabled"}')).toBe(0);
     expect(sample(text, 'hookline_queue_jobs{state="created"}')).toBeGreaterThanOrEqual(0);
@@ -73,7 +84,7 @@ describe('metrics after a publish → deliver', () => {
       sample(text, 'hookline_http_requests_total{method="GET",route="/api/v1/events/{eventId}",status="200"}'),
     ).toBe(1);
     expect(sample(text, 'hookline_http_requests_total{method="POST",route="/trpc/events.publish",status="200"}')).toBe(
-      2,
+      4,
     );
     expect(sample(text, 'hookline_http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(1);
     expect(

@@ -68,7 +68,7 @@ export function createMetrics({ enabled = true }: { enabled?: boolean } = {}): M
 
   const eventsPublished = new Counter({
     name: 'hookline_events_published_total',
-    help: 'Events stored by the API (idempotent repeats included), by event type.',
+    help: 'Events stored by the API, by event type (an idempotent repeat is not counted again).',
     labelNames: ['type'],
     registers,
   });

@@ -66,7 +66,10 @@ export async function publishEvents(
     .catch((error: unknown) => {
       throw isForeignKeyViolation(error, 'events_app_id_applications_id_fk') ? notFound('application', appId) : error;
     });
-  countPublished(deps, ready);
+  countPublished(
+    deps,
+    ready.filter((_, i) => !stored[i]!.duplicate),
+  );
   return stored.map((event, i) => ({
     ...event,
     warnings: ready[i]!.deprecated
@@ -77,7 +80,10 @@ export async function publishEvents(
   }));
 }
 
-/** Counts the batch by event type: one increment per type, not per event. */
+/**
+ * Counts the events stored by type, one increment per type: an idempotent repeat (`duplicate`) stored
+ * nothing new, so it is not counted again.
+ */
 function countPublished(deps: ApiDeps, events: { type: string }[]) {
   if (!deps.metrics.enabled) return;
   const byType = new Map<string, number>();

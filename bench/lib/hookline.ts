@@ -231,6 +231,8 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     NODE_ENV: 'production',
     // Production refuses to start without one; the API and the worker must share it.
     HOOKLINE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // BENCH_METRICS=off measures what recording metrics costs (see README, "Metrics overhead").
+    HOOKLINE_METRICS: process.env.BENCH_METRICS === 'off' ? 'off' : 'on',
   };
   const started = performance.now();
   // The API migrates the database; the worker migrates too, so start the API first and the worker
@@ -272,6 +274,8 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     if (options.worker) {
       worker = spawnChild('worker', workerEntry, options.label, {
         ...common,
+        // Nothing scrapes it here, and 3001 may be taken.
+        HOOKLINE_WORKER_PORT: '0',
         HOOKLINE_WORKER_BATCH_SIZE: String(options.worker.batchSize),
         HOOKLINE_WORKER_CONCURRENCY: String(options.worker.concurrency),
         ...(options.worker.requestTimeoutMs === undefined

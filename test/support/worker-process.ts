@@ -18,6 +18,8 @@ export function spawnWorker(env: Record<string, string>) {
       HOME: process.env.HOME,
       HOOKLINE_ENCRYPTION_KEY: testEncryptionKeyText,
       HOOKLINE_ALLOWED_CIDRS: testAllowedCidrs.join(','),
+      // No status port unless a test asks for one: several workers run at once, and 3001 is anyone's.
+      HOOKLINE_WORKER_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

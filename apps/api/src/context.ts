@@ -1,6 +1,7 @@
 import type { Database } from '@hookline/db';
 import type { EgressPolicy, ResolveHost } from '@hookline/egress';
 import type { Log } from '@hookline/log';
+import type { Metrics } from '@hookline/monitoring';
 import type { QueueClient } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import { authenticateApiKey } from './auth/authenticate-api-key';
@@ -23,6 +24,8 @@ export type ApiDeps = {
   resolveHost: ResolveHost;
   /** Where operational events go (an operator disabling an endpoint); null sends none. */
   operatorAppId: string | null;
+  /** This process's metrics (shared with the worker in the all-in-one process). */
+  metrics: Metrics;
 };
 
 export type Context = ApiDeps & {

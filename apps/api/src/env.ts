@@ -1,4 +1,5 @@
 import { AllowedCidrsSetting } from '@hookline/egress';
+import { MetricsSetting } from '@hookline/monitoring';
 import { EncryptionKeySetting } from '@hookline/signing-keys';
 import { operatorAppIdPattern } from '@hookline/pipeline';
 import { z } from 'zod';
@@ -29,6 +30,8 @@ const ApiEnv = z.object({
   HOOKLINE_ENCRYPTION_KEY: EncryptionKeySetting,
   /** CIDR blocks endpoints may point into although they are not public, e.g. "10.20.0.0/16, fd12::/16". */
   HOOKLINE_ALLOWED_CIDRS: AllowedCidrsSetting,
+  /** `off` stops recording metrics and serving /metrics (on by default). */
+  HOOKLINE_METRICS: MetricsSetting,
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 

@@ -5,6 +5,7 @@ import { startApi } from './start-api';
 import { requireDatabaseUrl } from '@hookline/db';
 import { exitIfStartFails, shutdownOnSignals } from '@hookline/lifecycle';
 import { createLogger } from '@hookline/log';
+import { createMetrics } from '@hookline/monitoring';
 import { loadEncryptionKeyFromEnv } from '@hookline/signing-keys';
 
 const log = createLogger('api');
@@ -23,6 +24,7 @@ const api = await startApi({
   // A deployment entry point: only what the operator allow-listed, never loopback by default.
   allowedCidrs: env.HOOKLINE_ALLOWED_CIDRS ?? [],
   operatorAppId: env.HOOKLINE_OPERATOR_APP_ID,
+  metrics: createMetrics({ enabled: env.HOOKLINE_METRICS }),
 });
 log(`API listening on ${api.url}`);
 if (api.generatedAdminKey) log(`admin API key (shown once, store it now): ${api.generatedAdminKey}`);

@@ -1,21 +1,27 @@
 import http from 'node:http';
+import { serveStatus, type Readiness } from '@hookline/monitoring';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createContext, type ApiDeps } from './context';
 import { renderDocsPage } from './docs-page';
 import { buildOpenApiDocument } from './openapi-document';
+import { createRouteLabeler } from './http-route';
 import { createRestHandler } from './rest-handler';
 import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
 import { refuseTooLarge, sendNoRoute, sendRestInternalError } from './wire-errors';
 
-type ApiServerOptions = ApiDeps & { maxPayloadBytes: number };
+type ApiServerOptions = ApiDeps & { maxPayloadBytes: number; readiness: Readiness };
 
 // A client gets this long to send a whole request; a trickled body cannot hold a socket for ever.
 const requestTimeoutMs = 30_000;
 
-/** One HTTP server: tRPC under /trpc, REST under /api/v1, a plain /health for load balancers. */
+/**
+ * One HTTP server: tRPC under /trpc, REST under /api/v1, and for operators /health, /ready and
+ * /metrics (unauthenticated, like /health: counts only, no ids, keys or URLs; see docs/operations.md).
+ */
 export function createApiServer(options: ApiServerOptions): http.Server {
-  const { maxPayloadBytes, ...deps } = options;
+  const { maxPayloadBytes, readiness, ...deps } = options;
+  const routes = createRouteLabeler();
   // Both faces answer an unexpected error with an opaque 500; the log is where its details go.
   const logUnexpected = (error: { code: string; cause?: unknown }, path: string | undefined) => {
     if (error.code === 'INTERNAL_SERVER_ERROR') deps.log('unexpected error', { path, error: error.cause ?? error });
@@ -43,8 +49,10 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   const docsHtml = renderDocsPage(document);
 
   const server = http.createServer((req, res) => {
+    if (deps.metrics.enabled) measureRequest(req, res);
     const url = req.url ?? '/';
     const pathname = url.split('?')[0];
+    if (serveStatus(req, res, { metrics: deps.metrics, readiness })) return;
     if (pathname === '/api/openapi.json') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(openApiJson);
       return;
@@ -67,10 +75,6 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       });
       return;
     }
-    if (url === '/health' || url.startsWith('/health?')) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      return;
-    }
     if (url.startsWith('/trpc/')) {
       trpc(req, res);
       return;
@@ -82,4 +86,20 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   });
   server.requestTimeout = requestTimeoutMs;
   return server;
+
+  /** Counts the request and times it, once it is answered (or the client went away). */
+  function measureRequest(req: http.IncomingMessage, res: http.ServerResponse) {
+    const started = performance.now();
+    // Labelled from the URL as it arrived: the REST handler rewrites req.url on its way through.
+    const method = routes.method(req.method);
+    const route = routes.route(req.method, req.url);
+    res.once('close', () => {
+      deps.metrics.httpRequest({
+        method,
+        route,
+        status: res.statusCode,
+        seconds: (performance.now() - started) / 1000,
+      });
+    });
+  }
 }

@@ -1,9 +1,11 @@
 import type { Log } from '@hookline/log';
 import type { AddressInfo } from 'node:net';
 import { createDatabase, migrate } from '@hookline/db';
+import { createMetrics, createReadiness, type Metrics } from '@hookline/monitoring';
 import { createEgressPolicy, systemResolveHost, type ResolveHost } from '@hookline/egress';
 import { createQueueClient, ensureOperatorApp, ensureQueues } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
+import { countForMetrics } from './database-counts';
 import { ensureAdminKey } from './services/admin-key';
 import { createApiServer } from './server';
 
@@ -31,6 +33,11 @@ export type StartApiOptions = {
   /** Replaces DNS for the endpoint URL check (tests). */
   resolveHost?: ResolveHost;
   operatorAppId?: string | null;
+  /**
+   * Where this process's metrics go; the all-in-one process passes the worker's registry so one
+   * /metrics shows both. Created (on) when not given.
+   */
+  metrics?: Metrics;
 };
 
 /** Migrates, then serves the API until `stop()`. */
@@ -45,9 +52,12 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     onError: (error) => options.log('queue error', { error: error.message }),
   });
   await boss.start();
+  let queueRunning = true;
   // Creates the queues on a fresh database; their settings belong to the delivery worker.
   await ensureQueues(boss);
   const { generatedKey } = await ensureAdminKey(db, options.adminKey);
+  const metrics = options.metrics ?? createMetrics();
+  metrics.observeDatabase(() => countForMetrics(db));
 
   const server = createApiServer({
     db,
@@ -58,6 +68,8 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     encryptionKey: options.encryptionKey,
     egress: createEgressPolicy({ allowedCidrs: options.allowedCidrs }),
     resolveHost: options.resolveHost ?? systemResolveHost,
+    metrics,
+    readiness: createReadiness({ db, queueRunning: () => queueRunning }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -69,6 +81,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     url: `http://${options.host}:${port}`,
     generatedAdminKey: generatedKey,
     stop: async () => {
+      queueRunning = false;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -13,6 +13,8 @@ export type AttemptRecord = {
   deliveryId: string;
   appId: string;
   eventId: string;
+  /** When the event was stored: the delivery lag is measured from here. */
+  eventCreatedAt: Date;
   endpointId: string;
   attempt: number;
   trigger: AttemptTrigger;

@@ -1,5 +1,6 @@
 import type { Database } from '@hookline/db';
 import type { Log } from '@hookline/log';
+import type { Metrics } from '@hookline/monitoring';
 import type { QueueClient } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import type { Job, JobResult } from 'pg-boss';
@@ -9,6 +10,7 @@ import { deferCongested } from './defer-congested';
 import type { EndpointHealthSettings } from './endpoint-health';
 import type { SendWebhook } from './http-sender';
 import { parseJobs } from './parse-jobs';
+import { countRecorded } from './count-recorded';
 import { recordAttempts } from './record-attempts';
 import type { RetryPolicy } from './retry-policy';
 import { makeAttempt } from './send-attempt';
@@ -33,6 +35,7 @@ export type DeliverBatchDeps = {
   requestTimeoutMs: number;
   /** Detached requests an endpoint may have before its jobs are deferred (see slow-endpoints.ts). */
   maxSlowRequestsPerEndpoint: number;
+  metrics: Metrics;
   now?: () => Date;
   random?: () => number;
 };
@@ -46,7 +49,12 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
   const { db, boss, send, log, encryptionKey, policy, health, operatorAppId, requestTimeoutMs } = deps;
   const { now = () => new Date(), random = Math.random } = deps;
   const slowEndpoints = createSlowEndpointTracker(deps.maxSlowRequestsPerEndpoint);
-  const record = (records: AttemptRecord[]) => recordAttempts(records, { db, boss, health, operatorAppId, now: now() });
+  // Every attempt is recorded here, the batch's and the stragglers', so this is where they are counted.
+  const record = async (records: AttemptRecord[]) => {
+    const landed = await recordAttempts(records, { db, boss, health, operatorAppId, now: now() });
+    countRecorded(deps.metrics, records, landed);
+    return landed;
+  };
   const stragglers = createStragglers({ boss, log, record, slowEndpoints, requestTimeoutMs, now });
 
   async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {

@@ -1,5 +1,6 @@
 import { AllowedCidrsSetting } from '@hookline/egress';
 import { operatorAppIdPattern } from '@hookline/pipeline';
+import { MetricsSetting } from '@hookline/monitoring';
 import { EncryptionKeySetting } from '@hookline/signing-keys';
 import { z } from 'zod';
 import type { StartDeliveryOptions } from './start-delivery';
@@ -64,6 +65,12 @@ export const DeliveryEnv = z
     HOOKLINE_ENCRYPTION_KEY: EncryptionKeySetting,
     /** Non-public CIDR blocks webhooks may be sent to, e.g. "10.20.0.0/16, fd12::/16". */
     HOOKLINE_ALLOWED_CIDRS: AllowedCidrsSetting,
+    /** The worker's own port for /health, /ready and /metrics; 0 turns it off. */
+    HOOKLINE_WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    /** The address that port listens on; 0.0.0.0 lets a Prometheus on another host scrape it. */
+    HOOKLINE_WORKER_HOST: z.string().min(1).default('127.0.0.1'),
+    /** `off` stops recording metrics and serving /metrics (on by default). */
+    HOOKLINE_METRICS: MetricsSetting,
   })
   .superRefine((env, ctx) => {
     if (env.HOOKLINE_JOB_EXPIRE_SECONDS * 1000 <= env.HOOKLINE_REQUEST_TIMEOUT_MS) {
@@ -88,7 +95,7 @@ export function loadDeliveryEnv(source: NodeJS.ProcessEnv = process.env): Delive
 /** The worker's start options as the environment sets them (for main.ts and `npm start`). */
 export function deliveryOptionsFromEnv(
   env: DeliveryEnv,
-): Omit<StartDeliveryOptions, 'databaseUrl' | 'log' | 'encryptionKey'> {
+): Omit<StartDeliveryOptions, 'databaseUrl' | 'log' | 'encryptionKey' | 'metrics'> {
   return {
     // Only what the operator allow-listed; `npm start` in development adds loopback itself.
     allowedCidrs: env.HOOKLINE_ALLOWED_CIDRS ?? [],
@@ -106,5 +113,7 @@ export function deliveryOptionsFromEnv(
       heartbeatSeconds: env.HOOKLINE_JOB_HEARTBEAT_SECONDS === 0 ? null : env.HOOKLINE_JOB_HEARTBEAT_SECONDS,
     },
     monitorIntervalSeconds: env.HOOKLINE_QUEUE_MONITOR_INTERVAL_SECONDS,
+    statusServer:
+      env.HOOKLINE_WORKER_PORT === 0 ? null : { host: env.HOOKLINE_WORKER_HOST, port: env.HOOKLINE_WORKER_PORT },
   };
 }

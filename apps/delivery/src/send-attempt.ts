@@ -50,6 +50,7 @@ export async function makeAttempt(
     deliveryId: row.delivery.id,
     appId: row.delivery.appId,
     eventId: row.delivery.eventId,
+    eventCreatedAt: row.event.createdAt,
     endpointId: row.delivery.endpointId,
     attempt: data.attempt,
     trigger: data.manual ? 'manual' : 'scheduled',

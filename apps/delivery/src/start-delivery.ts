@@ -1,5 +1,6 @@
 import { createDatabase, migrate } from '@hookline/db';
 import type { Log } from '@hookline/log';
+import { createMetrics, createReadiness, startStatusServer, type Metrics } from '@hookline/monitoring';
 import { createEgressPolicy, type ResolveHost } from '@hookline/egress';
 import {
   createQueueClient,
@@ -49,9 +50,17 @@ export type StartDeliveryOptions = {
   /** Replaces the HTTP transport (tests). */
   send?: SendWebhook;
   random?: () => number;
+  /** Where this worker's metrics go (the all-in-one process shares the API's). Created (on) when not given. */
+  metrics?: Metrics;
+  /** The worker's own /health, /ready and /metrics server; none when not given (port 0 picks a free one). */
+  statusServer?: { host: string; port: number } | null;
 };
 
-export type RunningDelivery = { stop: () => Promise<void> };
+export type RunningDelivery = {
+  /** Where /health, /ready and /metrics answer; null without a status server. */
+  statusUrl: string | null;
+  stop: () => Promise<void>;
+};
 
 const dayMs = 24 * 3600 * 1000;
 
@@ -73,6 +82,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     monitorIntervalSeconds,
   } = options;
   const queueSettings = { ...defaultDeliveryQueueSettings, ...options.queue };
+  const metrics = options.metrics ?? createMetrics();
 
   await migrate(databaseUrl);
   const { db, close } = createDatabase(databaseUrl, { max: concurrency * 2 + 2, applicationName: 'hookline-delivery' });
@@ -106,6 +116,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     operatorAppId,
     requestTimeoutMs,
     maxSlowRequestsPerEndpoint,
+    metrics,
     random: options.random,
   });
 
@@ -122,17 +133,28 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     },
     handler,
   );
+  let queueRunning = true;
+  const status = options.statusServer
+    ? await startStatusServer({
+        ...options.statusServer,
+        metrics,
+        readiness: createReadiness({ db, queueRunning: () => queueRunning }),
+      })
+    : null;
 
   // Drains: pg-boss stops fetching at once, waits for the batches in flight (each bounded by the
   // request timeout, plus time to record them), then fails whatever is still running so another
   // worker takes it. Then the pools close. Calling it twice waits for the same drain.
   let stopping: Promise<void> | null = null;
   const stop = async () => {
+    queueRunning = false;
     await boss.stop({ graceful: true, timeout: requestTimeoutMs + 5_000 });
     // boss.stop closed pg-boss's pool; detached attempts record through ours, still open.
     await handler.drain();
     await sender?.close();
     await close();
+    // Last: /health answers while the worker drains, /ready says it is stopping.
+    await status?.close();
   };
-  return { stop: () => (stopping ??= stop()) };
+  return { statusUrl: status?.url ?? null, stop: () => (stopping ??= stop()) };
 }

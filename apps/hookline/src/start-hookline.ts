@@ -2,6 +2,7 @@ import { startApi, type ApiEnv } from '@hookline/api';
 import { deliveryOptionsFromEnv, startDelivery, type DeliveryEnv } from '@hookline/delivery';
 import { loopbackCidrs } from '@hookline/egress';
 import type { Log } from '@hookline/log';
+import { createMetrics } from '@hookline/monitoring';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import { databaseForHookline } from './database';
 
@@ -41,6 +42,8 @@ export async function startHookline({
     log,
   });
 
+  // One registry for both: the API's /metrics shows the worker's figures too.
+  const metrics = createMetrics({ enabled: apiEnv.HOOKLINE_METRICS });
   const api = await startApi({
     databaseUrl,
     host: apiEnv.HOST,
@@ -51,6 +54,7 @@ export async function startHookline({
     encryptionKey,
     allowedCidrs,
     operatorAppId: apiEnv.HOOKLINE_OPERATOR_APP_ID,
+    metrics,
   });
   const worker = await startDelivery({
     databaseUrl,
@@ -59,6 +63,9 @@ export async function startHookline({
     encryptionKey,
     // After the spread: in development this adds loopback to what the environment allows.
     allowedCidrs,
+    metrics,
+    // The API's port already serves /health, /ready and /metrics for the whole process.
+    statusServer: null,
   });
 
   log(`Hookline is running: API on ${api.url} (tRPC at ${api.url}/trpc), delivery worker started`);

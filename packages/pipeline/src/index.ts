@@ -20,3 +20,4 @@ export {
   type DeadLetterFilter,
   type WaitingDeadLetter,
 } from './dead-letters';
+export { countQueueJobs, type QueueCounts } from './queue-counts';

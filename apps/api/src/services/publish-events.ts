@@ -66,6 +66,10 @@ export async function publishEvents(
     .catch((error: unknown) => {
       throw isForeignKeyViolation(error, 'events_app_id_applications_id_fk') ? notFound('application', appId) : error;
     });
+  countPublished(
+    deps,
+    ready.filter((_, i) => !stored[i]!.duplicate),
+  );
   return stored.map((event, i) => ({
     ...event,
     warnings: ready[i]!.deprecated
@@ -74,4 +78,15 @@ export async function publishEvents(
         ]
       : [],
   }));
+}
+
+/**
+ * Counts the events stored by type, one increment per type: an idempotent repeat (`duplicate`) stored
+ * nothing new, so it is not counted again.
+ */
+function countPublished(deps: ApiDeps, events: { type: string }[]) {
+  if (!deps.metrics.enabled) return;
+  const byType = new Map<string, number>();
+  for (const { type } of events) byType.set(type, (byType.get(type) ?? 0) + 1);
+  for (const [type, count] of byType) deps.metrics.eventsPublished(type, count);
 }

@@ -47,12 +47,12 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
   const { now = () => new Date(), random = Math.random } = deps;
   const slowEndpoints = createSlowEndpointTracker(deps.maxSlowRequestsPerEndpoint);
   const record = (records: AttemptRecord[]) => recordAttempts(records, { db, boss, health, operatorAppId, now: now() });
-  const stragglers = createStragglers({ boss, log, record, slowEndpoints, requestTimeoutMs, now });
+  const stragglers = createStragglers({ db, boss, log, record, slowEndpoints, requestTimeoutMs, now });
 
   async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
     const { settled, repeats, fresh } = await parseJobs(db, jobs);
     const repeated = await settleRepeats(db, repeats);
-    const { sending, deferred } = await deferCongested(fresh, { boss, slowEndpoints, requestTimeoutMs, now, random });
+    const { sending, deferred } = await deferCongested(fresh, { db, boss, slowEndpoints, requestTimeoutMs, now, random });
 
     const signingKeys = signingKeysOnce(encryptionKey, now());
     const attempts = sending.map((work) => makeAttempt(work, { send, policy, signingKeys, now, random }));

@@ -1,10 +1,11 @@
 export { deliveryQueue, deadLetterQueue, queueSchema } from './names';
 export { DeliveryJob } from './jobs';
-export { insertDeliveryJobs, type DeliveryJobToInsert } from './insert-jobs';
+export { insertDeliveryJobs, type DeliveryJobToInsert, type InsertDeliveryJobsTarget } from './insert-jobs';
 export {
   createQueueClient,
   ensureQueues,
   defaultDeliveryQueueSettings,
+  queueRetentionSettings,
   type DeliveryQueueSettings,
   type QueueClient,
 } from './boss';
@@ -20,3 +21,6 @@ export {
   type DeadLetterFilter,
   type WaitingDeadLetter,
 } from './dead-letters';
+export { reconcileDeliveries, type ReconcileResult, type ReconciledDelivery } from './reconcile-deliveries';
+export { sweepExpired, type SweepOptions, type SweepResult } from './sweep-expired';
+export { tableBytes, type TableBytes } from './table-bytes';

@@ -57,6 +57,13 @@ export const DeliveryEnv = z
       .default(10),
     /** How often the worker looks for jobs whose worker was lost. */
     HOOKLINE_QUEUE_MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
+    /**
+     * Events, their deliveries and attempts older than this many days are removed (fractions allowed);
+     * dead letters expire with them. Pending deliveries and unexpired dead letters keep their rows.
+     */
+    HOOKLINE_RETENTION_DAYS: z.coerce.number().positive().default(30),
+    /** How often pending deliveries whose job was lost are looked for and enqueued again. */
+    HOOKLINE_RECONCILE_SECONDS: z.coerce.number().positive().default(60),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** Where the development encryption key is kept when HOOKLINE_ENCRYPTION_KEY is unset. */
     HOOKLINE_DATA_DIR: z.string().default('.data'),
@@ -106,5 +113,7 @@ export function deliveryOptionsFromEnv(
       heartbeatSeconds: env.HOOKLINE_JOB_HEARTBEAT_SECONDS === 0 ? null : env.HOOKLINE_JOB_HEARTBEAT_SECONDS,
     },
     monitorIntervalSeconds: env.HOOKLINE_QUEUE_MONITOR_INTERVAL_SECONDS,
+    retentionDays: env.HOOKLINE_RETENTION_DAYS,
+    reconcileSeconds: env.HOOKLINE_RECONCILE_SECONDS,
   };
 }

@@ -124,3 +124,13 @@ describe('retention sweep', () => {
     for (const event of published) await f.waitForDelivery(event.deliveries[0]!.id, 'delivered');
   });
 });
+
+describe('stats', () => {
+  it("shows an admin the bytes of Hookline's and pg-boss's tables", async () => {
+    const { tables } = await hookline.client.stats.tables.query();
+    const byName = new Map(tables.map((t) => [t.table, t.bytes]));
+    for (const table of ['public.events', 'public.deliveries', 'public.attempts', 'pgboss.job']) {
+      expect(byName.get(table)).toBeGreaterThan(0);
+    }
+  });
+});

@@ -14,8 +14,11 @@ export type TableBytes = { table: string; bytes: number };
 export async function tableBytes(db: Database): Promise<TableBytes[]> {
   const rows = (await db.execute(sql`
     select n.nspname || '.' || c.relname as "table",
-           (select coalesce(sum(pg_total_relation_size(p.relid)), 0)
-              from pg_partition_tree(c.oid) p)::bigint as bytes
+           case when c.relkind = 'p'
+                -- pg_partition_tree lists nothing for a plain table, so only a partitioned one is summed.
+                then (select coalesce(sum(pg_total_relation_size(p.relid)), 0) from pg_partition_tree(c.oid) p)
+                else pg_total_relation_size(c.oid)
+           end::bigint as bytes
       from pg_class c
       join pg_namespace n on n.oid = c.relnamespace
      where n.nspname in ('public', ${queueSchema})

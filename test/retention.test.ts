@@ -51,9 +51,7 @@ describe('retention sweep', () => {
     await f.waitForDelivery(delivered.deliveries[0]!.id, 'delivered');
     // A retry an hour away keeps its delivery pending.
     const pending = await publishTo(receiver.url('/broken'), [3600]);
-    await expect
-      .poll(async () => (await rowsOf(pending.id)).attempts, { timeout: 10_000, interval: 25 })
-      .toBe(1);
+    await expect.poll(async () => (await rowsOf(pending.id)).attempts, { timeout: 10_000, interval: 25 }).toBe(1);
     const deadLettered = await publishTo(receiver.url('/broken'), []);
     await f.waitForDelivery(deadLettered.deliveries[0]!.id, 'failed');
 
@@ -116,9 +114,7 @@ describe('retention sweep', () => {
       select 'atm_old' || substr(d.id, 8), d.id, 1, now() - interval '2 days', 5, 'delivered' from d`;
 
     const sweeping = sweepExpired(hookline.db, { retentionSeconds: day, chunkSize: 50 });
-    const published = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => f.publishOrder(app.id, `ord_busy_${i}`)),
-    );
+    const published = await Promise.all(Array.from({ length: 100 }, (_, i) => f.publishOrder(app.id, `ord_busy_${i}`)));
     const swept = await sweeping;
     expect(swept).toMatchObject({ events: old, deliveries: old, attempts: old });
     for (const event of published) await f.waitForDelivery(event.deliveries[0]!.id, 'delivered');

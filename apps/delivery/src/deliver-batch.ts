@@ -52,7 +52,14 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
   async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
     const { settled, repeats, fresh } = await parseJobs(db, jobs);
     const repeated = await settleRepeats(db, repeats);
-    const { sending, deferred } = await deferCongested(fresh, { db, boss, slowEndpoints, requestTimeoutMs, now, random });
+    const { sending, deferred } = await deferCongested(fresh, {
+      db,
+      boss,
+      slowEndpoints,
+      requestTimeoutMs,
+      now,
+      random,
+    });
 
     const signingKeys = signingKeysOnce(encryptionKey, now());
     const attempts = sending.map((work) => makeAttempt(work, { send, policy, signingKeys, now, random }));

@@ -7,6 +7,7 @@ import {
   deliveryQueue,
   ensureOperatorApp,
   ensureQueues,
+  maintenanceIntervalFor,
   queueRetentionSettings,
   type DeliveryQueueSettings,
 } from '@hookline/pipeline';
@@ -98,6 +99,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     max: concurrency * 2 + 4,
     applicationName: 'hookline-delivery-queue',
     monitorIntervalSeconds,
+    maintenanceIntervalSeconds: maintenanceIntervalFor(retentionSeconds),
     onError: (error) => log('queue error', { error: error.message }),
   });
   await boss.start();

@@ -76,6 +76,12 @@ export function queueRetentionSettings(
 
 export type QueueClient = PgBoss;
 
+const defaultMaintenanceIntervalSeconds = 3600;
+
+/** Deletes keep pace with a short retention (a soak's minutes): a tenth of it, at most hourly. */
+export const maintenanceIntervalFor = (retentionSeconds: number) =>
+  Math.min(defaultMaintenanceIntervalSeconds, Math.max(1, retentionSeconds / 10));
+
 /**
  * A pg-boss instance configured the way every Hookline process needs it: LISTEN/NOTIFY so a
  * published event wakes a worker at once instead of at the next poll.
@@ -86,6 +92,7 @@ export function createQueueClient({
   onError,
   applicationName,
   monitorIntervalSeconds = 30,
+  maintenanceIntervalSeconds = defaultMaintenanceIntervalSeconds,
 }: {
   connectionString: string;
   max?: number;
@@ -97,6 +104,11 @@ export function createQueueClient({
    * lost job waits up to this long on top of its expiry or heartbeat; pg-boss's default is 60 s.
    */
   monitorIntervalSeconds?: number;
+  /**
+   * How often pg-boss deletes completed jobs and expired dead letters, in seconds. pg-boss's own default
+   * is once a day, which lets a day of completed jobs pile up whatever `deleteAfterSeconds` says.
+   */
+  maintenanceIntervalSeconds?: number;
 }): PgBoss {
   const boss = new PgBoss({
     connectionString,
@@ -106,6 +118,7 @@ export function createQueueClient({
     application_name: applicationName,
     superviseIntervalSeconds: monitorIntervalSeconds,
     monitorIntervalSeconds,
+    maintenanceIntervalSeconds: Math.max(1, Math.round(maintenanceIntervalSeconds)),
   });
   // An unhandled 'error' event would kill the process; pg-boss reconnects by itself.
   boss.on('error', onError);

@@ -6,6 +6,7 @@ export {
   ensureQueues,
   defaultDeliveryQueueSettings,
   queueRetentionSettings,
+  maintenanceIntervalFor,
   type DeliveryQueueSettings,
   type QueueClient,
 } from './boss';

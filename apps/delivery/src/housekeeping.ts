@@ -1,6 +1,6 @@
 import type { Database } from '@hookline/db';
 import type { Log } from '@hookline/log';
-import { reconcileDeliveries, sweepExpired, type QueueClient } from '@hookline/pipeline';
+import { createSweptTablesVacuum, reconcileDeliveries, sweepExpired, type QueueClient } from '@hookline/pipeline';
 
 export type HousekeepingSettings = {
   /** Events, deliveries and attempts older than this are removed (HOOKLINE_RETENTION_DAYS). */
@@ -31,10 +31,13 @@ export function startHousekeeping({
   log: Log;
   settings: HousekeepingSettings;
 }): { stop: () => Promise<void> } {
+  const vacuumIfDue = createSweptTablesVacuum(db);
   const loops = [
     every(sweepIntervalMs(settings.retentionSeconds), async () => {
       const swept = await sweepExpired(db, { retentionSeconds: settings.retentionSeconds });
-      if (swept.events > 0) log('retention sweep removed expired rows', { ...swept });
+      if (swept.events === 0) return;
+      const vacuumed = await vacuumIfDue(swept.events);
+      log('retention sweep removed expired rows', { ...swept, vacuumed });
     }),
     every(settings.reconcileSeconds * 1000, async () => {
       const { requeued } = await reconcileDeliveries(db, boss);

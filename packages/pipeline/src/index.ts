@@ -25,3 +25,4 @@ export {
 export { reconcileDeliveries, type ReconcileResult, type ReconciledDelivery } from './reconcile-deliveries';
 export { sweepExpired, type SweepOptions, type SweepResult } from './sweep-expired';
 export { tableBytes, type TableBytes } from './table-bytes';
+export { createSweptTablesVacuum } from './vacuum-swept-tables';

@@ -32,9 +32,14 @@ export function startHousekeeping({
   settings: HousekeepingSettings;
 }): { stop: () => Promise<void> } {
   const vacuumIfDue = createSweptTablesVacuum(db);
+  // A shutdown does not wait for a long sweep: it stops after the chunk under way.
+  const stopping = new AbortController();
   const loops = [
     every(sweepIntervalMs(settings.retentionSeconds), async () => {
-      const swept = await sweepExpired(db, { retentionSeconds: settings.retentionSeconds });
+      const swept = await sweepExpired(db, {
+        retentionSeconds: settings.retentionSeconds,
+        signal: stopping.signal,
+      });
       if (swept.events === 0) return;
       const vacuumed = await vacuumIfDue(swept.events);
       log('retention sweep removed expired rows', { ...swept, vacuumed });
@@ -44,7 +49,12 @@ export function startHousekeeping({
       for (const fixed of requeued) log('pending delivery had no live job; enqueued it again', { ...fixed });
     }),
   ].map((loop) => loop(log));
-  return { stop: async () => void (await Promise.all(loops.map((stop) => stop()))) };
+  return {
+    stop: async () => {
+      stopping.abort();
+      await Promise.all(loops.map((stop) => stop()));
+    },
+  };
 }
 
 /** Runs `task` every `intervalMs` (the first time after one interval), never two at once. */

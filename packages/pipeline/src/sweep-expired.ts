@@ -10,6 +10,8 @@ export type SweepOptions = {
   /** Stop after this many chunks; the next run continues (keeps one run from going on for ever). */
   maxChunks?: number;
   now?: Date;
+  /** Stops between chunks once aborted (a worker shutting down); the next run continues. */
+  signal?: AbortSignal;
 };
 
 export type SweepResult = {
@@ -51,7 +53,7 @@ export async function sweepExpired(db: Database, options: SweepOptions): Promise
   const result: SweepResult = { skipped: false, chunks: 0, events: 0, deliveries: 0, attempts: 0 };
   // Events older than this were looked at by an earlier chunk of this run; those still here are live.
   let from = new Date(0);
-  while (result.chunks < maxChunks) {
+  while (result.chunks < maxChunks && !options.signal?.aborted) {
     const chunk = await db.transaction(async (tx) => {
       if (!(await tryBackgroundLock(tx, backgroundLocks.retentionSweep))) return null;
       // Deliveries and attempts are deleted explicitly (not left to ON DELETE CASCADE) so the counts are known;

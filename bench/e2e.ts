@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { orderBatch } from './lib/events';
+import { seedExpiredHistory, startSweeping } from './lib/expired-history';
 import { startHookline } from './lib/hookline';
 import {
   assertNoProcessErrors,
@@ -28,14 +29,20 @@ import { envInt } from './lib/options';
 import type { BenchContext, ScenarioResult } from './lib/types';
 
 export const name = 'e2e';
-export const timeoutMs = 150_000;
+// Seeding a million expired rows for the sweep (BENCH_E2E_SWEEP_EVENTS) takes a minute more.
+export const timeoutMs = envInt('BENCH_E2E_SWEEP_EVENTS', 0) > 0 ? 260_000 : 150_000;
 
 const batchSize = 1_000;
+/** The run's own attempts, not the expired history seeded for the sweep. */
+const notSeeded = { where: "left(a.id, 7) <> 'atm_old'", values: [] };
 
 export async function run(ctx: BenchContext): Promise<ScenarioResult> {
   const events = Math.ceil(ctx.scaled(envInt('BENCH_E2E_EVENTS', 50_000), batchSize) / batchSize) * batchSize;
   const warmup = Math.ceil(ctx.scaled(1_000, 0) / 100) * 100;
   const publishers = envInt('BENCH_E2E_PUBLISHERS', 2);
+  // With BENCH_E2E_SWEEP_EVENTS=N, N expired events (3 rows each) are seeded first and the retention sweep
+  // removes them while the timed run goes on: the sweep's cost to throughput.
+  const sweepEvents = envInt('BENCH_E2E_SWEEP_EVENTS', 0);
   const worker = workerSettings();
   const runId = `e2e-${randomBytes(4).toString('hex')}`;
   ctx.log(
@@ -54,7 +61,12 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
   });
   try {
     const appId = await hookline.rest.createApplication('bench e2e');
-    await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/e2e` });
+    const endpointId = await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/e2e` });
+    if (sweepEvents > 0) {
+      const seedStarted = performance.now();
+      await seedExpiredHistory(hookline.sql, { appId, endpointId, events: sweepEvents });
+      ctx.log(`seeded ${sweepEvents * 3} expired rows in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+    }
     const publishRange = (first: number, count: number) => async (call: number) => {
       const size = Math.min(batchSize, count - call * batchSize);
       const results = await hookline.rest.publishBatch(appId, orderBatch(first + call * batchSize, size, runId));
@@ -72,13 +84,21 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     }
 
     const cpu = await startHooklineCpu(ctx, hookline);
+    const sweeper = sweepEvents > 0 ? startSweeping(databaseUrl) : null;
     const startedAt = performance.now();
     await runCallers(events / batchSize, publishers, publishRange(warmup, events), ctx.signal);
     const publishedAt = performance.now();
     await ctx.receiver.waitForCount(events, ctx.signal);
     const receivedAt = performance.now();
-    const finishedAt = await waitForAttempts(hookline, warmup + events, ctx.signal);
+    const finishedAt = await waitForAttempts(hookline, warmup + events, ctx.signal, notSeeded);
     const seconds = (finishedAt - startedAt) / 1000;
+    const swept = await sweeper?.stop();
+    if (swept) {
+      ctx.log(
+        `the sweep removed ${swept.rows} rows (${swept.events} events) during the run, busy ` +
+          `${(swept.busyMs / 1000).toFixed(1)} s in ${swept.runs} runs`,
+      );
+    }
     const cpuUsed = await cpu.stop();
     await cpuUsed.logStatements(events, 'delivery');
     const peak = footprint(hookline);
@@ -86,9 +106,11 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     // Everything must have gone through exactly once; a figure from a broken run is worse than none.
     const total = warmup + events;
     const [deliveries, attempts, received] = await Promise.all([
-      hookline.sql<{ status: string; n: number }[]>`select status, count(*)::int as n from deliveries group by status`,
+      hookline.sql<{ status: string; n: number }[]>`
+        select status, count(*)::int as n from deliveries where left(id, 7) <> 'dlv_old' group by status`,
       hookline.sql<{ ok: number; n: number }[]>`
-        select count(*) filter (where response_status = 204 and number = 1)::int as ok, count(*)::int as n from attempts`,
+        select count(*) filter (where response_status = 204 and number = 1)::int as ok, count(*)::int as n
+          from attempts where left(id, 7) <> 'atm_old'`,
       ctx.receiver.summary(),
     ]);
     const delivered = deliveries.find((r) => r.status === 'delivered')?.n ?? 0;
@@ -147,6 +169,7 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
         ...cpuUsed.split(events, 'Delivery'),
         ...peak,
         harnessPeakRssMb: Number(rss.stop().toFixed(1)),
+        ...(swept ? { sweptRows: swept.rows, sweepBusySeconds: round3(swept.busyMs / 1000) } : {}),
       },
     };
   } finally {

@@ -20,6 +20,8 @@ import { round1 } from './lib/hookline-scenario';
 import { envInt } from './lib/options';
 import type { BenchContext, ScenarioResult } from './lib/types';
 
+/** Runs only when named in --only: it measures a companion package, not Hookline's own path. */
+export const optIn = true;
 export const name = 'outbox';
 export const timeoutMs = 90_000;
 

@@ -289,6 +289,12 @@ describe('every REST operation, over HTTP', () => {
         badStatus: 404,
         badCode: 'not_found',
       },
+      'GET /stats/tables': {
+        ok: () => call('GET', '/stats/tables'),
+        bad: () => call('GET', '/stats/tables', { key: null }),
+        badStatus: 401,
+        badCode: 'unauthorized',
+      },
       'GET /dead-letters': {
         ok: () => call('GET', `/dead-letters?appId=${appId}&limit=10`),
         bad: () => call('GET', '/dead-letters?since=yesterday'),

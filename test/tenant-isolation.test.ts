@@ -42,6 +42,7 @@ const rules: Record<string, IsolationRule> = {
   'eventTypes.list': { public: {} },
   'eventTypes.get': { public: { input: { type: 'order.created' } } },
   'applications.create': { adminOnly: { name: 'intruder' } },
+  'stats.tables': { adminOnly: {} },
   'applications.list': { ownOnly: { input: {}, appIds: (o) => itemsOf(o).map((a) => a.id!) } },
   'applications.get': { scoped: [({ appId }) => ({ appId })] },
   'endpoints.create': { scoped: [({ appId }) => ({ appId, url: 'https://example.com/steal' })] },

@@ -28,6 +28,8 @@ export interface WorkerSettings {
   concurrency: number;
   /** HOOKLINE_REQUEST_TIMEOUT_MS; Hookline's default (15 s) when left out. */
   requestTimeoutMs?: number;
+  /** Further HOOKLINE_* settings of the worker (the soak's retention and reconcile interval). */
+  env?: Record<string, string>;
 }
 
 export interface StartHooklineOptions {
@@ -281,6 +283,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
         ...(options.worker.requestTimeoutMs === undefined
           ? {}
           : { HOOKLINE_REQUEST_TIMEOUT_MS: String(options.worker.requestTimeoutMs) }),
+        ...options.worker.env,
       });
       await worker.waitForLine((line) => line.includes('"delivery worker started"'), 60_000, options.signal);
       worker.readyPeakRssMb = worker.peakRssMb();

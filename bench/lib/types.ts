@@ -62,5 +62,7 @@ export interface Scenario {
   name: string;
   /** Longest the scenario may take at scale 1 before it is aborted; the harness default is 120 s. */
   timeoutMs?: number;
+  /** Runs only when `--only` names it, and is not held to the run's overall budget (the soak). */
+  optIn?: boolean;
   run(ctx: BenchContext): Promise<ScenarioResult>;
 }

@@ -1,3 +1,4 @@
+import type { Database } from '@hookline/db';
 import { insertDeliveryJobs, type QueueClient } from '@hookline/pipeline';
 import type { JobResult } from 'pg-boss';
 import type { DeliveryWork } from './parse-jobs';
@@ -11,12 +12,14 @@ import { deferralDelayMs, type SlowEndpointTracker } from './slow-endpoints';
 export async function deferCongested(
   work: DeliveryWork[],
   {
+    db,
     boss,
     slowEndpoints,
     requestTimeoutMs,
     now,
     random,
   }: {
+    db: Database;
     boss: QueueClient;
     slowEndpoints: SlowEndpointTracker;
     requestTimeoutMs: number;
@@ -41,6 +44,7 @@ export async function deferCongested(
         startAfter: new Date(now().getTime() + deferralDelayMs({ requestTimeoutMs, deferrals, random })),
       };
     }),
+    { db },
   );
   return {
     sending,

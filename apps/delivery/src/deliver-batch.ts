@@ -55,12 +55,19 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
     countRecorded(deps.metrics, records, landed);
     return landed;
   };
-  const stragglers = createStragglers({ boss, log, record, slowEndpoints, requestTimeoutMs, now });
+  const stragglers = createStragglers({ db, boss, log, record, slowEndpoints, requestTimeoutMs, now });
 
   async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
     const { settled, repeats, fresh } = await parseJobs(db, jobs);
     const repeated = await settleRepeats(db, repeats);
-    const { sending, deferred } = await deferCongested(fresh, { boss, slowEndpoints, requestTimeoutMs, now, random });
+    const { sending, deferred } = await deferCongested(fresh, {
+      db,
+      boss,
+      slowEndpoints,
+      requestTimeoutMs,
+      now,
+      random,
+    });
 
     const signingKeys = signingKeysOnce(encryptionKey, now());
     const attempts = sending.map((work) => makeAttempt(work, { send, policy, signingKeys, now, random }));

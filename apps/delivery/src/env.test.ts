@@ -18,6 +18,13 @@ describe('delivery worker configuration', () => {
     expect(loadDeliveryEnv({ HOOKLINE_RETRY_SCHEDULE: '' }).HOOKLINE_RETRY_SCHEDULE).toEqual([]);
   });
 
+  it('keeps 30 days by default, reconciles every minute, and takes fractions for both', () => {
+    expect(deliveryOptionsFromEnv(loadDeliveryEnv({}))).toMatchObject({ retentionDays: 30, reconcileSeconds: 60 });
+    expect(
+      deliveryOptionsFromEnv(loadDeliveryEnv({ HOOKLINE_RETENTION_DAYS: '0.001', HOOKLINE_RECONCILE_SECONDS: '0.5' })),
+    ).toMatchObject({ retentionDays: 0.001, reconcileSeconds: 0.5 });
+  });
+
   it('turns heartbeats off with 0', () => {
     expect(deliveryOptionsFromEnv(loadDeliveryEnv({ HOOKLINE_JOB_HEARTBEAT_SECONDS: '0' })).queue).toMatchObject({
       heartbeatSeconds: null,
@@ -33,6 +40,8 @@ describe('delivery worker configuration', () => {
     ],
     [{ HOOKLINE_OPERATOR_APP_ID: 'ops' }, /HOOKLINE_OPERATOR_APP_ID: must be an application id/],
     [{ HOOKLINE_ENDPOINT_DISABLE_AFTER_DAYS: '0' }, /HOOKLINE_ENDPOINT_DISABLE_AFTER_DAYS/],
+    [{ HOOKLINE_RETENTION_DAYS: '0' }, /HOOKLINE_RETENTION_DAYS/],
+    [{ HOOKLINE_RECONCILE_SECONDS: 'often' }, /HOOKLINE_RECONCILE_SECONDS/],
   ])('names the setting at fault: %o', (env, message) => {
     expect(() => loadDeliveryEnv(env)).toThrow(message);
   });

@@ -58,6 +58,13 @@ export const DeliveryEnv = z
       .default(10),
     /** How often the worker looks for jobs whose worker was lost. */
     HOOKLINE_QUEUE_MONITOR_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
+    /**
+     * Events, their deliveries and attempts older than this many days are removed (fractions allowed);
+     * dead letters expire with them. Pending deliveries and unexpired dead letters keep their rows.
+     */
+    HOOKLINE_RETENTION_DAYS: z.coerce.number().positive().default(30),
+    /** How often pending deliveries whose job was lost are looked for and enqueued again. */
+    HOOKLINE_RECONCILE_SECONDS: z.coerce.number().positive().default(60),
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** Where the development encryption key is kept when HOOKLINE_ENCRYPTION_KEY is unset. */
     HOOKLINE_DATA_DIR: z.string().default('.data'),
@@ -115,5 +122,7 @@ export function deliveryOptionsFromEnv(
     monitorIntervalSeconds: env.HOOKLINE_QUEUE_MONITOR_INTERVAL_SECONDS,
     statusServer:
       env.HOOKLINE_WORKER_PORT === 0 ? null : { host: env.HOOKLINE_WORKER_HOST, port: env.HOOKLINE_WORKER_PORT },
+    retentionDays: env.HOOKLINE_RETENTION_DAYS,
+    reconcileSeconds: env.HOOKLINE_RECONCILE_SECONDS,
   };
 }

@@ -6,6 +6,7 @@ import {
   type QueueClient,
 } from '@hookline/pipeline';
 import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { nextAttemptAt, type AttemptRecord } from './attempt-record';
 import { updateEndpointHealth, type EndpointHealthSettings } from './endpoint-health';
 import { attemptKey } from './load-deliveries';
@@ -67,8 +68,14 @@ export async function recordAttempts(records: AttemptRecord[], options: RecordAt
     const landed = records.filter((r) => landedKeys.has(attemptKey(r.deliveryId, r.attempt)));
     if (landed.length === 0) return landedKeys;
 
+    // The next attempt's job id is chosen here so the same UPDATE records it on the delivery; a delivery
+    // that is settled keeps the job that settled it (a give-up's dead letter names it as its source).
+    const nextJobs = new Map(
+      landed.flatMap((r) => (nextAttemptAt(r) ? [[attemptKey(r.deliveryId, r.attempt), randomUUID()] as const] : [])),
+    );
     const states = landed.map((r) => ({
       id: r.deliveryId,
+      job_id: nextJobs.get(attemptKey(r.deliveryId, r.attempt)) ?? r.jobId,
       status: deliveryStatusAfter[r.decision.kind],
       attempt: r.attempt,
       next_attempt_at: nextAttemptAt(r)?.toISOString() ?? null,
@@ -81,18 +88,20 @@ export async function recordAttempts(records: AttemptRecord[], options: RecordAt
              attempt_count = greatest(d.attempt_count, v.attempt),
              next_attempt_at = v.next_attempt_at,
              last_attempt_at = v.last_attempt_at,
+             job_id = v.job_id,
              updated_at = now()
         from json_to_recordset(${JSON.stringify(states)}::json)
-             as v(id text, status text, attempt int, next_attempt_at timestamptz, last_attempt_at timestamptz)
+             as v(id text, job_id uuid, status text, attempt int, next_attempt_at timestamptz, last_attempt_at timestamptz)
        where d.id = v.id`);
 
     await insertDeliveryJobs(
       boss,
       landed.flatMap((r) => {
         const startAfter = nextAttemptAt(r);
-        return startAfter ? [{ deliveryId: r.deliveryId, attempt: r.attempt + 1, startAfter }] : [];
+        const id = nextJobs.get(attemptKey(r.deliveryId, r.attempt));
+        return startAfter && id ? [{ id, deliveryId: r.deliveryId, attempt: r.attempt + 1, startAfter }] : [];
       }),
-      { tx },
+      { tx, jobIdsRecorded: true },
     );
 
     const facts: OperationalFact[] = await updateEndpointHealth(tx, landed, health, now);

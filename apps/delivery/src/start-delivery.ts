@@ -8,10 +8,13 @@ import {
   deliveryQueue,
   ensureOperatorApp,
   ensureQueues,
+  maintenanceIntervalFor,
+  queueRetentionSettings,
   type DeliveryQueueSettings,
 } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import { createBatchHandler } from './deliver-batch';
+import { startHousekeeping } from './housekeeping';
 import { createHttpSender, type SendWebhook } from './http-sender';
 import { defaultRetryPolicy } from './retry-policy';
 
@@ -47,6 +50,13 @@ export type StartDeliveryOptions = {
   queue?: Partial<DeliveryQueueSettings>;
   /** How often lost jobs (expired, heartbeat missed) are looked for, in seconds. */
   monitorIntervalSeconds?: number;
+  /**
+   * Events older than this are removed with their deliveries and attempts, in days (fractions allowed);
+   * dead letters expire with them.
+   */
+  retentionDays?: number;
+  /** How often pending deliveries without a live job are looked for and enqueued again, in seconds. */
+  reconcileSeconds?: number;
   /** Replaces the HTTP transport (tests). */
   send?: SendWebhook;
   random?: () => number;
@@ -80,8 +90,15 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     maxSlowRequestsPerEndpoint = 10,
     pollIntervalSeconds = 1,
     monitorIntervalSeconds,
+    retentionDays = 30,
+    reconcileSeconds = 60,
   } = options;
-  const queueSettings = { ...defaultDeliveryQueueSettings, ...options.queue };
+  const retentionSeconds = retentionDays * 24 * 3600;
+  const queueSettings = {
+    ...defaultDeliveryQueueSettings,
+    ...queueRetentionSettings(retentionSeconds),
+    ...options.queue,
+  };
   const metrics = options.metrics ?? createMetrics();
 
   await migrate(databaseUrl);
@@ -92,6 +109,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     max: concurrency * 2 + 4,
     applicationName: 'hookline-delivery-queue',
     monitorIntervalSeconds,
+    maintenanceIntervalSeconds: maintenanceIntervalFor(retentionSeconds),
     onError: (error) => log('queue error', { error: error.message }),
   });
   await boss.start();
@@ -142,12 +160,15 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
       })
     : null;
 
+  const housekeeping = startHousekeeping({ db, boss, log, settings: { retentionSeconds, reconcileSeconds } });
+
   // Drains: pg-boss stops fetching at once, waits for the batches in flight (each bounded by the
   // request timeout, plus time to record them), then fails whatever is still running so another
   // worker takes it. Then the pools close. Calling it twice waits for the same drain.
   let stopping: Promise<void> | null = null;
   const stop = async () => {
     queueRunning = false;
+    await housekeeping.stop();
     await boss.stop({ graceful: true, timeout: requestTimeoutMs + 5_000 });
     // boss.stop closed pg-boss's pool; detached attempts record through ours, still open.
     await handler.drain();

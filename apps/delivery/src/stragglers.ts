@@ -1,3 +1,4 @@
+import type { Database } from '@hookline/db';
 import type { Log } from '@hookline/log';
 import { deliveryQueue, insertDeliveryJobs, type QueueClient } from '@hookline/pipeline';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +22,7 @@ export type Straggler = { work: DeliveryWork; attempt: Promise<AttemptRecord> };
  * attempt made and only settles, or dead-letters a give-up.
  */
 export function createStragglers({
+  db,
   boss,
   log,
   record,
@@ -28,6 +30,7 @@ export function createStragglers({
   requestTimeoutMs,
   now,
 }: {
+  db: Database;
   boss: QueueClient;
   log: Log;
   /** Records attempts the way the batch does (see record-attempts.ts). */
@@ -75,7 +78,7 @@ export function createStragglers({
         startAfter: new Date(now().getTime() + requestTimeoutMs + watchdogMarginMs),
       }));
       // Committed before this batch's jobs are settled, so no moment exists without a job.
-      await insertDeliveryJobs(boss, watchdogs);
+      await insertDeliveryJobs(boss, watchdogs, { db });
       return stragglers.map((straggler, i) => {
         keepRecording(straggler, watchdogs[i]!.id);
         return { id: straggler.work.job.id, status: 'completed', output: { detached: watchdogs[i]!.id } };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, json, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, json, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -106,6 +106,8 @@ export const events = pgTable(
     // events.list pages newest first by id within an application, optionally by type.
     index('events_app_id_id_idx').on(t.appId, t.id),
     index('events_app_id_type_id_idx').on(t.appId, t.type, t.id),
+    // The retention sweep walks events oldest first, in chunks.
+    index('events_created_at_idx').on(t.createdAt),
   ],
 );
 
@@ -128,6 +130,9 @@ export const deliveries = pgTable(
     attemptCount: integer('attempt_count').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true, mode: 'date' }),
+    // The pg-boss job last enqueued for this delivery (pgboss.job's id). While the delivery is pending it
+    // names a live job; the reconciler checks that by primary key instead of searching jobs by payload.
+    jobId: uuid('job_id'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -136,6 +141,10 @@ export const deliveries = pgTable(
     index('deliveries_event_id_idx').on(t.eventId),
     index('deliveries_endpoint_id_id_idx').on(t.endpointId, t.id),
     index('deliveries_app_id_status_id_idx').on(t.appId, t.status, t.id),
+    // The reconciler reads pending deliveries whose next attempt is due (attempt 1 is due when created).
+    index('deliveries_pending_due_idx')
+      .on(sql`coalesce(${t.nextAttemptAt}, ${t.createdAt})`)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 

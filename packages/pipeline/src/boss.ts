@@ -25,8 +25,18 @@ export type DeliveryQueueSettings = {
   retryDelay: number;
   /** Completed jobs are kept this long for inspection; Hookline's attempts table is the lasting record. */
   deleteAfterSeconds: number;
-  /** Dead letters wait this long for an operator before pg-boss deletes them. */
+  /**
+   * Dead letters wait this long for an operator before pg-boss deletes them. Hookline's retention
+   * (HOOKLINE_RETENTION_DAYS) sets it, and the retention sweep keeps a failed delivery's rows until its
+   * dead letter has expired (see sweep-expired.ts), so a dead letter never outlives what it names.
+   */
   deadLetterRetentionSeconds: number;
+  /**
+   * A waiting delivery job is deleted by pg-boss this long after it was due (pg-boss counts from the
+   * job's start time, so a retry schedule of any length is unaffected): only a queue no worker has
+   * served for this long loses jobs, and the reconciler enqueues those deliveries again.
+   */
+  waitingRetentionSeconds: number;
 };
 
 export const defaultDeliveryQueueSettings: DeliveryQueueSettings = {
@@ -41,9 +51,36 @@ export const defaultDeliveryQueueSettings: DeliveryQueueSettings = {
   retryDelay: 1,
   deleteAfterSeconds: 24 * 3600,
   deadLetterRetentionSeconds: 30 * 24 * 3600,
+  // pg-boss's default is 14 days; Hookline keeps a waiting job at least as long as its rows.
+  waitingRetentionSeconds: 30 * 24 * 3600,
 };
 
+const minWaitingRetentionSeconds = 14 * 24 * 3600;
+
+/**
+ * The queue settings that follow Hookline's retention: dead letters expire with it, waiting jobs are
+ * kept at least that long (and never less than 14 days), and completed jobs (kept a day for inspection) never outlive the rows.
+ * pg-boss stores these as whole seconds, at least one.
+ */
+export function queueRetentionSettings(
+  retentionSeconds: number,
+): Pick<DeliveryQueueSettings, 'deleteAfterSeconds' | 'deadLetterRetentionSeconds' | 'waitingRetentionSeconds'> {
+  const seconds = Math.max(1, Math.round(retentionSeconds));
+  return {
+    deleteAfterSeconds: Math.min(defaultDeliveryQueueSettings.deleteAfterSeconds, seconds),
+    deadLetterRetentionSeconds: seconds,
+    // A short retention (a soak test's minutes) must not drop the jobs of a backlog.
+    waitingRetentionSeconds: Math.max(minWaitingRetentionSeconds, seconds),
+  };
+}
+
 export type QueueClient = PgBoss;
+
+const defaultMaintenanceIntervalSeconds = 3600;
+
+/** Deletes keep pace with a short retention (a soak's minutes): a tenth of it, at most hourly. */
+export const maintenanceIntervalFor = (retentionSeconds: number) =>
+  Math.min(defaultMaintenanceIntervalSeconds, Math.max(1, retentionSeconds / 10));
 
 /**
  * A pg-boss instance configured the way every Hookline process needs it: LISTEN/NOTIFY so a
@@ -55,6 +92,7 @@ export function createQueueClient({
   onError,
   applicationName,
   monitorIntervalSeconds = 30,
+  maintenanceIntervalSeconds = defaultMaintenanceIntervalSeconds,
 }: {
   connectionString: string;
   max?: number;
@@ -66,6 +104,11 @@ export function createQueueClient({
    * lost job waits up to this long on top of its expiry or heartbeat; pg-boss's default is 60 s.
    */
   monitorIntervalSeconds?: number;
+  /**
+   * How often pg-boss deletes completed jobs and expired dead letters, in seconds. pg-boss's own default
+   * is once a day, which lets a day of completed jobs pile up whatever `deleteAfterSeconds` says.
+   */
+  maintenanceIntervalSeconds?: number;
 }): PgBoss {
   const boss = new PgBoss({
     connectionString,
@@ -75,6 +118,7 @@ export function createQueueClient({
     application_name: applicationName,
     superviseIntervalSeconds: monitorIntervalSeconds,
     monitorIntervalSeconds,
+    maintenanceIntervalSeconds: Math.max(1, Math.round(maintenanceIntervalSeconds)),
   });
   // An unhandled 'error' event would kill the process; pg-boss reconnects by itself.
   boss.on('error', onError);
@@ -106,6 +150,7 @@ export async function ensureQueues(
     retryLimit: s.retryLimit,
     retryDelay: s.retryDelay,
     deleteAfterSeconds: s.deleteAfterSeconds,
+    retentionSeconds: s.waitingRetentionSeconds,
     notify: true,
     deadLetter: deadLetterQueue,
   };

@@ -1,10 +1,11 @@
 import { deliveries, newId, type Transaction } from '@hookline/db';
+import { randomUUID } from 'node:crypto';
 import type { QueueClient } from './boss';
 import { insertDeliveryJobs } from './insert-jobs';
 
 export type DeliveryToCreate = { appId: string; eventId: string; endpointId: string };
 
-// Postgres allows 65,535 bind parameters a statement; a delivery row uses 4.
+// Postgres allows 65,535 bind parameters a statement; a delivery row uses 5.
 const deliveryRowsPerInsert = 5_000;
 
 /**
@@ -17,14 +18,15 @@ export async function createDeliveries(
   rows: DeliveryToCreate[],
   { manual = false }: { manual?: boolean } = {},
 ): Promise<{ id: string; eventId: string; endpointId: string }[]> {
-  const withIds = rows.map((row) => ({ id: newId('dlv'), ...row }));
+  // The job id is chosen first so the delivery row carries it from its insert (see insertDeliveryJobs).
+  const withIds = rows.map((row) => ({ id: newId('dlv'), jobId: randomUUID(), ...row }));
   for (let i = 0; i < withIds.length; i += deliveryRowsPerInsert) {
     await tx.insert(deliveries).values(withIds.slice(i, i + deliveryRowsPerInsert));
   }
   await insertDeliveryJobs(
     boss,
-    withIds.map((d) => ({ deliveryId: d.id, attempt: 1, manual })),
-    { tx },
+    withIds.map((d) => ({ id: d.jobId, deliveryId: d.id, attempt: 1, manual })),
+    { tx, jobIdsRecorded: true },
   );
   return withIds.map(({ id, eventId, endpointId }) => ({ id, eventId, endpointId }));
 }

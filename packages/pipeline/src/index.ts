@@ -1,10 +1,12 @@
 export { deliveryQueue, deadLetterQueue, queueSchema } from './names';
 export { DeliveryJob } from './jobs';
-export { insertDeliveryJobs, type DeliveryJobToInsert } from './insert-jobs';
+export { insertDeliveryJobs, type DeliveryJobToInsert, type InsertDeliveryJobsTarget } from './insert-jobs';
 export {
   createQueueClient,
   ensureQueues,
   defaultDeliveryQueueSettings,
+  queueRetentionSettings,
+  maintenanceIntervalFor,
   type DeliveryQueueSettings,
   type QueueClient,
 } from './boss';
@@ -21,3 +23,7 @@ export {
   type WaitingDeadLetter,
 } from './dead-letters';
 export { countQueueJobs, type QueueCounts } from './queue-counts';
+export { reconcileDeliveries, type ReconcileResult, type ReconciledDelivery } from './reconcile-deliveries';
+export { sweepExpired, type SweepOptions, type SweepResult } from './sweep-expired';
+export { tableBytes, type TableBytes } from './table-bytes';
+export { createSweptTablesVacuum } from './vacuum-swept-tables';

@@ -1,4 +1,6 @@
-import type { Transaction } from '@hookline/db';
+import type { Database, Transaction } from '@hookline/db';
+import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import type { QueueClient } from './boss';
 import { bossDb } from './db-adapter';
 import type { DeliveryJob } from './jobs';
@@ -13,28 +15,42 @@ export type DeliveryJobToInsert = {
   deferrals?: number;
   /** Not before this time; absent means now. */
   startAfter?: Date;
-  /** Chosen by the caller when it must know the job before it exists (a watchdog); otherwise pg-boss picks one. */
+  /** Chosen by the caller when it must know the job before it exists (a watchdog); otherwise one is made here. */
   id?: string;
 };
 
+export type InsertDeliveryJobsTarget =
+  /**
+   * Inside the caller's transaction: the jobs exist exactly when the rows that need them commit.
+   * `jobIdsRecorded` says the caller writes `deliveries.job_id` itself in a statement it runs anyway
+   * (the publish insert, the attempt recording), which saves an UPDATE on the hot path.
+   */
+  | { tx: Transaction; jobIdsRecorded?: boolean }
+  /** In a transaction of their own, committed at once: the worker's deferrals and watchdogs. */
+  | { db: Database };
+
 /**
  * The one place delivery jobs are inserted. Every producer goes through here (publish fan-out, resend,
- * the retry schedule, retry and replay, the worker's deferrals and watchdogs), so the job payload has
- * one shape and one version tag.
- *
- * With `tx`, the jobs are inserted inside the caller's transaction and exist exactly when the rows
- * that need them commit. Without it they commit on their own, at once: the worker's deferrals and
- * watchdogs, which guard jobs rather than rows.
+ * the retry schedule, retry and replay, the worker's deferrals and watchdogs, the reconciler), so the
+ * job payload has one shape and one version tag, and every delivery names its newest job in
+ * `deliveries.job_id` in the same commit: a pending delivery whose job is not live is an orphan the
+ * reconciler can find by primary key.
  */
 export async function insertDeliveryJobs(
   boss: QueueClient,
   jobs: DeliveryJobToInsert[],
-  { tx }: { tx?: Transaction } = {},
+  target: InsertDeliveryJobsTarget,
 ): Promise<void> {
   if (jobs.length === 0) return;
+  if ('db' in target) {
+    await target.db.transaction((tx) => insertDeliveryJobs(boss, jobs, { tx }));
+    return;
+  }
+  const { tx } = target;
+  const withIds = jobs.map((job) => ({ ...job, id: job.id ?? randomUUID() }));
   await boss.insert(
     deliveryQueue,
-    jobs.map((job) => {
+    withIds.map((job) => {
       const data: DeliveryJob = {
         v: 1,
         deliveryId: job.deliveryId,
@@ -42,12 +58,14 @@ export async function insertDeliveryJobs(
         ...(job.manual ? { manual: true } : {}),
         ...(job.deferrals ? { deferrals: job.deferrals } : {}),
       };
-      return {
-        data,
-        ...(job.id ? { id: job.id } : {}),
-        ...(job.startAfter ? { startAfter: job.startAfter } : {}),
-      };
+      return { data, id: job.id, ...(job.startAfter ? { startAfter: job.startAfter } : {}) };
     }),
-    tx ? { db: bossDb(tx) } : undefined,
+    { db: bossDb(tx) },
   );
+  if (target.jobIdsRecorded) return;
+  const recorded = withIds.map((job) => ({ id: job.deliveryId, job_id: job.id }));
+  await tx.execute(sql`
+    update deliveries d set job_id = v.job_id
+      from json_to_recordset(${JSON.stringify(recorded)}::json) as v(id text, job_id uuid)
+     where d.id = v.id`);
 }

@@ -45,7 +45,7 @@ describe('retention sweep', () => {
     const publishTo = async (url: string, retrySchedule: number[]) => {
       const app = await f.makeApp();
       await f.makeEndpoint({ appId: app.id, url, retrySchedule });
-      return f.publishOrder(app.id);
+      return { ...(await f.publishOrder(app.id)), appId: app.id };
     };
     const delivered = await publishTo(receiver.url('/ok'), []);
     await f.waitForDelivery(delivered.deliveries[0]!.id, 'delivered');

@@ -7,6 +7,7 @@ import { isDatabaseUnavailable, isRejectedValue } from './database-errors';
 import {
   AppError,
   appErrorCodes,
+  boundIssues,
   describeIssues,
   payloadTooLargeMessage,
   type AppErrorCode,
@@ -84,19 +85,23 @@ export function formatTrpcError({
         code: cause.code,
         httpStatus: appErrorCodes[cause.code],
         issues: cause.issues,
+        ...(cause.omittedIssues > 0 ? { omittedIssues: cause.omittedIssues } : {}),
         path: shape.data.path,
       },
     };
   }
   if (cause instanceof ZodError) {
-    const issues = cause.issues.map((i) => ({
-      path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-      message: i.message,
-    }));
+    const { issues, omitted } = boundIssues(cause.issues);
     return {
       ...shape,
-      message: describeIssues(issues),
-      data: { code: 'validation' as const, httpStatus: 400, issues, path: shape.data.path },
+      message: describeIssues(issues, cause.issues.length),
+      data: {
+        code: 'validation' as const,
+        httpStatus: 400,
+        issues,
+        ...(omitted > 0 ? { omittedIssues: omitted } : {}),
+        path: shape.data.path,
+      },
     };
   }
   if (error.code !== 'INTERNAL_SERVER_ERROR') {
@@ -123,17 +128,19 @@ export function formatTrpcError({
 type FormattedTrpcError = {
   message?: string;
   code?: string;
-  data?: { code?: string; issues?: ValidationIssue[] };
+  data?: { code?: string; issues?: ValidationIssue[]; omittedIssues?: number };
 };
 
 /** The REST body for an error tRPC formatted: `{ code, message, issues? }`. */
 function restErrorBody(body: FormattedTrpcError) {
   const issues = body.data?.issues;
+  const omitted = body.data?.omittedIssues ?? 0;
   return {
     code: body.data?.code ?? 'internal',
     // trpc-to-openapi says only "Input validation failed"; the issues say which field.
-    message: issues?.length ? describeIssues(issues) : (body.message ?? 'error'),
+    message: issues?.length ? describeIssues(issues, issues.length + omitted) : (body.message ?? 'error'),
     ...(issues?.length ? { issues } : {}),
+    ...(omitted > 0 ? { omittedIssues: omitted } : {}),
   };
 }
 

@@ -38,11 +38,19 @@ export const EventTypePatterns = z
  * The cast narrows the compile-time type only, so the typed client cannot pin a version that does
  * not exist; the run-time check is the refinement.
  */
+const maxVersionPins = 200;
+
 export const VersionPins = z
   .record(z.string().max(200), z.string().max(20))
   .superRefine((pins, ctx) => {
-    // Keys must be registered types, so the map can never hold more pins than the catalog has types.
-    for (const [type, version] of Object.entries(pins)) {
+    // Keys must be registered types, so the map can never hold more pins than the catalog has types;
+    // far more than that is refused whole rather than answered with one problem per key.
+    const entries = Object.entries(pins);
+    if (entries.length > maxVersionPins) {
+      ctx.addIssue({ code: 'custom', message: `at most ${maxVersionPins} pins, one per event type` });
+      return;
+    }
+    for (const [type, version] of entries) {
       const registered = checkEventVersion(type, version);
       if (!registered.ok) ctx.addIssue({ code: 'custom', path: [type], message: registered.problem });
     }
@@ -88,25 +96,36 @@ export const StorableJson = z.unknown().superRefine((value, ctx) => {
 
 type Problem = { path: (string | number)[]; message: string };
 
+// One mutable path, copied only when a problem is found: a payload of 80,000 small items is walked
+// without allocating a path per item.
 function findUnstorable(value: unknown, path: (string | number)[] = []): Problem | null {
   if (typeof value === 'string') {
     return isStorableString(value)
       ? null
-      : { path, message: 'contains a NUL character or an unpaired surrogate, which JSON storage refuses' };
+      : { path: [...path], message: 'contains a NUL character or an unpaired surrogate, which JSON storage refuses' };
   }
   if (value === null || typeof value !== 'object') return null;
-  if (path.length >= maxJsonDepth) return { path, message: `is nested more than ${maxJsonDepth} levels deep` };
-  const entries: [string | number, unknown][] = Array.isArray(value)
-    ? value.map((item, i) => [i, item])
-    : Object.entries(value);
-  for (const [key, item] of entries) {
-    if (typeof key === 'string' && !isStorableString(key)) {
-      return {
-        path: [...path, key],
-        message: 'has a key with a NUL character or an unpaired surrogate, which JSON storage refuses',
-      };
+  if (path.length >= maxJsonDepth)
+    return { path: [...path], message: `is nested more than ${maxJsonDepth} levels deep` };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      const found = findUnstorable(value[i], path);
+      path.pop();
+      if (found) return found;
     }
-    const found = findUnstorable(item, [...path, key]);
+    return null;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    path.push(key);
+    const found = !isStorableString(key)
+      ? {
+          path: [...path],
+          message: 'has a key with a NUL character or an unpaired surrogate, which JSON storage refuses',
+        }
+      : findUnstorable((value as Record<string, unknown>)[key], path);
+    path.pop();
     if (found) return found;
   }
   return null;

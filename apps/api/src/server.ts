@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createContext, type ApiDeps } from './context';
+import { loggableError } from './database-errors';
 import { renderDocsPage } from './docs-page';
 import { buildOpenApiDocument } from './openapi-document';
 import { createRestHandler } from './rest-handler';
@@ -18,7 +19,8 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   const { maxPayloadBytes, ...deps } = options;
   // Both faces answer an unexpected error with an opaque 500; the log is where its details go.
   const logUnexpected = (error: { code: string; cause?: unknown }, path: string | undefined) => {
-    if (error.code === 'INTERNAL_SERVER_ERROR') deps.log('unexpected error', { path, error: error.cause ?? error });
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      deps.log('unexpected error', { path, error: loggableError(error.cause ?? error, path) });
   };
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -62,7 +64,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     if (isRest) {
       rest(req, res).catch((error: unknown) => {
         // A client that hangs up mid-body: nothing to answer; anything else is a bug worth a log line.
-        deps.log('REST request failed before reaching a procedure', { error });
+        deps.log('REST request failed before reaching a procedure', { error: loggableError(error, undefined) });
         sendRestInternalError(res);
       });
       return;

@@ -2,6 +2,7 @@ import { initTRPC } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context';
 import { AppError } from './errors';
+import { loggableError } from './database-errors';
 import { classifyError, formatTrpcError, toTrpcError } from './wire-errors';
 
 const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({ errorFormatter: formatTrpcError });
@@ -11,7 +12,7 @@ const mapAppErrors = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
   if (result.ok) return result;
   const cause = classifyError(result.error.cause, (error) =>
-    ctx.log('a value reached PostgreSQL and was rejected there', { path, error }),
+    ctx.log('a value reached PostgreSQL and was rejected there', { path, error: loggableError(error, path) }),
   );
   if (cause instanceof AppError) throw toTrpcError(cause);
   return result;

@@ -3,7 +3,7 @@ import { TRPCError, type TRPCDefaultErrorShape } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 import type { Context } from './context';
-import { isDatabaseUnavailable, isRejectedValue } from './database-errors';
+import { isDatabaseUnavailable, isRejectedValue, sqlState } from './database-errors';
 import {
   AppError,
   appErrorCodes,
@@ -59,9 +59,13 @@ export function classifyError(error: unknown, logRejected: (error: unknown) => v
   }
   if (isRejectedValue(error)) {
     // The edge schemas should have caught this value; PostgreSQL did. Still the caller's input, so a
-    // 400 rather than a 500, and logged so the schema that let it through gets fixed.
+    // 400 rather than a 500, and logged so the schema that let it through gets fixed. The database's
+    // own text names the query and its parameters, so neither the answer nor the log repeats it.
     logRejected(error);
-    return new AppError('validation', `a value could not be stored: ${(error as Error).message}`);
+    return new AppError(
+      'validation',
+      `a value in the request could not be stored (database code ${sqlState(error) ?? 'unknown'}); check text for NUL characters or unpaired surrogates, and times and cursors for impossible values`,
+    );
   }
   return error;
 }

@@ -7,6 +7,9 @@ import type { ResolveHost } from './resolve-host';
  * credentials: user:password@ in a URL ends up in logs and in every receiver's access log.
  */
 export function endpointUrlProblem(url: string): string | null {
+  // The URL parser strips leading and trailing spaces and drops tabs and newlines anywhere: what was
+  // sent would not be what is called. Such a URL is refused rather than silently repaired.
+  if (/[\s\u0000-\u001f\u007f]/.test(url)) return 'must not contain whitespace or control characters';
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -21,6 +24,15 @@ export function endpointUrlProblem(url: string): string | null {
   }
   if (parsed.hostname === '') return 'must name a host';
   return null;
+}
+
+/**
+ * The URL as it is stored and called: the parser's own serialisation (`http:127.0.0.1:4101` becomes
+ * `http://127.0.0.1:4101/`, the host lower-cased, the path percent-encoded), so what is listed is
+ * exactly what is requested. Call after endpointUrlProblem has found nothing.
+ */
+export function normalizeEndpointUrl(url: string): string {
+  return new URL(url).href;
 }
 
 export type HostCheck =

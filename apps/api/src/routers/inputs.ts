@@ -14,10 +14,24 @@ export const Id = z
     message: 'must be an id such as ep_01JH3C5Q2X7YB8N4K6W9M0T1VZ (letters, digits, _ and -)',
   });
 
-/** Free text for a text column: PostgreSQL cannot store the NUL character. */
-export const Text = z
-  .string()
-  .refine((s) => !s.includes('\u0000'), { message: 'must not contain the NUL character (\\u0000)' });
+/**
+ * Free text for a text column: PostgreSQL cannot store the NUL character, and a string with an
+ * unpaired UTF-16 surrogate is not text it can encode (refused in jsonb, mangled in text).
+ */
+export const Text = z.string().refine(isStorableString, {
+  message: 'must not contain the NUL character (\\u0000) or an unpaired surrogate (\\ud800)',
+});
+
+/**
+ * A time as ISO 8601 (`2025-01-15T10:30:00Z`), in years PostgreSQL's timestamptz stores: z.iso.datetime
+ * alone accepts year 0000, which PostgreSQL refuses.
+ */
+export const Timestamp = z.iso
+  .datetime()
+  .transform((s) => new Date(s))
+  .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, {
+    message: 'must be a time between the years 0001 and 9999',
+  });
 
 export const EventTypePatterns = z
   .array(
@@ -132,5 +146,6 @@ function findUnstorable(value: unknown, path: (string | number)[] = []): Problem
 }
 
 // isWellFormed() (Node 20) is false exactly for strings with an unpaired surrogate.
-const isStorableString = (s: string) =>
-  !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();
+function isStorableString(s: string): boolean {
+  return !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();
+}

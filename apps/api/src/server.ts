@@ -2,21 +2,42 @@ import http from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createContext, type ApiDeps } from './context';
 import { loggableError } from './database-errors';
-import { renderDocsPage } from './docs-page';
+import { renderDocsPage, sendDocsPage } from './docs-page';
 import { buildOpenApiDocument } from './openapi-document';
 import { createRestHandler } from './rest-handler';
 import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
 import { refuseTooLarge, sendNoRoute, sendRestInternalError } from './wire-errors';
 
-type ApiServerOptions = ApiDeps & { maxPayloadBytes: number };
+/**
+ * How long a client may take and how many may connect at once (HOOKLINE_*_TIMEOUT_MS,
+ * HOOKLINE_MAX_CONNECTIONS; defaults and reasons in docs/configuration.md). A client that trickles its
+ * headers or its body, or opens thousands of idle sockets, is cut off instead of holding the server.
+ */
+export type ServerLimits = {
+  /** The request line and headers must arrive within this; Node's default is a minute. */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are refused (closed at once). */
+  maxConnections: number;
+};
 
-// A client gets this long to send a whole request; a trickled body cannot hold a socket for ever.
-const requestTimeoutMs = 30_000;
+export const defaultServerLimits: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_000,
+};
+
+type ApiServerOptions = ApiDeps & { maxPayloadBytes: number; limits?: Partial<ServerLimits> };
 
 /** One HTTP server: tRPC under /trpc, REST under /api/v1, a plain /health for load balancers. */
 export function createApiServer(options: ApiServerOptions): http.Server {
-  const { maxPayloadBytes, ...deps } = options;
+  const { maxPayloadBytes, limits: givenLimits, ...deps } = options;
+  const limits = { ...defaultServerLimits, ...givenLimits };
   // Both faces answer an unexpected error with an opaque 500; the log is where its details go.
   const logUnexpected = (error: { code: string; cause?: unknown }, path: string | undefined) => {
     if (error.code === 'INTERNAL_SERVER_ERROR')
@@ -44,44 +65,58 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   const openApiJson = JSON.stringify(document);
   const docsHtml = renderDocsPage(document);
 
-  const server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
-    const pathname = url.split('?')[0];
-    if (pathname === '/api/openapi.json') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(openApiJson);
-      return;
-    }
-    if (pathname === '/docs' || pathname === '/docs/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(docsHtml);
-      return;
-    }
-    const isRest = pathname!.startsWith(`${restBasePath}/`);
-    // A declared length over the limit is refused before a byte of the body is read.
-    if ((isRest || url.startsWith('/trpc/')) && Number(req.headers['content-length'] ?? 0) > maxPayloadBytes) {
-      refuseTooLarge(res, maxPayloadBytes, isRest ? 'rest' : 'trpc');
-      return;
-    }
-    if (isRest) {
-      rest(req, res).catch((error: unknown) => {
-        // A client that hangs up mid-body: nothing to answer; anything else is a bug worth a log line.
-        deps.log('REST request failed before reaching a procedure', { error: loggableError(error, undefined) });
-        sendRestInternalError(res);
-      });
-      return;
-    }
-    if (url === '/health' || url.startsWith('/health?')) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      return;
-    }
-    if (url.startsWith('/trpc/')) {
-      trpc(req, res);
-      return;
-    }
-    sendNoRoute(
-      res,
-      `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs`,
-    );
-  });
-  server.requestTimeout = requestTimeoutMs;
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      // Node only refuses headersTimeout > requestTimeout; a request may not outlast its own limit.
+      requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks the two timeouts above on this interval (30 s by default), so a timeout is enforced
+      // within a quarter of itself rather than up to 30 s late.
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
+      ),
+    },
+    (req, res) => {
+      const url = req.url ?? '/';
+      const pathname = url.split('?')[0];
+      if (pathname === '/api/openapi.json') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(openApiJson);
+        return;
+      }
+      if (pathname === '/docs' || pathname === '/docs/') {
+        sendDocsPage(req, res, docsHtml);
+        return;
+      }
+      const isRest = pathname!.startsWith(`${restBasePath}/`);
+      // A declared length over the limit is refused before a byte of the body is read.
+      if ((isRest || url.startsWith('/trpc/')) && Number(req.headers['content-length'] ?? 0) > maxPayloadBytes) {
+        refuseTooLarge(res, maxPayloadBytes, isRest ? 'rest' : 'trpc');
+        return;
+      }
+      if (isRest) {
+        rest(req, res).catch((error: unknown) => {
+          // A client that hangs up mid-body: nothing to answer; anything else is a bug worth a log line.
+          deps.log('REST request failed before reaching a procedure', { error: loggableError(error, undefined) });
+          sendRestInternalError(res);
+        });
+        return;
+      }
+      if (url === '/health' || url.startsWith('/health?')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+        return;
+      }
+      if (url.startsWith('/trpc/')) {
+        trpc(req, res);
+        return;
+      }
+      sendNoRoute(
+        res,
+        `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs`,
+      );
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   return server;
 }

@@ -5,7 +5,7 @@ import { createEgressPolicy, systemResolveHost, type ResolveHost } from '@hookli
 import { createQueueClient, ensureOperatorApp, ensureQueues } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import { ensureAdminKey } from './services/admin-key';
-import { createApiServer } from './server';
+import { createApiServer, type ServerLimits } from './server';
 
 type RunningApi = {
   url: string;
@@ -31,6 +31,8 @@ export type StartApiOptions = {
   /** Replaces DNS for the endpoint URL check (tests). */
   resolveHost?: ResolveHost;
   operatorAppId?: string | null;
+  /** Slow-client timeouts and the connection cap; defaults in server.ts. */
+  serverLimits?: Partial<ServerLimits>;
 };
 
 /** Migrates, then serves the API until `stop()`. */
@@ -55,6 +57,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     log: options.log,
     operatorAppId,
     maxPayloadBytes: options.maxPayloadBytes,
+    limits: options.serverLimits,
     encryptionKey: options.encryptionKey,
     egress: createEgressPolicy({ allowedCidrs: options.allowedCidrs }),
     resolveHost: options.resolveHost ?? systemResolveHost,

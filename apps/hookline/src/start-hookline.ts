@@ -1,4 +1,4 @@
-import { startApi, type ApiEnv } from '@hookline/api';
+import { serverLimitsFromEnv, startApi, type ApiEnv } from '@hookline/api';
 import { deliveryOptionsFromEnv, startDelivery, type DeliveryEnv } from '@hookline/delivery';
 import { loopbackCidrs } from '@hookline/egress';
 import type { Log } from '@hookline/log';
@@ -51,6 +51,7 @@ export async function startHookline({
     encryptionKey,
     allowedCidrs,
     operatorAppId: apiEnv.HOOKLINE_OPERATOR_APP_ID,
+    serverLimits: serverLimitsFromEnv(apiEnv),
   });
   const worker = await startDelivery({
     databaseUrl,

@@ -5,6 +5,7 @@ import { createEgressPolicy, systemResolveHost, type ResolveHost } from '@hookli
 import { createQueueClient, ensureOperatorApp, ensureQueues } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import { ensureAdminKey } from './services/admin-key';
+import { upgradeApiKeyHashes } from './services/upgrade-api-key-hashes';
 import { createApiServer, type ServerLimits } from './server';
 
 type RunningApi = {
@@ -49,7 +50,9 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   await boss.start();
   // Creates the queues on a fresh database; their settings belong to the delivery worker.
   await ensureQueues(boss);
-  const { generatedKey } = await ensureAdminKey(db, options.adminKey);
+  const upgraded = await upgradeApiKeyHashes(db, options.encryptionKey);
+  if (upgraded > 0) options.log(`upgraded ${upgraded} API key hash(es) to keyed hashes`);
+  const { generatedKey } = await ensureAdminKey(db, options.encryptionKey, options.adminKey);
 
   const server = createApiServer({
     db,

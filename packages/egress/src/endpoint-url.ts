@@ -7,15 +7,15 @@ import type { ResolveHost } from './resolve-host';
  * credentials: user:password@ in a URL ends up in logs and in every receiver's access log.
  */
 export function endpointUrlProblem(url: string): string | null {
-  // The URL parser strips leading and trailing spaces and drops tabs and newlines anywhere: what was
-  // sent would not be what is called. Such a URL is refused rather than silently repaired.
-  if (/[\s\u0000-\u001f\u007f]/.test(url)) return 'must not contain whitespace or control characters';
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return 'must be an absolute URL such as https://example.com/webhooks';
   }
+  // The URL parser strips leading and trailing spaces and drops tabs and newlines anywhere: what was
+  // sent would not be what is called. Such a URL is refused rather than silently repaired.
+  if (/[\s\u0000-\u001f\u007f]/.test(url)) return 'must not contain whitespace or control characters';
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return `must be an http: or https: URL, not ${parsed.protocol}`;
   }

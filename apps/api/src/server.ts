@@ -70,7 +70,6 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       headersTimeout: limits.headersTimeoutMs,
       // Node only refuses headersTimeout > requestTimeout; a request may not outlast its own limit.
       requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
       // Node checks the two timeouts above on this interval (30 s by default), so a timeout is enforced
       // within a quarter of itself rather than up to 30 s late.
       connectionsCheckingInterval: Math.max(
@@ -117,6 +116,8 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       );
     },
   );
+  // Not a createServer option in Node 20: set on the server.
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.maxConnections = limits.maxConnections;
   return server;
 }

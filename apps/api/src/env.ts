@@ -2,7 +2,7 @@ import { AllowedCidrsSetting } from '@hookline/egress';
 import { EncryptionKeySetting } from '@hookline/signing-keys';
 import { operatorAppIdPattern } from '@hookline/pipeline';
 import { z } from 'zod';
-import { defaultServerLimits, type ServerLimits } from './server';
+import { defaultServerLimits, type ServerLimits } from './server-limits';
 
 /** Every setting of the API process. The only place it reads process.env. */
 const ApiEnv = z.object({
@@ -21,9 +21,9 @@ const ApiEnv = z.object({
     .min(32, 'must be at least 32 characters; generate one with `openssl rand -base64 32`')
     .optional(),
   /** Slow-client limits of the HTTP server (docs/configuration.md). */
-  HOOKLINE_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).default(defaultServerLimits.headersTimeoutMs),
-  HOOKLINE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(defaultServerLimits.requestTimeoutMs),
-  HOOKLINE_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1).default(defaultServerLimits.keepAliveTimeoutMs),
+  HOOKLINE_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).default(defaultServerLimits.headersTimeoutMs),
+  HOOKLINE_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(defaultServerLimits.requestTimeoutMs),
+  HOOKLINE_HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1).default(defaultServerLimits.keepAliveTimeoutMs),
   /** Concurrent connections the API accepts; more are closed at once. */
   HOOKLINE_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(defaultServerLimits.maxConnections),
   /** Largest accepted request body, in bytes (256 KiB). */
@@ -57,9 +57,9 @@ export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
 /** The server limits from the parsed settings. */
 export function serverLimitsFromEnv(env: ApiEnv): ServerLimits {
   return {
-    headersTimeoutMs: env.HOOKLINE_HEADERS_TIMEOUT_MS,
-    requestTimeoutMs: env.HOOKLINE_REQUEST_TIMEOUT_MS,
-    keepAliveTimeoutMs: env.HOOKLINE_KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeoutMs: env.HOOKLINE_HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.HOOKLINE_HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.HOOKLINE_HTTP_KEEP_ALIVE_TIMEOUT_MS,
     maxConnections: env.HOOKLINE_MAX_CONNECTIONS,
   };
 }

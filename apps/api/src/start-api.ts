@@ -6,7 +6,8 @@ import { createQueueClient, ensureOperatorApp, ensureQueues } from '@hookline/pi
 import type { EncryptionKey } from '@hookline/signing-keys';
 import { ensureAdminKey } from './services/admin-key';
 import { upgradeApiKeyHashes } from './services/upgrade-api-key-hashes';
-import { createApiServer, type ServerLimits } from './server';
+import { createApiServer } from './server';
+import type { ServerLimits } from './server-limits';
 
 type RunningApi = {
   url: string;

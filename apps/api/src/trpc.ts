@@ -2,6 +2,7 @@ import { initTRPC } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context';
 import { AppError } from './errors';
+import { findTooWideObject, maxObjectKeys } from './input-width';
 import { loggableError } from './database-errors';
 import { classifyError, formatTrpcError, toTrpcError } from './wire-errors';
 
@@ -18,8 +19,18 @@ const mapAppErrors = t.middleware(async ({ ctx, path, next }) => {
   return result;
 });
 
+/** Refuses an input with an object wider than any procedure takes, before zod walks it (input-width.ts). */
+const refuseWideInput = t.middleware(async ({ getRawInput, next }) => {
+  const path = findTooWideObject(await getRawInput());
+  if (path) {
+    const message = `has more than ${maxObjectKeys} keys`;
+    throw new AppError('validation', `${path.length ? path.join('.') : 'input'}: ${message}`, [{ path, message }]);
+  }
+  return next();
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(mapAppErrors);
+export const publicProcedure = t.procedure.use(mapAppErrors).use(refuseWideInput);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal) {

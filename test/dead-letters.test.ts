@@ -114,12 +114,12 @@ describe('deadLetters.list', () => {
   it("shows an application key its own dead letters only; another application's are not found", async () => {
     const { app } = await exhausted('/dl-scope');
     const other = await f.makeApp('other');
-    const { key } = await createApiKey(hookline.db, { appId: other.id, name: 'other' });
+    const { key } = await createApiKey(hookline.db, hookline.encryptionKey, { appId: other.id, name: 'other' });
     const otherClient = hookline.clientFor(key);
     expect((await otherClient.deadLetters.list.query({})).items).toEqual([]);
     const error = await trpcError(otherClient.deadLetters.list.query({ appId: app.id }));
     expect(error.data).toMatchObject({ httpStatus: 404, code: 'not_found' });
-    const ownKey = await createApiKey(hookline.db, { appId: app.id, name: 'own' });
+    const ownKey = await createApiKey(hookline.db, hookline.encryptionKey, { appId: app.id, name: 'own' });
     expect((await hookline.clientFor(ownKey.key).deadLetters.list.query({})).items).toHaveLength(1);
   });
 

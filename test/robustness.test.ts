@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 import { callRaw, listProcedures, type ProcedureInfo, type RawResponse } from './support/procedures';
 import { orderCreatedV1 } from './support/fixtures';
+import { validInputsFor, type RealIds } from './support/valid-inputs';
 
 /**
  * Random and malformed input to every procedure over HTTP, as a careless or hostile client would
@@ -14,7 +15,7 @@ const runsPerProcedure = 40;
 
 let hookline: TestHookline;
 let appKey: string;
-let real: Record<'appId' | 'endpointId' | 'spareEndpointId' | 'eventId' | 'deliveryId' | 'keyId', string>;
+let real: RealIds;
 
 beforeAll(async () => {
   hookline = await startHookline({ worker: false });
@@ -156,38 +157,7 @@ const garbageBodies = fc.oneof(
   ),
 );
 
-/**
- * A valid input per procedure, for the "valid but for one or two fields" shots that get past the
- * shape checks into the services. A procedure without one here still gets every other kind of shot.
- */
-const validInputs: Record<string, () => Record<string, unknown>> = {
-  'applications.create': () => ({ name: 'fuzzed' }),
-  'applications.get': () => ({ appId: real.appId }),
-  'endpoints.create': () => ({ appId: real.appId, url: 'http://127.0.0.1:9/x' }),
-  'endpoints.list': () => ({ appId: real.appId }),
-  'endpoints.get': () => ({ endpointId: real.endpointId }),
-  'endpoints.update': () => ({ endpointId: real.endpointId, description: 'fuzzed' }),
-  'endpoints.delete': () => ({ endpointId: real.spareEndpointId }),
-  'endpoints.getSecret': () => ({ endpointId: real.endpointId }),
-  'endpoints.rotateSecret': () => ({ endpointId: real.endpointId, graceSeconds: 60 }),
-  'events.publish': () => ({ appId: real.appId, type: 'order.created', version: '1.0', data: orderCreatedV1 }),
-  'events.publishBatch': () => ({
-    appId: real.appId,
-    events: [{ type: 'order.created', version: '1.0', data: orderCreatedV1 }],
-  }),
-  'events.get': () => ({ eventId: real.eventId }),
-  'events.list': () => ({ appId: real.appId }),
-  'eventTypes.get': () => ({ type: 'order.created' }),
-  'deliveries.list': () => ({ endpointId: real.endpointId }),
-  'deliveries.get': () => ({ deliveryId: real.deliveryId }),
-  'apiKeys.create': () => ({ appId: real.appId, name: 'fuzzed' }),
-  'apiKeys.list': () => ({ appId: real.appId }),
-  'apiKeys.revoke': () => ({ keyId: real.keyId }),
-  'deliveries.retry': () => ({ deliveryId: real.deliveryId }),
-  'events.resend': () => ({ eventId: real.eventId, endpointId: real.endpointId }),
-  'deadLetters.list': () => ({ appId: real.appId }),
-  'deadLetters.replay': () => ({ filter: { appId: real.appId }, dryRun: true }),
-};
+const validInputs = validInputsFor(() => real);
 
 type Shot = { input: unknown; rawBody?: string; method?: string; auth: 'admin' | 'app' | 'none' | 'garbage' };
 const shotFor = (path: string): fc.Arbitrary<Shot> => {

@@ -47,7 +47,7 @@ export async function createContext(
   if (header.key === null) return { ...deps, maxPayloadBytes, principal: null, authProblem: header.problem };
   let principal: Principal | null;
   try {
-    principal = await authenticateApiKey(deps.db, header.key);
+    principal = await authenticateApiKey(deps.db, deps.encryptionKey, header.key);
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     throw toTrpcError(new AppError('unavailable', 'the database is unavailable; retry shortly'));

@@ -17,7 +17,7 @@ const unavailableCodes = new Set([
   '53300', // too_many_connections
 ]);
 
-type ErrorFields = { name?: unknown; code?: unknown; constraint_name?: unknown };
+type ErrorFields = { name?: unknown; code?: unknown; constraint_name?: unknown; routine?: unknown };
 
 /** Whether the error or one of its causes (Drizzle wraps the driver's error) matches. */
 function anyCause(error: unknown, matches: (e: ErrorFields) => boolean): boolean {
@@ -45,4 +45,26 @@ export function isRejectedValue(error: unknown): boolean {
 /** A foreign key violation (SQLSTATE 23503) of the named constraint: the row it points at does not exist. */
 export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
   return anyCause(error, ({ code, constraint_name }) => code === '23503' && constraint_name === constraint);
+}
+
+/** The SQLSTATE of a database error (PostgreSQL's, possibly wrapped by Drizzle), or null for any other error. */
+export function sqlState(error: unknown): string | null {
+  let found: string | null = null;
+  anyCause(error, ({ name, code }) => {
+    if (name === 'PostgresError' && typeof code === 'string') found = code;
+    return found !== null;
+  });
+  return found;
+}
+
+/**
+ * What may be logged about an error. A database error's message holds the SQL and every bound
+ * parameter (customer payloads included), so it is logged as its SQLSTATE and the operation that ran
+ * the query, never its text; anything else is logged as it is.
+ */
+export function loggableError(error: unknown, operation: string | undefined): unknown {
+  const state = sqlState(error);
+  if (state !== null) return { sqlstate: state, query: operation ?? 'unknown' };
+  const wrapped = anyCause(error, ({ name }) => name === 'DrizzleQueryError');
+  return wrapped ? { query: operation ?? 'unknown', note: 'a query failed without a SQLSTATE' } : error;
 }

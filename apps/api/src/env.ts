@@ -3,6 +3,7 @@ import { MetricsSetting } from '@hookline/monitoring';
 import { EncryptionKeySetting } from '@hookline/signing-keys';
 import { operatorAppIdPattern } from '@hookline/pipeline';
 import { z } from 'zod';
+import { defaultServerLimits, type ServerLimits } from './server-limits';
 
 /** Every setting of the API process. The only place it reads process.env. */
 const ApiEnv = z.object({
@@ -12,8 +13,20 @@ const ApiEnv = z.object({
   DATABASE_URL: z.string().url().optional(),
   HOOKLINE_DATA_DIR: z.string().default('.data'),
   HOOKLINE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
-  /** An admin key to accept; when unset one is generated on first start and printed once. */
-  HOOKLINE_ADMIN_KEY: z.string().min(16).optional(),
+  /**
+   * An admin key to accept; when unset one is generated on first start and printed once. At least 32
+   * characters: it is the one key a person chooses, so it gets the length a generated key has in entropy.
+   */
+  HOOKLINE_ADMIN_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters; generate one with `openssl rand -base64 32`')
+    .optional(),
+  /** Slow-client limits of the HTTP server (docs/configuration.md). */
+  HOOKLINE_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).default(defaultServerLimits.headersTimeoutMs),
+  HOOKLINE_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(defaultServerLimits.requestTimeoutMs),
+  HOOKLINE_HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1).default(defaultServerLimits.keepAliveTimeoutMs),
+  /** Concurrent connections the API accepts; more are closed at once. */
+  HOOKLINE_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(defaultServerLimits.maxConnections),
   /** Largest accepted request body, in bytes (256 KiB). */
   HOOKLINE_MAX_PAYLOAD_BYTES: z.coerce
     .number()
@@ -42,4 +55,14 @@ export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
     throw new Error(`Invalid API configuration: ${problems}. See docs/configuration.md.`);
   }
   return parsed.data;
+}
+
+/** The server limits from the parsed settings. */
+export function serverLimitsFromEnv(env: ApiEnv): ServerLimits {
+  return {
+    headersTimeoutMs: env.HOOKLINE_HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.HOOKLINE_HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.HOOKLINE_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: env.HOOKLINE_MAX_CONNECTIONS,
+  };
 }

@@ -1,5 +1,5 @@
 export type { AppRouter } from './routers';
 export { appRouter } from './routers';
 export { startApi, type StartApiOptions } from './start-api';
-export { loadApiEnv, type ApiEnv } from './env';
+export { loadApiEnv, serverLimitsFromEnv, type ApiEnv } from './env';
 export { createApiKey } from './services/api-keys';

@@ -1,6 +1,6 @@
 // The API alone, for deployments that run it apart from the delivery worker.
 // Needs DATABASE_URL; `npm start` at the repository root runs everything on embedded PostgreSQL.
-import { loadApiEnv } from './env';
+import { loadApiEnv, serverLimitsFromEnv } from './env';
 import { startApi } from './start-api';
 import { requireDatabaseUrl } from '@hookline/db';
 import { exitIfStartFails, shutdownOnSignals } from '@hookline/lifecycle';
@@ -25,6 +25,7 @@ const api = await startApi({
   allowedCidrs: env.HOOKLINE_ALLOWED_CIDRS ?? [],
   operatorAppId: env.HOOKLINE_OPERATOR_APP_ID,
   metrics: createMetrics({ enabled: env.HOOKLINE_METRICS }),
+  serverLimits: serverLimitsFromEnv(env),
 });
 log(`API listening on ${api.url}`);
 if (api.generatedAdminKey) log(`admin API key (shown once, store it now): ${api.generatedAdminKey}`);

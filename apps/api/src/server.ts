@@ -2,7 +2,9 @@ import http from 'node:http';
 import { serveStatus, type Readiness } from '@hookline/monitoring';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createContext, type ApiDeps } from './context';
-import { renderDocsPage } from './docs-page';
+import { defaultServerLimits, type ServerLimits } from './server-limits';
+import { loggableError } from './database-errors';
+import { renderDocsPage, sendDocsPage } from './docs-page';
 import { buildOpenApiDocument } from './openapi-document';
 import { createRouteLabeler } from './http-route';
 import { createRestHandler } from './rest-handler';
@@ -10,21 +12,20 @@ import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
 import { refuseTooLarge, sendNoRoute, sendRestInternalError } from './wire-errors';
 
-type ApiServerOptions = ApiDeps & { maxPayloadBytes: number; readiness: Readiness };
-
-// A client gets this long to send a whole request; a trickled body cannot hold a socket for ever.
-const requestTimeoutMs = 30_000;
+type ApiServerOptions = ApiDeps & { maxPayloadBytes: number; readiness: Readiness; limits?: Partial<ServerLimits> };
 
 /**
  * One HTTP server: tRPC under /trpc, REST under /api/v1, and for operators /health, /ready and
  * /metrics (unauthenticated, like /health: counts only, no ids, keys or URLs; see docs/operations.md).
  */
 export function createApiServer(options: ApiServerOptions): http.Server {
-  const { maxPayloadBytes, readiness, ...deps } = options;
+  const { maxPayloadBytes, readiness, limits: givenLimits, ...deps } = options;
   const routes = createRouteLabeler();
+  const limits = { ...defaultServerLimits, ...givenLimits };
   // Both faces answer an unexpected error with an opaque 500; the log is where its details go.
   const logUnexpected = (error: { code: string; cause?: unknown }, path: string | undefined) => {
-    if (error.code === 'INTERNAL_SERVER_ERROR') deps.log('unexpected error', { path, error: error.cause ?? error });
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      deps.log('unexpected error', { path, error: loggableError(error.cause ?? error, path) });
   };
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -48,43 +49,58 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   const openApiJson = JSON.stringify(document);
   const docsHtml = renderDocsPage(document);
 
-  const server = http.createServer((req, res) => {
-    if (deps.metrics.enabled) measureRequest(req, res);
-    const url = req.url ?? '/';
-    const pathname = url.split('?')[0];
-    if (serveStatus(req, res, { metrics: deps.metrics, readiness })) return;
-    if (pathname === '/api/openapi.json') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(openApiJson);
-      return;
-    }
-    if (pathname === '/docs' || pathname === '/docs/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(docsHtml);
-      return;
-    }
-    const isRest = pathname!.startsWith(`${restBasePath}/`);
-    // A declared length over the limit is refused before a byte of the body is read.
-    if ((isRest || url.startsWith('/trpc/')) && Number(req.headers['content-length'] ?? 0) > maxPayloadBytes) {
-      refuseTooLarge(res, maxPayloadBytes, isRest ? 'rest' : 'trpc');
-      return;
-    }
-    if (isRest) {
-      rest(req, res).catch((error: unknown) => {
-        // A client that hangs up mid-body: nothing to answer; anything else is a bug worth a log line.
-        deps.log('REST request failed before reaching a procedure', { error });
-        sendRestInternalError(res);
-      });
-      return;
-    }
-    if (url.startsWith('/trpc/')) {
-      trpc(req, res);
-      return;
-    }
-    sendNoRoute(
-      res,
-      `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs`,
-    );
-  });
-  server.requestTimeout = requestTimeoutMs;
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      // Node only refuses headersTimeout > requestTimeout; a request may not outlast its own limit.
+      requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+      // Node checks the two timeouts above on this interval (30 s by default), so a timeout is enforced
+      // within a quarter of itself rather than up to 30 s late.
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
+      ),
+    },
+    (req, res) => {
+      if (deps.metrics.enabled) measureRequest(req, res);
+      const url = req.url ?? '/';
+      const pathname = url.split('?')[0];
+      if (serveStatus(req, res, { metrics: deps.metrics, readiness })) return;
+      if (pathname === '/api/openapi.json') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(openApiJson);
+        return;
+      }
+      if (pathname === '/docs' || pathname === '/docs/') {
+        sendDocsPage(req, res, docsHtml);
+        return;
+      }
+      const isRest = pathname!.startsWith(`${restBasePath}/`);
+      // A declared length over the limit is refused before a byte of the body is read.
+      if ((isRest || url.startsWith('/trpc/')) && Number(req.headers['content-length'] ?? 0) > maxPayloadBytes) {
+        refuseTooLarge(res, maxPayloadBytes, isRest ? 'rest' : 'trpc');
+        return;
+      }
+      if (isRest) {
+        rest(req, res).catch((error: unknown) => {
+          // A client that hangs up mid-body: nothing to answer; anything else is a bug worth a log line.
+          deps.log('REST request failed before reaching a procedure', { error: loggableError(error, undefined) });
+          sendRestInternalError(res);
+        });
+        return;
+      }
+      if (url.startsWith('/trpc/')) {
+        trpc(req, res);
+        return;
+      }
+      sendNoRoute(
+        res,
+        `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs`,
+      );
+    },
+  );
+  // Not a createServer option in Node 20: set on the server.
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxConnections = limits.maxConnections;
   return server;
 
   /** Counts the request and times it, once it is answered (or the client went away). */

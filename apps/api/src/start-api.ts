@@ -7,7 +7,9 @@ import { createQueueClient, ensureOperatorApp, ensureQueues } from '@hookline/pi
 import type { EncryptionKey } from '@hookline/signing-keys';
 import { countForMetrics } from './database-counts';
 import { ensureAdminKey } from './services/admin-key';
+import { upgradeApiKeyHashes } from './services/upgrade-api-key-hashes';
 import { createApiServer } from './server';
+import type { ServerLimits } from './server-limits';
 
 type RunningApi = {
   url: string;
@@ -38,6 +40,8 @@ export type StartApiOptions = {
    * /metrics shows both. Created (on) when not given.
    */
   metrics?: Metrics;
+  /** Slow-client timeouts and the connection cap; defaults in server.ts. */
+  serverLimits?: Partial<ServerLimits>;
 };
 
 /** Migrates, then serves the API until `stop()`. */
@@ -55,7 +59,9 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   let queueRunning = true;
   // Creates the queues on a fresh database; their settings belong to the delivery worker.
   await ensureQueues(boss);
-  const { generatedKey } = await ensureAdminKey(db, options.adminKey);
+  const upgraded = await upgradeApiKeyHashes(db, options.encryptionKey);
+  if (upgraded > 0) options.log(`upgraded ${upgraded} API key hash(es) to keyed hashes`);
+  const { generatedKey } = await ensureAdminKey(db, options.encryptionKey, options.adminKey);
   const metrics = options.metrics ?? createMetrics();
   metrics.observeDatabase(() => countForMetrics(db));
 
@@ -65,6 +71,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     log: options.log,
     operatorAppId,
     maxPayloadBytes: options.maxPayloadBytes,
+    limits: options.serverLimits,
     encryptionKey: options.encryptionKey,
     egress: createEgressPolicy({ allowedCidrs: options.allowedCidrs }),
     resolveHost: options.resolveHost ?? systemResolveHost,

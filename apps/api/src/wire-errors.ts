@@ -3,10 +3,11 @@ import { TRPCError, type TRPCDefaultErrorShape } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 import type { Context } from './context';
-import { isDatabaseUnavailable, isRejectedValue } from './database-errors';
+import { isDatabaseUnavailable, isRejectedValue, sqlState } from './database-errors';
 import {
   AppError,
   appErrorCodes,
+  boundIssues,
   describeIssues,
   payloadTooLargeMessage,
   type AppErrorCode,
@@ -58,9 +59,13 @@ export function classifyError(error: unknown, logRejected: (error: unknown) => v
   }
   if (isRejectedValue(error)) {
     // The edge schemas should have caught this value; PostgreSQL did. Still the caller's input, so a
-    // 400 rather than a 500, and logged so the schema that let it through gets fixed.
+    // 400 rather than a 500, and logged so the schema that let it through gets fixed. The database's
+    // own text names the query and its parameters, so neither the answer nor the log repeats it.
     logRejected(error);
-    return new AppError('validation', `a value could not be stored: ${(error as Error).message}`);
+    return new AppError(
+      'validation',
+      `a value in the request could not be stored (database code ${sqlState(error) ?? 'unknown'}); check text for NUL characters or unpaired surrogates, and times and cursors for impossible values`,
+    );
   }
   return error;
 }
@@ -84,19 +89,23 @@ export function formatTrpcError({
         code: cause.code,
         httpStatus: appErrorCodes[cause.code],
         issues: cause.issues,
+        ...(cause.omittedIssues > 0 ? { omittedIssues: cause.omittedIssues } : {}),
         path: shape.data.path,
       },
     };
   }
   if (cause instanceof ZodError) {
-    const issues = cause.issues.map((i) => ({
-      path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-      message: i.message,
-    }));
+    const { issues, omitted } = boundIssues(cause.issues);
     return {
       ...shape,
-      message: describeIssues(issues),
-      data: { code: 'validation' as const, httpStatus: 400, issues, path: shape.data.path },
+      message: describeIssues(issues, cause.issues.length),
+      data: {
+        code: 'validation' as const,
+        httpStatus: 400,
+        issues,
+        ...(omitted > 0 ? { omittedIssues: omitted } : {}),
+        path: shape.data.path,
+      },
     };
   }
   if (error.code !== 'INTERNAL_SERVER_ERROR') {
@@ -123,17 +132,19 @@ export function formatTrpcError({
 type FormattedTrpcError = {
   message?: string;
   code?: string;
-  data?: { code?: string; issues?: ValidationIssue[] };
+  data?: { code?: string; issues?: ValidationIssue[]; omittedIssues?: number };
 };
 
 /** The REST body for an error tRPC formatted: `{ code, message, issues? }`. */
 function restErrorBody(body: FormattedTrpcError) {
   const issues = body.data?.issues;
+  const omitted = body.data?.omittedIssues ?? 0;
   return {
     code: body.data?.code ?? 'internal',
     // trpc-to-openapi says only "Input validation failed"; the issues say which field.
-    message: issues?.length ? describeIssues(issues) : (body.message ?? 'error'),
+    message: issues?.length ? describeIssues(issues, issues.length + omitted) : (body.message ?? 'error'),
     ...(issues?.length ? { issues } : {}),
+    ...(omitted > 0 ? { omittedIssues: omitted } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { startApi, type ApiEnv } from '@hookline/api';
+import { serverLimitsFromEnv, startApi, type ApiEnv } from '@hookline/api';
 import { deliveryOptionsFromEnv, startDelivery, type DeliveryEnv } from '@hookline/delivery';
 import { loopbackCidrs } from '@hookline/egress';
 import type { Log } from '@hookline/log';
@@ -55,6 +55,7 @@ export async function startHookline({
     allowedCidrs,
     operatorAppId: apiEnv.HOOKLINE_OPERATOR_APP_ID,
     metrics,
+    serverLimits: serverLimitsFromEnv(apiEnv),
   });
   const worker = await startDelivery({
     databaseUrl,

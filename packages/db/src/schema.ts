@@ -21,8 +21,11 @@ export const apiKeys = pgTable(
     appId: text('app_id').references(() => applications.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     keyHash: text('key_hash').notNull(),
-    // The first characters of the key, so an operator can tell keys apart without seeing them.
+    // Tells keys apart in a list without showing them: the first characters of a generated key (random),
+    // a fingerprint of the keyed hash for the configured key (a person chose it; none of it is stored).
     keyPrefix: text('key_prefix').notNull(),
+    // The key came from HOOKLINE_ADMIN_KEY: configuring another one revokes it.
+    configured: boolean('configured').notNull().default(false),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
   },

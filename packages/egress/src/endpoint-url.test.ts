@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEgressPolicy } from './egress-policy';
-import { checkUrlHost, endpointUrlProblem } from './endpoint-url';
+import { checkUrlHost, endpointUrlProblem, normalizeEndpointUrl } from './endpoint-url';
 import type { ResolveHost } from './resolve-host';
 
 describe('endpointUrlProblem', () => {
@@ -65,5 +65,24 @@ describe('checkUrlHost', () => {
       Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND' }));
     expect(await checkUrlHost('https://nowhere.invalid/', policy, failing)).toMatchObject({ ok: 'unresolved' });
     expect(await checkUrlHost('https://empty.example/', policy, resolveTo())).toMatchObject({ ok: 'unresolved' });
+  });
+});
+
+describe('endpoint URLs are stored as they are called', () => {
+  it('refuses whitespace and control characters instead of letting the parser drop them', () => {
+    for (const url of [
+      ' https://example.com/',
+      'https://example.com/a\r\nb',
+      'https://exa\tmple.com/',
+      'https://example.com/\u0000',
+      'https://example.com/ x',
+    ]) {
+      expect(endpointUrlProblem(url), JSON.stringify(url)).toBe('must not contain whitespace or control characters');
+    }
+  });
+
+  it("normalises to the parser's own form", () => {
+    expect(normalizeEndpointUrl('http:127.0.0.1:4101')).toBe('http://127.0.0.1:4101/');
+    expect(normalizeEndpointUrl('HTTPS://Example.COM:443/Hooks?a=1')).toBe('https://example.com/Hooks?a=1');
   });
 });

@@ -13,6 +13,9 @@ export function endpointUrlProblem(url: string): string | null {
   } catch {
     return 'must be an absolute URL such as https://example.com/webhooks';
   }
+  // The URL parser strips leading and trailing spaces and drops tabs and newlines anywhere: what was
+  // sent would not be what is called. Such a URL is refused rather than silently repaired.
+  if (hasWhitespaceOrControl(url)) return 'must not contain whitespace or control characters';
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return `must be an http: or https: URL, not ${parsed.protocol}`;
   }
@@ -21,6 +24,24 @@ export function endpointUrlProblem(url: string): string | null {
   }
   if (parsed.hostname === '') return 'must name a host';
   return null;
+}
+
+/**
+ * The URL as it is stored and called: the parser's own serialisation (`http:127.0.0.1:4101` becomes
+ * `http://127.0.0.1:4101/`, the host lower-cased, the path percent-encoded), so what is listed is
+ * exactly what is requested. Call after endpointUrlProblem has found nothing.
+ */
+export function normalizeEndpointUrl(url: string): string {
+  return new URL(url).href;
+}
+
+// Written as a code-point test: a control-character range in a regular expression trips the linter.
+function hasWhitespaceOrControl(url: string): boolean {
+  for (let i = 0; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f || /\s/.test(url[i]!)) return true;
+  }
+  return false;
 }
 
 export type HostCheck =

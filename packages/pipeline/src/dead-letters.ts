@@ -74,15 +74,34 @@ export async function findDeadLetters(
            coalesce(j.source_output->>'error', j.source_output->>'message') as error,
            j.source_output->>'rule' as rule,
            j.created_on as dead_lettered_at
-      from ${sql.identifier(queueSchema)}.job j
-      join deliveries d on d.id = j.data->>'deliveryId'
-      join events ev on ev.id = d.event_id
-      join endpoints ep on ep.id = d.endpoint_id
-     where j.name = ${deadLetterQueue} and j.state = 'created' and ${sql.join(filterConditions(filter), sql` and `)}
+      ${waitingDeadLetters(filter)}
      order by j.created_on desc, j.id desc
      ${limit === undefined ? sql`` : sql`limit ${limit}`}
      ${lock ? sql`for update of j` : sql``}`)) as unknown as Row[];
   return rows.map(toWaitingDeadLetter);
+}
+
+/** The FROM and WHERE both the listing and the count read: waiting dead letters the filter matches. */
+function waitingDeadLetters(filter: DeadLetterFilter): SQL {
+  return sql`from ${sql.identifier(queueSchema)}.job j
+      join deliveries d on d.id = j.data->>'deliveryId'
+      join events ev on ev.id = d.event_id
+      join endpoints ep on ep.id = d.endpoint_id
+     where j.name = ${deadLetterQueue} and j.state = 'created' and ${sql.join(filterConditions(filter), sql` and `)}`;
+}
+
+/**
+ * How many waiting dead letters match, and how many of those point at a disabled endpoint: counted
+ * by PostgreSQL, so a dry run over a million dead letters loads none of them.
+ */
+export async function countDeadLetters(
+  db: Database | Transaction,
+  filter: DeadLetterFilter,
+): Promise<{ count: number; endpointDisabled: number }> {
+  const [row] = (await db.execute<{ count: number; endpoint_disabled: number }>(sql`
+    select count(*)::int as count, (count(*) filter (where not ep.enabled))::int as endpoint_disabled
+      ${waitingDeadLetters(filter)}`)) as unknown as { count: number; endpoint_disabled: number }[];
+  return { count: row?.count ?? 0, endpointDisabled: row?.endpoint_disabled ?? 0 };
 }
 
 function filterConditions(filter: DeadLetterFilter): SQL[] {
@@ -126,6 +145,16 @@ function toWaitingDeadLetter(row: Row): WaitingDeadLetter {
 
 /** Reads back a `WaitingDeadLetter.cursor`; null when the text is not one. */
 export function parseDeadLetterCursor(cursor: string): DeadLetterCursor | null {
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)_([0-9a-f-]{36})$/.exec(cursor);
-  return match ? { at: match[1]!, id: match[2]! } : null;
+  const match =
+    /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{6}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(
+      cursor,
+    );
+  if (!match) return null;
+  // The shape alone admits month 13 or year 0000, which the ::timestamptz cast would refuse: the time
+  // must be one Date reads back to the same text.
+  const time = new Date(`${match[1]}Z`);
+  if (Number.isNaN(time.getTime()) || time.getUTCFullYear() < 1 || time.toISOString().slice(0, 19) !== match[1]) {
+    return null;
+  }
+  return { at: `${match[1]}${match[2]}`, id: match[3]! };
 }

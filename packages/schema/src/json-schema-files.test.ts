@@ -39,4 +39,16 @@ describe('generated JSON Schema files', () => {
     const paymentV1 = JSON.parse(files.find((file) => file.path === 'payment.succeeded/1.0.json')!.contents);
     expect(paymentV1).toMatchObject({ title: 'payment.succeeded 1.0', deprecated: true, type: 'object' });
   });
+
+  it('give every array in an event a maximum, so no payload can make the validator report without bound', () => {
+    const unbounded: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (!node || typeof node !== 'object') return;
+      const schema = node as Record<string, unknown>;
+      if (schema.type === 'array' && typeof schema.maxItems !== 'number') unbounded.push(path);
+      for (const [key, child] of Object.entries(schema)) walk(child, `${path}/${key}`);
+    };
+    for (const file of generateJsonSchemaFiles()) walk(JSON.parse(file.contents), file.path);
+    expect(unbounded).toEqual([]);
+  });
 });

@@ -1,7 +1,10 @@
 import type { apiKeys } from '@hookline/db';
 import { z } from 'zod';
 
-/** An API key as listed: never the key itself, only its first characters to tell keys apart. */
+/**
+ * An API key as listed: never the key itself. `prefix` tells keys apart: the first characters of a
+ * generated key, or `fingerprint:…` (from its keyed hash) for the configured HOOKLINE_ADMIN_KEY.
+ */
 export const ApiKey = z.object({
   id: z.string(),
   /** Null for an admin key (every application). */

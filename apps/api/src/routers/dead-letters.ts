@@ -4,7 +4,7 @@ import { DeadLetter } from '../dto/dead-letter';
 import { Page, PageInput } from '../dto/page';
 import { listDeadLetters, maxReplayPerCall, replayDeadLetters } from '../services/dead-letters';
 import { protectedProcedure } from '../trpc';
-import { Id } from './inputs';
+import { Id, Text, Timestamp } from './inputs';
 import { restFor } from './rest';
 
 const rest = restFor('dead-letters');
@@ -13,17 +13,11 @@ const DeadLetterFilter = z.object({
   appId: Id.optional(),
   endpointId: Id.optional(),
   /** Event type, exactly (order.created). */
-  type: z.string().min(1).max(200).optional(),
+  type: Text.min(1).max(200).optional(),
   /** Dead-lettered at or after this time. */
-  since: z.iso
-    .datetime()
-    .transform((s) => new Date(s))
-    .optional(),
+  since: Timestamp.optional(),
   /** Dead-lettered before this time. */
-  until: z.iso
-    .datetime()
-    .transform((s) => new Date(s))
-    .optional(),
+  until: Timestamp.optional(),
 });
 
 const ReplayInput = z

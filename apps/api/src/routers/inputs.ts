@@ -14,10 +14,24 @@ export const Id = z
     message: 'must be an id such as ep_01JH3C5Q2X7YB8N4K6W9M0T1VZ (letters, digits, _ and -)',
   });
 
-/** Free text for a text column: PostgreSQL cannot store the NUL character. */
-export const Text = z
-  .string()
-  .refine((s) => !s.includes('\u0000'), { message: 'must not contain the NUL character (\\u0000)' });
+/**
+ * Free text for a text column: PostgreSQL cannot store the NUL character, and a string with an
+ * unpaired UTF-16 surrogate is not text it can encode (refused in jsonb, mangled in text).
+ */
+export const Text = z.string().refine(isStorableString, {
+  message: 'must not contain the NUL character (\\u0000) or an unpaired surrogate (\\ud800)',
+});
+
+/**
+ * A time as ISO 8601 (`2025-01-15T10:30:00Z`), in years PostgreSQL's timestamptz stores: z.iso.datetime
+ * alone accepts year 0000, which PostgreSQL refuses.
+ */
+export const Timestamp = z.iso
+  .datetime()
+  .transform((s) => new Date(s))
+  .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, {
+    message: 'must be a time between the years 0001 and 9999',
+  });
 
 export const EventTypePatterns = z
   .array(
@@ -38,11 +52,19 @@ export const EventTypePatterns = z
  * The cast narrows the compile-time type only, so the typed client cannot pin a version that does
  * not exist; the run-time check is the refinement.
  */
+const maxVersionPins = 200;
+
 export const VersionPins = z
   .record(z.string().max(200), z.string().max(20))
   .superRefine((pins, ctx) => {
-    // Keys must be registered types, so the map can never hold more pins than the catalog has types.
-    for (const [type, version] of Object.entries(pins)) {
+    // Keys must be registered types, so the map can never hold more pins than the catalog has types;
+    // far more than that is refused whole rather than answered with one problem per key.
+    const entries = Object.entries(pins);
+    if (entries.length > maxVersionPins) {
+      ctx.addIssue({ code: 'custom', message: `at most ${maxVersionPins} pins, one per event type` });
+      return;
+    }
+    for (const [type, version] of entries) {
       const registered = checkEventVersion(type, version);
       if (!registered.ok) ctx.addIssue({ code: 'custom', path: [type], message: registered.problem });
     }
@@ -88,30 +110,42 @@ export const StorableJson = z.unknown().superRefine((value, ctx) => {
 
 type Problem = { path: (string | number)[]; message: string };
 
+// One mutable path, copied only when a problem is found: a payload of 80,000 small items is walked
+// without allocating a path per item.
 function findUnstorable(value: unknown, path: (string | number)[] = []): Problem | null {
   if (typeof value === 'string') {
     return isStorableString(value)
       ? null
-      : { path, message: 'contains a NUL character or an unpaired surrogate, which JSON storage refuses' };
+      : { path: [...path], message: 'contains a NUL character or an unpaired surrogate, which JSON storage refuses' };
   }
   if (value === null || typeof value !== 'object') return null;
-  if (path.length >= maxJsonDepth) return { path, message: `is nested more than ${maxJsonDepth} levels deep` };
-  const entries: [string | number, unknown][] = Array.isArray(value)
-    ? value.map((item, i) => [i, item])
-    : Object.entries(value);
-  for (const [key, item] of entries) {
-    if (typeof key === 'string' && !isStorableString(key)) {
-      return {
-        path: [...path, key],
-        message: 'has a key with a NUL character or an unpaired surrogate, which JSON storage refuses',
-      };
+  if (path.length >= maxJsonDepth)
+    return { path: [...path], message: `is nested more than ${maxJsonDepth} levels deep` };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      const found = findUnstorable(value[i], path);
+      path.pop();
+      if (found) return found;
     }
-    const found = findUnstorable(item, [...path, key]);
+    return null;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    path.push(key);
+    const found = !isStorableString(key)
+      ? {
+          path: [...path],
+          message: 'has a key with a NUL character or an unpaired surrogate, which JSON storage refuses',
+        }
+      : findUnstorable((value as Record<string, unknown>)[key], path);
+    path.pop();
     if (found) return found;
   }
   return null;
 }
 
 // isWellFormed() (Node 20) is false exactly for strings with an unpaired surrogate.
-const isStorableString = (s: string) =>
-  !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();
+function isStorableString(s: string): boolean {
+  return !s.includes('\u0000') && (s as string & { isWellFormed(): boolean }).isWellFormed();
+}

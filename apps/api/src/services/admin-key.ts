@@ -1,31 +1,47 @@
 import { apiKeys, newId, type Database } from '@hookline/db';
-import { isNull } from 'drizzle-orm';
-import { apiKeyPrefix, hashApiKey } from '../auth/api-key-hash';
+import type { EncryptionKey } from '@hookline/signing-keys';
+import { and, eq, isNull, ne } from 'drizzle-orm';
+import { configuredKeyFingerprint, hashApiKey } from '../auth/api-key-hash';
 import { createApiKey } from './api-keys';
 
 /**
- * Makes sure an admin can log in. A configured HOOKLINE_ADMIN_KEY is registered (once); without
- * one, the first start generates a key and returns it so it can be printed exactly once.
+ * Makes sure an admin can log in. A configured HOOKLINE_ADMIN_KEY is registered as its keyed hash and
+ * a fingerprint (never its characters), and every previously configured key is revoked: changing the
+ * setting is how an operator rotates it. Without one, the first start generates a key and returns it
+ * so it can be printed exactly once.
  */
 export async function ensureAdminKey(
   db: Database,
+  encryptionKey: EncryptionKey,
   configuredKey: string | undefined,
 ): Promise<{ generatedKey: string | null }> {
   if (configuredKey) {
-    await db
-      .insert(apiKeys)
-      .values({
-        id: newId('key'),
-        appId: null,
-        name: 'HOOKLINE_ADMIN_KEY',
-        keyHash: hashApiKey(configuredKey),
-        keyPrefix: apiKeyPrefix(configuredKey),
-      })
-      .onConflictDoNothing({ target: apiKeys.keyHash });
+    const keyHash = hashApiKey(encryptionKey, configuredKey);
+    await db.transaction(async (tx) => {
+      // A key revoked through the API stays revoked even if it is still configured.
+      await tx
+        .insert(apiKeys)
+        .values({
+          id: newId('key'),
+          appId: null,
+          name: 'HOOKLINE_ADMIN_KEY',
+          keyHash,
+          keyPrefix: configuredKeyFingerprint(keyHash),
+          configured: true,
+        })
+        .onConflictDoUpdate({
+          target: apiKeys.keyHash,
+          set: { keyPrefix: configuredKeyFingerprint(keyHash), configured: true },
+        });
+      await tx
+        .update(apiKeys)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(apiKeys.configured, true), isNull(apiKeys.revokedAt), ne(apiKeys.keyHash, keyHash)));
+    });
     return { generatedKey: null };
   }
   const [existing] = await db.select({ id: apiKeys.id }).from(apiKeys).where(isNull(apiKeys.appId)).limit(1);
   if (existing) return { generatedKey: null };
-  const { key } = await createApiKey(db, { appId: null, name: 'generated admin key' });
+  const { key } = await createApiKey(db, encryptionKey, { appId: null, name: 'generated admin key' });
   return { generatedKey: key };
 }

@@ -2,6 +2,7 @@ import { apiKeys, newId, type Database } from '@hookline/db';
 import { and, desc, eq, isNull, lt, ne } from 'drizzle-orm';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key-hash';
 import type { Principal } from '../auth/principal';
+import type { EncryptionKey } from '@hookline/signing-keys';
 import { assertAdmin, visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
 import { AppError, notFound } from '../errors';
@@ -9,14 +10,16 @@ import { toApiKeyDto } from '../dto/api-key';
 import { toPageDto } from '../dto/page';
 import { getApplication } from './applications';
 
-/** Stores a new key (generated unless given) as a hash; the key itself is returned, to show once. */
+/** Stores a new generated key as its keyed hash; the key itself is returned, to show once. */
 export async function createApiKey(
   db: Database,
-  { appId, name, key = generateApiKey() }: { appId: string | null; name: string; key?: string },
+  encryptionKey: EncryptionKey,
+  { appId, name }: { appId: string | null; name: string },
 ) {
+  const key = generateApiKey();
   const [row] = await db
     .insert(apiKeys)
-    .values({ id: newId('key'), appId, name, keyHash: hashApiKey(key), keyPrefix: apiKeyPrefix(key) })
+    .values({ id: newId('key'), appId, name, keyHash: hashApiKey(encryptionKey, key), keyPrefix: apiKeyPrefix(key) })
     .returning();
   return { id: row!.id, key, row: row! };
 }
@@ -28,7 +31,7 @@ export async function createApiKey(
 export async function createKey(deps: ApiDeps, principal: Principal, input: { appId: string | null; name: string }) {
   if (input.appId === null) assertAdmin(principal);
   else await getApplication(deps, principal, { appId: input.appId });
-  const { row, key } = await createApiKey(deps.db, input);
+  const { row, key } = await createApiKey(deps.db, deps.encryptionKey, input);
   return { ...toApiKeyDto(row), key };
 }
 

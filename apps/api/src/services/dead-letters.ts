@@ -1,4 +1,5 @@
 import {
+  countDeadLetters,
   findDeadLetters,
   parseDeadLetterCursor,
   requeueDeliveries,
@@ -81,11 +82,15 @@ export async function replayDeadLetters(deps: ApiDeps, principal: Principal, inp
   if (input.ids) filter.ids = input.ids;
 
   if (input.dryRun) {
-    const rows = await findDeadLetters(deps.db, filter);
+    // Counted in SQL; only the sample is loaded, or, for a list of ids (at most maxReplayPerCall), the
+    // ones asked for, to say which were not found.
+    const [counts, rows] = await Promise.all([
+      countDeadLetters(deps.db, filter),
+      findDeadLetters(deps.db, filter, { limit: input.ids ? undefined : dryRunSampleSize }),
+    ]);
     return {
       dryRun: true as const,
-      count: rows.length,
-      endpointDisabled: rows.filter((r) => !r.endpointEnabled).length,
+      ...counts,
       sample: rows.slice(0, dryRunSampleSize).map(toDeadLetterDto),
       notFound: notFound(input.ids, rows),
     };

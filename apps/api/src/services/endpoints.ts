@@ -1,5 +1,5 @@
 import { endpoints, newId, type SigningScheme } from '@hookline/db';
-import { checkUrlHost } from '@hookline/egress';
+import { checkUrlHost, normalizeEndpointUrl } from '@hookline/egress';
 import { publishOperationalEvents } from '@hookline/pipeline';
 import { newSigningKey } from '@hookline/signing-keys';
 import { and, desc, eq, lt } from 'drizzle-orm';
@@ -34,7 +34,7 @@ export async function createEndpoint(
     .values({
       id,
       appId: input.appId,
-      url: input.url,
+      url: normalizeEndpointUrl(input.url),
       description: input.description ?? '',
       eventTypes: normaliseEventTypes(input.eventTypes),
       versionPins: input.versionPins ?? {},
@@ -92,7 +92,7 @@ export async function updateEndpoint(
     const [row] = await tx
       .update(endpoints)
       .set({
-        url: input.url,
+        url: input.url === undefined ? undefined : normalizeEndpointUrl(input.url),
         description: input.description,
         eventTypes: input.eventTypes === undefined ? undefined : normaliseEventTypes(input.eventTypes),
         versionPins: input.versionPins,

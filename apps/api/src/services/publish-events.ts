@@ -2,7 +2,7 @@ import { storeEvents, type StoredEvent } from '@hookline/pipeline';
 import { formatPath, validateEventData } from '@hookline/schema';
 import type { Principal } from '../auth/principal';
 import type { ApiDeps } from '../context';
-import { AppError, describeIssues, notFound, type ValidationIssue } from '../errors';
+import { AppError, maxListedIssues, notFound, validationError, type ValidationIssue } from '../errors';
 import { assertCanAccessApp } from '../auth/scope';
 import { isForeignKeyViolation } from '../database-errors';
 
@@ -33,22 +33,22 @@ export async function publishEvents(
   // query fewer on the hottest path (publishing), with the same 404.
   assertCanAccessApp(principal, appId);
 
+  // Only the first issues are kept (an error answer stays small); the rest are counted.
   const issues: ValidationIssue[] = [];
+  let issueCount = 0;
   const validated = items.map((item, index) => {
     const result = validateEventData(item.type, item.version, item.data);
     if (!result.ok) {
+      issueCount += result.issues.length;
       // The schema names the field in its messages; the 400 names it once, with the batch index in front.
-      issues.push(
-        ...result.issues.map((i) => ({
-          path: [...pathPrefix(index), ...i.path],
-          message: withoutPath(i.message, i.path),
-        })),
-      );
+      for (const i of result.issues.slice(0, maxListedIssues - issues.length)) {
+        issues.push({ path: [...pathPrefix(index), ...i.path], message: withoutPath(i.message, i.path) });
+      }
       return null;
     }
     return { ...item, data: result.data, deprecated: result.deprecated };
   });
-  if (issues.length > 0) throw new AppError('validation', describeIssues(issues), issues);
+  if (issueCount > 0) throw validationError(issues, issueCount);
   const ready = validated as NonNullable<(typeof validated)[number]>[];
 
   const keys = ready.map((e) => e.idempotencyKey).filter((k): k is string => k !== undefined);

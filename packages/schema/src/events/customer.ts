@@ -17,6 +17,7 @@ export const CustomerUpdatedV1 = z.strictObject({
   changedFields: z
     .array(z.enum(['email', 'name']))
     .min(1)
+    .max(2)
     .describe('The fields whose values changed; the rest of the object is the customer as it is now.'),
   updatedAt: UtcTimestamp,
 });

@@ -6,6 +6,10 @@ import { CurrencyCode, UtcTimestamp } from '../fields';
 
 const OrderStatusV1 = z.enum(['pending', 'confirmed', 'processing', 'shipped', 'delivered', 'cancelled']);
 
+// Every array in an event has a maximum: an unbounded one lets a single request make the validator
+// report one problem per item (tens of thousands). 1,000 order lines is far beyond any real order.
+const maxOrderItems = 1_000;
+
 const OrderItemV1 = z.strictObject({
   productId: z.string().min(1),
   quantity: z.number().int().min(1),
@@ -17,7 +21,7 @@ export const OrderCreatedV1 = z.strictObject({
   customerId: z.string().min(1),
   amount: z.number().positive(),
   currency: CurrencyCode,
-  items: z.array(OrderItemV1).min(1),
+  items: z.array(OrderItemV1).min(1).max(maxOrderItems),
   status: OrderStatusV1,
 });
 export type OrderCreatedV1 = z.infer<typeof OrderCreatedV1>;
@@ -27,7 +31,7 @@ export const OrderCreatedV2 = z.strictObject({
   orderId: z.string().min(1),
   customerId: z.string().min(1),
   total: z.strictObject({ value: z.number().positive(), currency: CurrencyCode }),
-  items: z.array(OrderItemV1).min(1),
+  items: z.array(OrderItemV1).min(1).max(maxOrderItems),
   status: OrderStatusV1,
 });
 export type OrderCreatedV2 = z.infer<typeof OrderCreatedV2>;
@@ -38,8 +42,9 @@ export const OrderUpdatedV1 = z.strictObject({
   status: OrderStatusV1,
   previousStatus: OrderStatusV1,
   changedFields: z
-    .array(z.string().min(1))
+    .array(z.string().min(1).max(200))
     .min(1)
+    .max(100)
     .describe('Which order fields changed, so a receiver can skip updates it does not care about.'),
   updatedAt: UtcTimestamp,
 });

@@ -6,7 +6,7 @@ import { buildOpenApiDocument } from './openapi-document';
 import { createRestHandler } from './rest-handler';
 import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
-import { refuseTooLarge, sendNoRoute, sendRestInternalError } from './wire-errors';
+import { refuseTooLarge, retryAfterOnUnavailable, sendNoRoute, sendRestInternalError } from './wire-errors';
 
 type ApiServerOptions = ApiDeps & { maxPayloadBytes: number };
 
@@ -43,6 +43,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   const docsHtml = renderDocsPage(document);
 
   const server = http.createServer((req, res) => {
+    retryAfterOnUnavailable(res);
     const url = req.url ?? '/';
     const pathname = url.split('?')[0];
     if (pathname === '/api/openapi.json') {

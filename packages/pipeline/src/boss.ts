@@ -45,6 +45,9 @@ export const defaultDeliveryQueueSettings: DeliveryQueueSettings = {
 
 export type QueueClient = PgBoss;
 
+/** How long pg-boss's pool may take to hand out or open a connection, in ms. */
+export const queueConnectionTimeoutMs = 2_000;
+
 /**
  * A pg-boss instance configured the way every Hookline process needs it: LISTEN/NOTIFY so a
  * published event wakes a worker at once instead of at the next poll.
@@ -73,6 +76,9 @@ export function createQueueClient({
     max,
     useListenNotify: true,
     application_name: applicationName,
+    // Waiting for a pool connection and opening one fail after this long (pg-boss waits 10 s), so a
+    // poll during an outage fails fast and the next one tries again.
+    connectionTimeoutMillis: queueConnectionTimeoutMs,
     superviseIntervalSeconds: monitorIntervalSeconds,
     monitorIntervalSeconds,
   });

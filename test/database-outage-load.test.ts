@@ -17,12 +17,19 @@ const outageMs = 10_000;
 let receiver: TestReceiver;
 let hookline: TestHookline;
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+/** What the API and the worker logged, by process. */
+const logged: { api: string[]; delivery: string[] } = { api: [], delivery: [] };
 beforeAll(async () => {
   receiver = await startReceiver();
   const databaseUrl = await createTestDatabase();
   proxy = await startTcpProxy(databaseUrl);
-  // The API reaches PostgreSQL only through the proxy; the test's own SQL goes around it.
-  hookline = await startHookline({ databaseUrl, api: { databaseUrl: proxy.url }, worker: false });
+  // The API and the worker reach PostgreSQL only through the proxy; the test's own SQL goes around it.
+  hookline = await startHookline({
+    databaseUrl,
+    api: { databaseUrl: proxy.url, log: (message) => logged.api.push(message) },
+    worker: false,
+  });
+  await hookline.startWorker({ databaseUrl: proxy.url, log: (message) => logged.delivery.push(message) });
 });
 afterAll(async () => {
   await proxy?.up().catch(() => {});
@@ -143,6 +150,13 @@ it(
     expect(summary.p99Ms).toBeLessThanOrEqual(2_500);
     expect(firstSuccessMs).not.toBeNull();
     expect(firstSuccessMs!).toBeLessThanOrEqual(2_000);
+
+    // Two lines per process for the whole outage: when it began, and when it ended.
+    for (const lines of [logged.api, logged.delivery]) {
+      expect(lines.filter((l) => l.startsWith('database unreachable'))).toHaveLength(1);
+      expect(lines.filter((l) => l.startsWith('database reachable again'))).toHaveLength(1);
+      expect(lines.filter((l) => l === 'queue error')).toEqual([]);
+    }
 
     // Nothing half-written: no event of the outage, and the one publish after it whole (its
     // delivery and its job committed with it).

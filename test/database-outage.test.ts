@@ -1,8 +1,9 @@
+import { createHooklineClient } from '@hookline/client';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './support/database';
 import { fixtures, orderCreatedV1 } from './support/fixtures';
-import { startHookline, type TestHookline } from './support/hookline';
+import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { startTcpProxy } from './support/tcp-proxy';
 
@@ -90,6 +91,74 @@ describe('the API during a database outage', () => {
     }
     expect(await counts(hookline)).toEqual(before);
     expect((await f.publishOrder(app.id, 'ord_again')).deliveries).toHaveLength(1);
+  });
+
+  it('says the outcome is unknown, naming the event, when the connection is lost after COMMIT was sent', async () => {
+    const f = fixtures(hookline);
+    const app = await f.makeApp();
+    await f.makeEndpoint({ appId: app.id, url: receiver.url('/outage-commit') });
+    const before = await counts(hookline);
+    // Fresh connections (see cutAfterCommit), then a read that shows the pool has reconnected.
+    const reconnected = async () => {
+      proxy.resetConnections();
+      await expect
+        .poll(() =>
+          client.applications.get.query({ appId: app.id }).then(
+            () => true,
+            () => false,
+          ),
+        )
+        .toBe(true);
+    };
+    const stored = async (id: string) =>
+      (await hookline.sql<{ n: number }[]>`select count(*)::int as n from events where id = ${id}`)[0]!.n;
+
+    // tRPC: one attempt, so the answer is the server's and not a retry's.
+    const client = createHooklineClient({ url: hookline.url, apiKey: testAdminKey, attempts: 1 });
+    await reconnected();
+    const cut = proxy.cutAfterCommit();
+    const error = await client.events.publish
+      .mutate({ appId: app.id, type: 'order.created', version: '1.0', data: orderCreatedV1 })
+      .catch((e: unknown) => e);
+    await cut;
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<never>).data).toMatchObject({ httpStatus: 503, code: 'unavailable' });
+    const message = (error as Error).message;
+    expect(message).toMatch(/outcome is unknown/);
+    expect(message).not.toMatch(/nothing was stored/);
+    const eventId = /evt_\w+/.exec(message)?.[0];
+    expect(eventId).toBeDefined();
+    // The server did apply the COMMIT: "nothing was stored" would have been a lie.
+    await expect.poll(() => stored(eventId!)).toBe(1);
+
+    // REST, with an idempotency key: the same answer, and publishing again is safe.
+    const publishOverRest = () =>
+      fetch(`${hookline.url}/api/v1/applications/${app.id}/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'order.created', version: '1.0', data: orderCreatedV1, idempotencyKey: 'cut-1' }),
+      });
+    await reconnected();
+    const restCut = proxy.cutAfterCommit();
+    const unknown = await publishOverRest();
+    await restCut;
+    expect(unknown.status).toBe(503);
+    expect(unknown.headers.get('retry-after')).toBe('1');
+    const body = (await unknown.json()) as { code: string; message: string };
+    expect(body.code).toBe('unavailable');
+    expect(body.message).toMatch(/outcome is unknown: event evt_\w+ may or may not have been stored/);
+    expect(body.message).toMatch(/same idempotency key/);
+    const restEventId = /evt_\w+/.exec(body.message)![0];
+    await expect.poll(() => stored(restEventId)).toBe(1);
+    const again = (await (await publishOverRest()).json()) as { id: string; duplicate: boolean };
+    expect(again).toMatchObject({ id: restEventId, duplicate: true });
+
+    // Each committed event is whole: its delivery and job committed with it.
+    expect(await counts(hookline)).toEqual({
+      events: before.events + 2,
+      deliveries: before.deliveries + 2,
+      jobs: before.jobs + 2,
+    });
   });
 });
 

@@ -149,6 +149,11 @@ export class HooklineChild {
     });
   }
 
+  /** SIGKILL: no draining and no goodbye, as in a crash (the crash drills). */
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
   /**
    * SIGTERM, which lets Hookline finish what it has in flight; SIGKILL after `graceMs`. Resolves
    * with how it ended; `killed` means it had to be killed.
@@ -196,7 +201,12 @@ function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...settings };
 }
 
-function spawnChild(role: 'api' | 'worker', entry: string, label: string, env: Record<string, string>): HooklineChild {
+export function spawnChild(
+  role: 'api' | 'worker',
+  entry: string,
+  label: string,
+  env: Record<string, string>,
+): HooklineChild {
   const child = spawn(process.execPath, ['--import', tsxLoader, ...nodeArgs(role, label), entry], {
     cwd: repoRoot,
     env: childEnv(env),

@@ -5,10 +5,13 @@ import type { AddressInfo } from 'node:net';
  * A TCP proxy in front of PostgreSQL, to stage an outage without stopping a server other tests share:
  * `down()` cuts every connection through it and refuses new ones (ECONNREFUSED, as from a stopped
  * server); `up()` accepts again on the same port. `url` is the database URL pointed at the proxy.
+ * `cutAfterCommit()` stages the one failure whose outcome nobody can know: the next COMMIT reaches
+ * the server, and the connection is gone before its answer comes back.
  */
 export async function startTcpProxy(databaseUrl: string) {
   const target = new URL(databaseUrl);
   const sockets = new Set<net.Socket>();
+  let onCommit: (() => void) | null = null;
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
     for (const s of [client, upstream]) {
@@ -19,7 +22,21 @@ export async function startTcpProxy(databaseUrl: string) {
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    upstream.pipe(client);
+    client.on('data', (chunk: Buffer) => {
+      if (onCommit && sendsCommit(chunk)) {
+        const cut = onCommit;
+        onCommit = null;
+        // The COMMIT goes out with a FIN behind it, so the server reads and applies it; the client
+        // side is cut at once, so the driver never hears how it went.
+        upstream.end(chunk);
+        client.destroy();
+        cut();
+        return;
+      }
+      if (!upstream.write(chunk)) client.pause();
+    });
+    upstream.on('drain', () => client.resume());
   });
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
@@ -42,10 +59,25 @@ export async function startTcpProxy(databaseUrl: string) {
   };
   return {
     url: url.toString(),
+    /**
+     * Resolves once the next COMMIT has been forwarded and its connection cut. postgres.js prepares
+     * `commit` once per connection and afterwards names it only by a statement id, so call
+     * `resetConnections()` first and let the pool reconnect: only a fresh connection shows the word.
+     */
+    cutAfterCommit: () => new Promise<void>((resolve) => (onCommit = resolve)),
+    /** Cuts every connection through the proxy, leaving it accepting new ones. */
+    resetConnections: () => {
+      for (const s of sockets) s.destroy();
+    },
     down,
     up: () => listen(port),
     close: async () => {
       if (server.listening) await down();
     },
   };
+}
+
+/** Whether a chunk from the driver carries a COMMIT statement's text (a Parse or Query message ends it with NUL). */
+function sendsCommit(chunk: Buffer): boolean {
+  return /commit\0/i.test(chunk.toString('latin1'));
 }

@@ -1,21 +1,7 @@
-// Error codes postgres.js and PostgreSQL use when the database is unreachable or going away,
-// as opposed to a query that is wrong. These become a 503 the caller can retry.
-const unavailableCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '08000',
-  '08003',
-  '08006', // connection exceptions
-  '53300', // too_many_connections
-]);
+import { anyCause } from '@hookline/db';
+
+// Whether the database was unreachable is @hookline/db's to say (the worker asks too).
+export { CommitOutcomeUnknownError, isDatabaseUnavailable } from '@hookline/db';
 
 type ErrorFields = { name?: unknown; code?: unknown; constraint_name?: unknown; routine?: unknown };
 
@@ -25,10 +11,6 @@ function anyCause(error: unknown, matches: (e: ErrorFields) => boolean): boolean
     if (matches(e as ErrorFields)) return true;
   }
   return false;
-}
-
-export function isDatabaseUnavailable(error: unknown): boolean {
-  return anyCause(error, ({ code }) => typeof code === 'string' && unavailableCodes.has(code));
 }
 
 /**

@@ -10,7 +10,7 @@ import { createRouteLabeler } from './http-route';
 import { createRestHandler } from './rest-handler';
 import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
-import { refuseTooLarge, sendNoRoute, sendRestInternalError } from './wire-errors';
+import { refuseTooLarge, retryAfterOnUnavailable, sendNoRoute, sendRestInternalError } from './wire-errors';
 
 type ApiServerOptions = ApiDeps & { maxPayloadBytes: number; readiness: Readiness; limits?: Partial<ServerLimits> };
 
@@ -62,6 +62,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       ),
     },
     (req, res) => {
+      retryAfterOnUnavailable(res);
       if (deps.metrics.enabled) measureRequest(req, res);
       const url = req.url ?? '/';
       const pathname = url.split('?')[0];

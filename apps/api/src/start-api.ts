@@ -1,6 +1,6 @@
 import type { Log } from '@hookline/log';
 import type { AddressInfo } from 'node:net';
-import { createDatabase, migrate } from '@hookline/db';
+import { createDatabase, isDatabaseUnavailable, migrate } from '@hookline/db';
 import { createMetrics, createReadiness, type Metrics } from '@hookline/monitoring';
 import { createEgressPolicy, systemResolveHost, type ResolveHost } from '@hookline/egress';
 import { createQueueClient, ensureOperatorApp, ensureQueues } from '@hookline/pipeline';
@@ -44,16 +44,32 @@ export type StartApiOptions = {
   serverLimits?: Partial<ServerLimits>;
 };
 
+/**
+ * How long a request may wait for a database connection, in ms: under the 2 s a caller should wait
+ * for any answer during an outage, with room for the answer itself.
+ */
+const connectionWaitMs = 1_500;
+
 /** Migrates, then serves the API until `stop()`. */
 export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   await migrate(options.databaseUrl);
-  const { db, close } = createDatabase(options.databaseUrl, { max: 20, applicationName: 'hookline-api' });
+  const { db, close } = createDatabase(options.databaseUrl, {
+    max: 20,
+    applicationName: 'hookline-api',
+    // A request waits at most this long for a connection, then answers 503; while the database is
+    // known to be unreachable it does not wait at all.
+    connectionWaitMs: connectionWaitMs,
+    log: options.log,
+    label: 'api',
+  });
   const operatorAppId = options.operatorAppId ?? null;
   await ensureOperatorApp(db, operatorAppId);
   const boss = createQueueClient({
     connectionString: options.databaseUrl,
     applicationName: 'hookline-api-queue',
-    onError: (error) => options.log('queue error', { error: error.message }),
+    // An outage is the database pool's to report, in two lines; pg-boss would add one per poll.
+    onError: (error) =>
+      isDatabaseUnavailable(error) ? undefined : options.log('queue error', { error: error.message }),
   });
   await boss.start();
   let queueRunning = true;

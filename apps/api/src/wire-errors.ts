@@ -3,7 +3,7 @@ import { TRPCError, type TRPCDefaultErrorShape } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 import type { Context } from './context';
-import { isDatabaseUnavailable, isRejectedValue, sqlState } from './database-errors';
+import { CommitOutcomeUnknownError, isDatabaseUnavailable, isRejectedValue, sqlState } from './database-errors';
 import {
   AppError,
   appErrorCodes,
@@ -52,9 +52,17 @@ export function toTrpcError(error: AppError): TRPCError {
  */
 export function classifyError(error: unknown, logRejected: (error: unknown) => void): unknown {
   if (error instanceof AppError) return error;
+  if (error instanceof CommitOutcomeUnknownError) {
+    // COMMIT may have been applied: "nothing was stored" could be a lie, and a blind retry a duplicate.
+    return new AppError(
+      'unavailable',
+      'the database connection was lost while the change was committing, so the outcome is unknown: ' +
+        'read it back before trying again',
+    );
+  }
   if (isDatabaseUnavailable(error)) {
-    // Nothing was committed (a transaction that cannot reach the database cannot commit), so the
-    // caller can safely try again.
+    // Nothing was committed (a connection lost before COMMIT was sent rolls the transaction back;
+    // after, it is the unknown outcome above), so the caller can safely try again.
     return new AppError('unavailable', 'the database is unavailable; nothing was stored, retry shortly');
   }
   if (isRejectedValue(error)) {
@@ -156,6 +164,21 @@ export function reshapeRestErrors(res: http.ServerResponse): void {
       chunk = JSON.stringify(restErrorBody(JSON.parse(chunk) as FormattedTrpcError));
     return end(chunk);
   }) as typeof res.end;
+}
+
+/** Seconds a caller is asked to wait before retrying a 503. */
+export const retryAfterSeconds = 1;
+
+/**
+ * Adds `Retry-After` to any 503 this response ends up with, whichever face writes it: Node routes
+ * every status line through writeHead, explicit or implicit.
+ */
+export function retryAfterOnUnavailable(res: http.ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
+  res.writeHead = ((statusCode: number, ...rest: unknown[]) => {
+    if (statusCode === 503 && !res.hasHeader('retry-after')) res.setHeader('retry-after', String(retryAfterSeconds));
+    return writeHead(statusCode, ...rest);
+  }) as typeof res.writeHead;
 }
 
 /** Answers a REST request refused before it reached a procedure. */

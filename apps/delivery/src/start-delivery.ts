@@ -1,4 +1,4 @@
-import { createDatabase, migrate } from '@hookline/db';
+import { createDatabase, isDatabaseUnavailable, migrate } from '@hookline/db';
 import type { Log } from '@hookline/log';
 import { createMetrics, createReadiness, startStatusServer, type Metrics } from '@hookline/monitoring';
 import { createEgressPolicy, type ResolveHost } from '@hookline/egress';
@@ -102,7 +102,12 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
   const metrics = options.metrics ?? createMetrics();
 
   await migrate(databaseUrl);
-  const { db, close } = createDatabase(databaseUrl, { max: concurrency * 2 + 2, applicationName: 'hookline-delivery' });
+  const { db, close, availability } = createDatabase(databaseUrl, {
+    max: concurrency * 2 + 2,
+    applicationName: 'hookline-delivery',
+    log,
+    label: 'delivery',
+  });
   await ensureOperatorApp(db, operatorAppId);
   const boss = createQueueClient({
     connectionString: databaseUrl,
@@ -110,7 +115,10 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     applicationName: 'hookline-delivery-queue',
     monitorIntervalSeconds,
     maintenanceIntervalSeconds: maintenanceIntervalFor(retentionSeconds),
-    onError: (error) => log('queue error', { error: error.message }),
+    // During an outage pg-boss fails every poll of every queue; the pool's availability watch says
+    // so in two lines (unreachable, then back with the duration) instead of one line per failure.
+    onError: (error) =>
+      isDatabaseUnavailable(error) ? availability.report(error) : log('queue error', { error: error.message }),
   });
   await boss.start();
   await ensureQueues(boss, { settings: queueSettings, update: true });

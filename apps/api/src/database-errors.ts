@@ -3,16 +3,6 @@ import { anyCause } from '@hookline/db';
 // Whether the database was unreachable is @hookline/db's to say (the worker asks too).
 export { CommitOutcomeUnknownError, isDatabaseUnavailable } from '@hookline/db';
 
-type ErrorFields = { name?: unknown; code?: unknown; constraint_name?: unknown; routine?: unknown };
-
-/** Whether the error or one of its causes (Drizzle wraps the driver's error) matches. */
-function anyCause(error: unknown, matches: (e: ErrorFields) => boolean): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (matches(e as ErrorFields)) return true;
-  }
-  return false;
-}
-
 /**
  * PostgreSQL's "data exception" class (SQLSTATE 22…): a value it will not store, such as a NUL character
  * in text or an unpaired surrogate in JSON. Always caused by input, never by the database's health.

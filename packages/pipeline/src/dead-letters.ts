@@ -85,6 +85,17 @@ export async function findDeadLetters(
   return rows.map(toWaitingDeadLetter);
 }
 
+/** How many dead letters match the filter and still wait for an operator (the overview's figure). */
+export async function countDeadLetters(db: Database | Transaction, filter: DeadLetterFilter): Promise<number> {
+  const [row] = (await db.execute<{ count: number }>(sql`
+    select count(*)::int as count
+      from ${sql.identifier(queueSchema)}.job j
+      join deliveries d on d.id = j.data->>'deliveryId'
+      join events ev on ev.id = d.event_id
+     where j.name = ${deadLetterQueue} and j.state = 'created' and ${sql.join(filterConditions(filter), sql` and `)}`)) as unknown as { count: number }[];
+  return row?.count ?? 0;
+}
+
 function filterConditions(filter: DeadLetterFilter): SQL[] {
   return [
     sql`true`,

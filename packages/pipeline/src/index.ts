@@ -14,6 +14,7 @@ export { publishOperationalEvents, type OperationalFact } from './operational-ev
 export { ensureOperatorApp, operatorAppIdPattern } from './operator-app';
 export { requeueDeliveries, type RequeueResult } from './requeue-deliveries';
 export {
+  countDeadLetters,
   findDeadLetters,
   parseDeadLetterCursor,
   type DeadLetterCursor,

@@ -8,6 +8,7 @@ import { deliveriesRouter } from './deliveries';
 import { endpointsRouter } from './endpoints';
 import { eventTypesRouter } from './event-types';
 import { eventsRouter } from './events';
+import { statsRouter } from './stats';
 
 const rest = restFor('health');
 
@@ -26,6 +27,7 @@ export const appRouter = router({
   eventTypes: eventTypesRouter,
   apiKeys: apiKeysRouter,
   deadLetters: deadLettersRouter,
+  stats: statsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,5 @@
 import { stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'vite';
 
 /** Where the built console lives; the API serves this folder at /console. */
 export const consoleDistDir = path.join(import.meta.dirname, 'dist');
@@ -33,6 +32,8 @@ export async function buildConsole({ force = false, whenStale = false } = {}): P
     if (built !== null && !whenStale) return false;
     if (built !== null && Math.max(...(await Promise.all(sources.map(newestSourceMtime)))) <= built) return false;
   }
+  // Loaded only when building: a start that finds the console built does not load Vite at all.
+  const { build } = await import('vite');
   await build({ configFile: path.join(import.meta.dirname, 'vite.config.ts'), logLevel: 'warn' });
   return true;
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { consolePath, createConsoleFiles } from './console-files';
 import { createContext, type ApiDeps } from './context';
 import { renderDocsPage } from './docs-page';
 import { buildOpenApiDocument } from './openapi-document';
@@ -8,14 +9,18 @@ import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
 import { refuseTooLarge, sendNoRoute, sendRestInternalError } from './wire-errors';
 
-type ApiServerOptions = ApiDeps & { maxPayloadBytes: number };
+type ApiServerOptions = ApiDeps & {
+  maxPayloadBytes: number;
+  /** The built console served at /console; default: this repository's apps/console/dist. */
+  consoleDir?: string;
+};
 
 // A client gets this long to send a whole request; a trickled body cannot hold a socket for ever.
 const requestTimeoutMs = 30_000;
 
-/** One HTTP server: tRPC under /trpc, REST under /api/v1, a plain /health for load balancers. */
+/** One HTTP server: tRPC under /trpc, REST under /api/v1, the console under /console, a plain /health. */
 export function createApiServer(options: ApiServerOptions): http.Server {
-  const { maxPayloadBytes, ...deps } = options;
+  const { maxPayloadBytes, consoleDir, ...deps } = options;
   // Both faces answer an unexpected error with an opaque 500; the log is where its details go.
   const logUnexpected = (error: { code: string; cause?: unknown }, path: string | undefined) => {
     if (error.code === 'INTERNAL_SERVER_ERROR') deps.log('unexpected error', { path, error: error.cause ?? error });
@@ -41,6 +46,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   const document = buildOpenApiDocument();
   const openApiJson = JSON.stringify(document);
   const docsHtml = renderDocsPage(document);
+  const consoleFiles = createConsoleFiles(consoleDir);
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
@@ -51,6 +57,13 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     }
     if (pathname === '/docs' || pathname === '/docs/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(docsHtml);
+      return;
+    }
+    if (pathname === consolePath || pathname!.startsWith(`${consolePath}/`)) {
+      consoleFiles(req, res, pathname!).catch((error: unknown) => {
+        deps.log('console file failed', { error });
+        if (!res.headersSent) res.writeHead(500).end();
+      });
       return;
     }
     const isRest = pathname!.startsWith(`${restBasePath}/`);
@@ -77,7 +90,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     }
     sendNoRoute(
       res,
-      `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs`,
+      `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs, the console at ${consolePath}`,
     );
   });
   server.requestTimeout = requestTimeoutMs;

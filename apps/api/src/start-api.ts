@@ -31,6 +31,8 @@ export type StartApiOptions = {
   /** Replaces DNS for the endpoint URL check (tests). */
   resolveHost?: ResolveHost;
   operatorAppId?: string | null;
+  /** The built console to serve at /console; default: this repository's apps/console/dist. */
+  consoleDir?: string;
 };
 
 /** Migrates, then serves the API until `stop()`. */
@@ -58,6 +60,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     encryptionKey: options.encryptionKey,
     egress: createEgressPolicy({ allowedCidrs: options.allowedCidrs }),
     resolveHost: options.resolveHost ?? systemResolveHost,
+    consoleDir: options.consoleDir,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -90,7 +90,12 @@ export function createConsoleFiles(dir: string = defaultConsoleDir) {
         () => true,
         () => false,
       );
-      sendText(req, res, 404, built ? 'not found\n' : 'The console is not built: run `npm run build` (or `npm start`).\n');
+      sendText(
+        req,
+        res,
+        404,
+        built ? 'not found\n' : 'The console is not built: run `npm run build` (or `npm start`).\n',
+      );
       return;
     }
     const immutable = file.startsWith(path.join(root, 'assets') + path.sep);

@@ -3,7 +3,11 @@ import type { Route } from '../route';
 
 const sections: { label: string; href: string; pages: Route['page'][] }[] = [
   { label: 'Overview', href: '#/', pages: ['overview'] },
-  { label: 'Applications', href: '#/applications', pages: ['applications', 'endpoints', 'events', 'event', 'delivery'] },
+  {
+    label: 'Applications',
+    href: '#/applications',
+    pages: ['applications', 'endpoints', 'events', 'event', 'delivery'],
+  },
   { label: 'Dead letters', href: '#/dead-letters', pages: ['dead-letters'] },
 ];
 

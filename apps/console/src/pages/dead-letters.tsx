@@ -94,7 +94,8 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
           <>
             <p role="status">
               {dryRun.data.count} dead letters match this filter
-              {dryRun.data.endpointDisabled > 0 && `; ${dryRun.data.endpointDisabled} of them stay (endpoint disabled)`}.
+              {dryRun.data.endpointDisabled > 0 && `; ${dryRun.data.endpointDisabled} of them stay (endpoint disabled)`}
+              .
             </p>
             <button type="button" onClick={() => replay.mutate()} disabled={replay.isPending}>
               Replay {dryRun.data.count} dead letters

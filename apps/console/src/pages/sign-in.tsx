@@ -39,8 +39,8 @@ export function SignInPage({ onSignIn }: { onSignIn: (apiKey: string) => void })
           aria-describedby="api-key-help"
         />
         <p id="api-key-help" className="muted">
-          An admin key sees every application; an application key only its own. The key is kept in this tab until
-          you sign out.
+          An admin key sees every application; an application key only its own. The key is kept in this tab until you
+          sign out.
         </p>
         <button type="submit" disabled={checking}>
           {checking ? 'Signing in…' : 'Sign in'}

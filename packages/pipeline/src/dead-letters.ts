@@ -92,7 +92,9 @@ export async function countDeadLetters(db: Database | Transaction, filter: DeadL
       from ${sql.identifier(queueSchema)}.job j
       join deliveries d on d.id = j.data->>'deliveryId'
       join events ev on ev.id = d.event_id
-     where j.name = ${deadLetterQueue} and j.state = 'created' and ${sql.join(filterConditions(filter), sql` and `)}`)) as unknown as { count: number }[];
+     where j.name = ${deadLetterQueue} and j.state = 'created' and ${sql.join(filterConditions(filter), sql` and `)}`)) as unknown as {
+    count: number;
+  }[];
   return row?.count ?? 0;
 }
 

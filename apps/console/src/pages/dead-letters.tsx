@@ -65,7 +65,7 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
     navigate(href(['dead-letters'], draft));
   };
   const field = (name: keyof FilterDraft, label: string, type = 'text') => (
-    <>
+    <span className="field">
       <label htmlFor={`dl-${name}`}>{label}</label>
       <input
         id={`dl-${name}`}
@@ -73,7 +73,7 @@ export function DeadLettersPage({ params }: { params: URLSearchParams }) {
         value={draft[name]}
         onChange={(e) => setDraft({ ...draft, [name]: e.target.value })}
       />
-    </>
+    </span>
   );
 
   return (

@@ -307,6 +307,12 @@ describe('every REST operation, over HTTP', () => {
         badStatus: 400,
         badCode: 'validation',
       },
+      'GET /stats/overview': {
+        ok: () => call('GET', `/stats/overview?appId=${appId}`),
+        bad: () => call('GET', '/stats/overview?appId=app_0000000000ZZZZZZZZZZZZZZZZ'),
+        badStatus: 404,
+        badCode: 'not_found',
+      },
     };
 
     const documented = Object.entries(buildOpenApiDocument().paths ?? {}).flatMap(([path, item]) =>

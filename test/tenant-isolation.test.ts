@@ -88,6 +88,8 @@ const rules: Record<string, IsolationRule> = {
     invisible: [{ input: ({ endpointId }) => ({ endpointId }), seen: (o) => itemsOf(o).length }],
     ownOnly: { input: {}, appIds: (o) => itemsOf(o).map((d) => d.appId!) },
   },
+  // Without an appId, an application key's figures are its own (checked below).
+  'stats.overview': { scoped: [({ appId }) => ({ appId })] },
   'deadLetters.replay': {
     scoped: [({ appId }) => ({ filter: { appId } })],
     invisible: [
@@ -251,6 +253,14 @@ describe('tenant isolation', () => {
     expect((await clientB.deadLetters.list.query({ endpointId: b.endpointId })).items.map((d) => d.id)).toEqual([
       b.deadLetterId,
     ]);
+  });
+
+  it("counts only the caller's application in stats.overview", async () => {
+    const own = await hookline.clientFor(keyA).stats.overview.query({});
+    expect(own).toMatchObject({ appId: null, endpoints: 1, deadLetters: 1 });
+    const all = await hookline.client.stats.overview.query({});
+    expect(all.endpoints).toBeGreaterThanOrEqual(2);
+    expect(all.deadLetters).toBeGreaterThanOrEqual(2);
   });
 
   it('lets an admin key reach every application', async () => {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { serveStatus, type Readiness } from '@hookline/monitoring';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { consolePath, createConsoleFiles } from './console-files';
 import { createContext, type ApiDeps } from './context';
 import { defaultServerLimits, type ServerLimits } from './server-limits';
 import { loggableError } from './database-errors';
@@ -12,14 +13,20 @@ import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
 import { refuseTooLarge, retryAfterOnUnavailable, sendNoRoute, sendRestInternalError } from './wire-errors';
 
-type ApiServerOptions = ApiDeps & { maxPayloadBytes: number; readiness: Readiness; limits?: Partial<ServerLimits> };
+type ApiServerOptions = ApiDeps & {
+  maxPayloadBytes: number;
+  readiness: Readiness;
+  limits?: Partial<ServerLimits>;
+  /** The built console served at /console; default: this repository's apps/console/dist. */
+  consoleDir?: string;
+};
 
 /**
- * One HTTP server: tRPC under /trpc, REST under /api/v1, and for operators /health, /ready and
+ * One HTTP server: tRPC under /trpc, REST under /api/v1, the console under /console, and for operators /health, /ready and
  * /metrics (unauthenticated, like /health: counts only, no ids, keys or URLs; see docs/operations.md).
  */
 export function createApiServer(options: ApiServerOptions): http.Server {
-  const { maxPayloadBytes, readiness, limits: givenLimits, ...deps } = options;
+  const { maxPayloadBytes, readiness, limits: givenLimits, consoleDir, ...deps } = options;
   const routes = createRouteLabeler();
   const limits = { ...defaultServerLimits, ...givenLimits };
   // Both faces answer an unexpected error with an opaque 500; the log is where its details go.
@@ -48,6 +55,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   const document = buildOpenApiDocument();
   const openApiJson = JSON.stringify(document);
   const docsHtml = renderDocsPage(document);
+  const consoleFiles = createConsoleFiles(consoleDir);
 
   const server = http.createServer(
     {
@@ -75,6 +83,13 @@ export function createApiServer(options: ApiServerOptions): http.Server {
         sendDocsPage(req, res, docsHtml);
         return;
       }
+      if (pathname === consolePath || pathname!.startsWith(`${consolePath}/`)) {
+        consoleFiles(req, res, pathname!).catch((error: unknown) => {
+          deps.log('console file failed', { error: loggableError(error, undefined) });
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+        return;
+      }
       const isRest = pathname!.startsWith(`${restBasePath}/`);
       // A declared length over the limit is refused before a byte of the body is read.
       if ((isRest || url.startsWith('/trpc/')) && Number(req.headers['content-length'] ?? 0) > maxPayloadBytes) {
@@ -95,7 +110,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       }
       sendNoRoute(
         res,
-        `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs`,
+        `no route for ${req.method} ${pathname}; REST is under ${restBasePath}, tRPC under /trpc, docs at /docs, the console at ${consolePath}`,
       );
     },
   );

@@ -42,6 +42,8 @@ export type StartApiOptions = {
   metrics?: Metrics;
   /** Slow-client timeouts and the connection cap; defaults in server.ts. */
   serverLimits?: Partial<ServerLimits>;
+  /** The built console to serve at /console; default: this repository's apps/console/dist. */
+  consoleDir?: string;
 };
 
 /**
@@ -93,6 +95,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     resolveHost: options.resolveHost ?? systemResolveHost,
     metrics,
     readiness: createReadiness({ db, queueRunning: () => queueRunning }),
+    consoleDir: options.consoleDir,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

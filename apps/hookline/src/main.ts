@@ -1,6 +1,7 @@
 // `npm start`: the API and the delivery worker in one process, on DATABASE_URL or, when it is
 // unset, on embedded PostgreSQL with its data kept in HOOKLINE_DATA_DIR (.data/ by default).
 import { loadApiEnv } from '@hookline/api';
+import { buildConsole } from '@hookline/console/build';
 import { loadDeliveryEnv } from '@hookline/delivery';
 import { exitIfStartFails, shutdownOnSignals } from '@hookline/lifecycle';
 import { createLogger } from '@hookline/log';
@@ -13,6 +14,9 @@ const deliveryEnv = loadDeliveryEnv();
 
 // Before the database: a production start without a key stops here, having touched nothing.
 const encryptionKey = await exitIfStartFails(log, () => loadEncryptionKeyFromEnv(apiEnv, log));
+
+// The console the API serves at /console: built once here when missing (`npm run build` rebuilds it).
+if (await buildConsole()) log('built the console (apps/console/dist)');
 
 const hookline = await startHookline({
   apiEnv,

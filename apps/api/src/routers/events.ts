@@ -79,7 +79,23 @@ export const eventsRouter = {
     .query(({ ctx, input }) => getEvent(ctx, ctx.principal, input)),
   list: protectedProcedure
     .meta(rest('GET', '/applications/{appId}/events', "List an application's events, newest first"))
-    .input(z.object({ appId: Id, type: Text.max(200).optional(), ...PageInput }))
+    .input(
+      z.object({
+        appId: Id,
+        type: Text.max(200).optional(),
+        /** Published at or after this time. */
+        since: z.iso
+          .datetime()
+          .transform((s) => new Date(s))
+          .optional(),
+        /** Published before this time. */
+        until: z.iso
+          .datetime()
+          .transform((s) => new Date(s))
+          .optional(),
+        ...PageInput,
+      }),
+    )
     .output(Page(Event))
     .query(({ ctx, input }) => listEvents(ctx, ctx.principal, input)),
   /** Sends an existing event to one endpoint of its application again, as a new delivery. */

@@ -1,6 +1,6 @@
 import { deliveries, events } from '@hookline/db';
 import { createDeliveries } from '@hookline/pipeline';
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import type { Principal } from '../auth/principal';
 import { visibleAppId } from '../auth/scope';
 import type { ApiDeps } from '../context';
@@ -24,7 +24,7 @@ export async function getEvent({ db }: ApiDeps, principal: Principal, input: { e
 export async function listEvents(
   deps: ApiDeps,
   principal: Principal,
-  input: { appId: string; type?: string; cursor?: string; limit: number },
+  input: { appId: string; type?: string; since?: Date; until?: Date; cursor?: string; limit: number },
 ) {
   await getApplication(deps, principal, { appId: input.appId });
   const rows = await deps.db
@@ -34,6 +34,8 @@ export async function listEvents(
       and(
         eq(events.appId, input.appId),
         input.type ? eq(events.type, input.type) : undefined,
+        input.since ? gte(events.createdAt, input.since) : undefined,
+        input.until ? lt(events.createdAt, input.until) : undefined,
         input.cursor ? lt(events.id, input.cursor) : undefined,
       ),
     )

@@ -28,12 +28,12 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     // One request, one procedure: a batch of a thousand calls in one request would multiply the work a
     // single request can cause past every limit here. The typed client does not batch.
     allowBatching: false,
-    createContext: ({ req }) => createContext(deps, req.headers.authorization, maxPayloadBytes),
+    createContext: ({ req }) => createContext(deps, req.headers, maxPayloadBytes),
     onError: ({ error, path }) => logUnexpected(error, path),
   });
 
   const rest = createRestHandler({
-    createContext: (req) => createContext(deps, req.headers.authorization, maxPayloadBytes),
+    createContext: (req) => createContext(deps, req.headers, maxPayloadBytes),
     maxBodySize: maxPayloadBytes,
     onError: logUnexpected,
   });

@@ -351,230 +351,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * Unexpected error; the body says nothing more (the server log does) error (500)
-         * @description The error information
-         * @example {
-         *       "code": "INTERNAL_SERVER_ERROR",
-         *       "message": "Unexpected error; the body says nothing more (the server log does)",
-         *       "issues": []
-         *     }
-         */
-        "error.INTERNAL_SERVER_ERROR": {
-            /**
-             * @description The error message
-             * @example Unexpected error; the body says nothing more (the server log does)
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example INTERNAL_SERVER_ERROR
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * The database is unavailable; nothing was stored, retry shortly error (503)
-         * @description The error information
-         * @example {
-         *       "code": "SERVICE_UNAVAILABLE",
-         *       "message": "The database is unavailable; nothing was stored, retry shortly",
-         *       "issues": []
-         *     }
-         */
-        "error.SERVICE_UNAVAILABLE": {
-            /**
-             * @description The error message
-             * @example The database is unavailable; nothing was stored, retry shortly
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example SERVICE_UNAVAILABLE
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * Invalid input; `message` and `issues` name each field at fault error (400)
-         * @description The error information
-         * @example {
-         *       "code": "BAD_REQUEST",
-         *       "message": "Invalid input; `message` and `issues` name each field at fault",
-         *       "issues": []
-         *     }
-         */
-        "error.BAD_REQUEST": {
-            /**
-             * @description The error message
-             * @example Invalid input; `message` and `issues` name each field at fault
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example BAD_REQUEST
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * Missing, unknown or revoked API key error (401)
-         * @description The error information
-         * @example {
-         *       "code": "UNAUTHORIZED",
-         *       "message": "Missing, unknown or revoked API key",
-         *       "issues": []
-         *     }
-         */
-        "error.UNAUTHORIZED": {
-            /**
-             * @description The error message
-             * @example Missing, unknown or revoked API key
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example UNAUTHORIZED
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * The API key may not do this (an application key calling an admin operation) error (403)
-         * @description The error information
-         * @example {
-         *       "code": "FORBIDDEN",
-         *       "message": "The API key may not do this (an application key calling an admin operation)",
-         *       "issues": []
-         *     }
-         */
-        "error.FORBIDDEN": {
-            /**
-             * @description The error message
-             * @example The API key may not do this (an application key calling an admin operation)
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example FORBIDDEN
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * Not found, or it belongs to another application error (404)
-         * @description The error information
-         * @example {
-         *       "code": "NOT_FOUND",
-         *       "message": "Not found, or it belongs to another application",
-         *       "issues": []
-         *     }
-         */
-        "error.NOT_FOUND": {
-            /**
-             * @description The error message
-             * @example Not found, or it belongs to another application
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example NOT_FOUND
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES error (413)
-         * @description The error information
-         * @example {
-         *       "code": "PAYLOAD_TOO_LARGE",
-         *       "message": "The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES",
-         *       "issues": []
-         *     }
-         */
-        "error.PAYLOAD_TOO_LARGE": {
-            /**
-             * @description The error message
-             * @example The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example PAYLOAD_TOO_LARGE
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * The endpoint is disabled; enable it first error (409)
-         * @description The error information
-         * @example {
-         *       "code": "CONFLICT",
-         *       "message": "The endpoint is disabled; enable it first",
-         *       "issues": []
-         *     }
-         */
-        "error.CONFLICT": {
-            /**
-             * @description The error message
-             * @example The endpoint is disabled; enable it first
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example CONFLICT
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
         Error: {
             /** @enum {string} */
             code: "validation" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "unavailable" | "internal";
@@ -916,18 +692,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": {
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -937,6 +739,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -960,6 +768,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "name": "Shop",
+                     *           "createdAt": "2026-01-15T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -971,12 +791,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -986,6 +821,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -995,6 +836,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1004,15 +851,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1022,6 +896,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1048,6 +928,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "name": "Shop",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         name: string;
@@ -1056,12 +943,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1071,6 +973,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1080,6 +988,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1089,15 +1003,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1107,6 +1063,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1129,6 +1091,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "name": "Shop",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         name: string;
@@ -1137,12 +1106,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1152,6 +1136,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1161,6 +1151,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1170,15 +1166,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1188,6 +1211,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1213,6 +1242,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *           "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "url": "https://shop.example.com/webhooks",
+                     *           "description": "Order service",
+                     *           "eventTypes": [
+                     *             "order.*"
+                     *           ],
+                     *           "versionPins": {
+                     *             "order.created": "1.0"
+                     *           },
+                     *           "enabled": true,
+                     *           "disabledReason": null,
+                     *           "retrySchedule": null,
+                     *           "signing": "hmac",
+                     *           "publicKey": null,
+                     *           "consecutiveFailures": 0,
+                     *           "failingSince": null,
+                     *           "createdAt": "2026-01-15T09:30:00.000Z",
+                     *           "updatedAt": "2026-01-15T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -1240,12 +1297,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1255,6 +1327,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1264,6 +1342,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1273,15 +1357,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1291,6 +1402,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1328,6 +1445,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "url": "https://shop.example.com/webhooks",
+                     *       "description": "Order service",
+                     *       "eventTypes": [
+                     *         "order.*"
+                     *       ],
+                     *       "versionPins": {
+                     *         "order.created": "1.0"
+                     *       },
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "retrySchedule": null,
+                     *       "signing": "hmac",
+                     *       "publicKey": null,
+                     *       "consecutiveFailures": 0,
+                     *       "failingSince": null,
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -1353,12 +1494,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1368,6 +1524,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1377,6 +1539,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1386,15 +1554,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1404,6 +1614,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1426,6 +1642,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "url": "https://shop.example.com/webhooks",
+                     *       "description": "Order service",
+                     *       "eventTypes": [
+                     *         "order.*"
+                     *       ],
+                     *       "versionPins": {
+                     *         "order.created": "1.0"
+                     *       },
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "retrySchedule": null,
+                     *       "signing": "hmac",
+                     *       "publicKey": null,
+                     *       "consecutiveFailures": 0,
+                     *       "failingSince": null,
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "updatedAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -1450,12 +1689,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1465,6 +1719,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1474,6 +1734,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1483,15 +1749,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1501,6 +1794,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1523,6 +1822,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "deleted": true
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @constant */
@@ -1530,12 +1835,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1545,6 +1865,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1554,6 +1880,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1563,15 +1895,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1581,6 +1940,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1595,7 +1960,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     url?: string;
@@ -1617,6 +1982,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "url": "https://shop.example.com/webhooks",
+                     *       "description": "Order service (EU)",
+                     *       "eventTypes": [
+                     *         "order.*"
+                     *       ],
+                     *       "versionPins": {
+                     *         "order.created": "1.0"
+                     *       },
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "retrySchedule": null,
+                     *       "signing": "hmac",
+                     *       "publicKey": null,
+                     *       "consecutiveFailures": 0,
+                     *       "failingSince": null,
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "updatedAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -1641,12 +2029,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1656,6 +2059,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1665,6 +2074,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1674,15 +2089,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1692,6 +2149,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1714,6 +2177,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "signing": "hmac",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *       "publicKey": null,
+                     *       "keys": [
+                     *         {
+                     *           "signing": "hmac",
+                     *           "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *           "publicKey": null,
+                     *           "createdAt": "2026-01-15T09:30:00.000Z",
+                     *           "expiresAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         endpointId: string;
                         /** @enum {string} */
@@ -1732,12 +2212,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1747,6 +2242,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1756,6 +2257,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1765,15 +2272,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1783,6 +2317,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1797,7 +2337,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     graceSeconds?: number;
@@ -1813,6 +2353,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "signing": "hmac",
+                     *       "secret": "whsec_Q2xEbm9wcXJzdHV2d3h5ejAxMjM0NTY3",
+                     *       "publicKey": null,
+                     *       "keys": [
+                     *         {
+                     *           "signing": "hmac",
+                     *           "secret": "whsec_Q2xEbm9wcXJzdHV2d3h5ejAxMjM0NTY3",
+                     *           "publicKey": null,
+                     *           "createdAt": "2026-01-15T09:30:02.000Z",
+                     *           "expiresAt": null
+                     *         },
+                     *         {
+                     *           "signing": "hmac",
+                     *           "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *           "publicKey": null,
+                     *           "createdAt": "2026-01-15T09:30:00.000Z",
+                     *           "expiresAt": "2026-01-16T09:30:02.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         endpointId: string;
                         /** @enum {string} */
@@ -1831,12 +2395,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1846,6 +2425,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1855,6 +2440,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1864,15 +2455,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1882,6 +2515,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1908,6 +2547,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *           "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "type": "order.created",
+                     *           "version": "1.0",
+                     *           "data": {
+                     *             "orderId": "ord_123",
+                     *             "customerId": "cus_42",
+                     *             "amount": 4200,
+                     *             "currency": "EUR"
+                     *           },
+                     *           "idempotencyKey": "ord_123-created",
+                     *           "createdAt": "2026-01-15T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -1923,12 +2583,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1938,6 +2613,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1947,6 +2628,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1956,15 +2643,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1974,6 +2688,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1982,7 +2702,10 @@ export interface operations {
     "events-publish": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The idempotency key of this publish, as an alternative to `idempotencyKey` in the body (the same key again returns the first event, `duplicate: true`). When both are sent they must be equal. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 appId: string;
             };
@@ -2032,6 +2755,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *       "duplicate": false,
+                     *       "deliveries": [
+                     *         {
+                     *           "id": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *           "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S"
+                     *         }
+                     *       ],
+                     *       "warnings": []
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         duplicate: boolean;
@@ -2043,12 +2779,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2058,6 +2809,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2067,6 +2824,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2076,24 +2839,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2103,6 +2899,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2137,6 +2939,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "events": [
+                     *         {
+                     *           "id": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *           "duplicate": false,
+                     *           "deliveries": [
+                     *             {
+                     *               "id": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *               "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S"
+                     *             }
+                     *           ],
+                     *           "warnings": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         events: {
                             id: string;
@@ -2150,12 +2969,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2165,6 +2999,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2174,6 +3014,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2183,24 +3029,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2210,6 +3089,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2232,6 +3117,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "type": "order.created",
+                     *       "version": "1.0",
+                     *       "data": {
+                     *         "orderId": "ord_123",
+                     *         "customerId": "cus_42",
+                     *         "amount": 4200,
+                     *         "currency": "EUR"
+                     *       },
+                     *       "idempotencyKey": "ord_123-created",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -2244,12 +3145,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2259,6 +3175,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2268,6 +3190,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2277,15 +3205,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2295,6 +3250,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2323,6 +3284,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "dlv_01JH3D0A1B2C3D4E5F6G7H8J9K",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "eventId": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *       "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "status": "pending",
+                     *       "attemptCount": 0,
+                     *       "nextAttemptAt": null,
+                     *       "lastAttemptAt": null,
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -2338,12 +3312,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2353,6 +3342,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2362,6 +3357,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2371,6 +3372,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2380,15 +3387,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "message": "the endpoint is disabled; enable it first"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2398,6 +3447,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2424,6 +3479,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *           "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "eventId": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *           "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *           "status": "delivered",
+                     *           "attemptCount": 1,
+                     *           "nextAttemptAt": null,
+                     *           "lastAttemptAt": "2026-01-15T09:30:02.000Z",
+                     *           "createdAt": "2026-01-15T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -2442,12 +3515,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2457,6 +3545,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2466,6 +3560,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2475,15 +3575,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2493,6 +3620,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2515,6 +3648,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "eventId": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *       "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "status": "delivered",
+                     *       "attemptCount": 1,
+                     *       "nextAttemptAt": null,
+                     *       "lastAttemptAt": "2026-01-15T09:30:02.000Z",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "attempts": [
+                     *         {
+                     *           "id": "atm_01JH3C7C3Z2X7N6Q3R8S9T0U1W",
+                     *           "number": 1,
+                     *           "startedAt": "2026-01-15T09:30:02.000Z",
+                     *           "durationMs": 84,
+                     *           "responseStatus": 200,
+                     *           "responseBody": "{\"ok\":true}",
+                     *           "error": null,
+                     *           "errorClass": null,
+                     *           "rule": "success",
+                     *           "nextAttemptAt": null,
+                     *           "trigger": "scheduled"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -2545,12 +3706,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2560,6 +3736,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2569,6 +3751,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2578,15 +3766,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2596,6 +3811,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2618,6 +3839,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "eventId": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *       "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "status": "pending",
+                     *       "attemptCount": 1,
+                     *       "nextAttemptAt": "2026-01-15T09:30:02.000Z",
+                     *       "lastAttemptAt": "2026-01-15T09:30:02.000Z",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -2633,12 +3867,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2648,6 +3897,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2657,6 +3912,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2666,6 +3927,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2675,15 +3942,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "message": "the endpoint is disabled; enable it first"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2693,6 +4002,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2713,6 +4028,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "type": "order.created",
+                     *         "description": "An order was placed.",
+                     *         "versions": [
+                     *           {
+                     *             "version": "1.0",
+                     *             "description": "The first version.",
+                     *             "deprecated": false,
+                     *             "jsonSchema": {
+                     *               "type": "object",
+                     *               "properties": {
+                     *                 "orderId": {
+                     *                   "type": "string"
+                     *                 }
+                     *               },
+                     *               "required": [
+                     *                 "orderId"
+                     *               ]
+                     *             },
+                     *             "example": {
+                     *               "orderId": "ord_123",
+                     *               "customerId": "cus_42",
+                     *               "amount": 4200,
+                     *               "currency": "EUR"
+                     *             },
+                     *             "convertsTo": [
+                     *               "1.0"
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     ]
+                     */
                     "application/json": {
                         type: string;
                         description: string;
@@ -2729,12 +4079,27 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2744,6 +4109,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2753,6 +4124,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2762,15 +4139,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2780,6 +4184,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2802,6 +4212,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "order.created",
+                     *       "description": "An order was placed.",
+                     *       "versions": [
+                     *         {
+                     *           "version": "1.0",
+                     *           "description": "The first version.",
+                     *           "deprecated": false,
+                     *           "jsonSchema": {
+                     *             "type": "object",
+                     *             "properties": {
+                     *               "orderId": {
+                     *                 "type": "string"
+                     *               }
+                     *             },
+                     *             "required": [
+                     *               "orderId"
+                     *             ]
+                     *           },
+                     *           "example": {
+                     *             "orderId": "ord_123",
+                     *             "customerId": "cus_42",
+                     *             "amount": 4200,
+                     *             "currency": "EUR"
+                     *           },
+                     *           "convertsTo": [
+                     *             "1.0"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         type: string;
                         description: string;
@@ -2818,12 +4261,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2833,6 +4291,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2842,6 +4306,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2851,15 +4321,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2869,6 +4366,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2893,6 +4396,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "key_01JH3C8C3Y1W6N5Q2R7S8T9U0V",
+                     *           "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "name": "shop backend",
+                     *           "prefix": "hk_3xV9",
+                     *           "createdAt": "2026-01-15T09:30:00.000Z",
+                     *           "revokedAt": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -2907,12 +4425,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2922,6 +4455,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2931,6 +4470,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2940,15 +4485,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2958,6 +4530,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2985,6 +4563,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_01JH3C8C3Y1W6N5Q2R7S8T9U0V",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "name": "shop backend",
+                     *       "prefix": "hk_3xV9",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "revokedAt": null,
+                     *       "key": "hk_3xV9kQ2mP7rT5wY8zA1bC4dE6fG9hJ0k"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string | null;
@@ -2997,12 +4586,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3012,6 +4616,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3021,6 +4631,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3030,15 +4646,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3048,6 +4706,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3070,6 +4734,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_01JH3C8C3Y1W6N5Q2R7S8T9U0V",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "name": "shop backend",
+                     *       "prefix": "hk_3xV9",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "revokedAt": "2026-01-15T09:30:02.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string | null;
@@ -3081,12 +4755,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3096,6 +4785,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3105,6 +4800,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3114,6 +4815,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3123,15 +4830,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "message": "the endpoint is disabled; enable it first"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3141,6 +4890,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3169,6 +4924,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c7a52-3b1e-4d2a-9c6f-5e4d3c2b1a09",
+                     *           "deliveryId": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *           "eventId": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *           "eventType": "order.created",
+                     *           "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *           "endpointUrl": "https://shop.example.com/webhooks",
+                     *           "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "attempts": 8,
+                     *           "deliveryStatus": "failed",
+                     *           "error": "HTTP 500",
+                     *           "rule": "schedule_exhausted",
+                     *           "deadLetteredAt": "2026-01-15T09:30:02.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -3190,12 +4966,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3205,6 +4996,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3214,6 +5011,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3223,15 +5026,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3241,6 +5071,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3253,7 +5089,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     ids?: string[];
@@ -3278,6 +5114,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "dryRun": false,
+                     *       "replayed": 1,
+                     *       "endpointDisabled": 0,
+                     *       "hasMore": false,
+                     *       "notFound": []
+                     *     }
+                     */
                     "application/json": {
                         /** @constant */
                         dryRun: true;
@@ -3310,12 +5155,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3325,6 +5185,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3334,6 +5200,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3343,15 +5215,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3361,6 +5275,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };

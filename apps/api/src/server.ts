@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createContext, type ApiDeps } from './context';
-import { renderDocsPage } from './docs-page';
+import { serveDocs } from './docs-page';
 import { buildOpenApiDocument } from './openapi-document';
 import { createRestHandler } from './rest-handler';
 import { restBasePath } from './routers/rest';
@@ -40,7 +40,6 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   // Built once: the document only changes with the code.
   const document = buildOpenApiDocument();
   const openApiJson = JSON.stringify(document);
-  const docsHtml = renderDocsPage(document);
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
@@ -49,8 +48,8 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       res.writeHead(200, { 'content-type': 'application/json' }).end(openApiJson);
       return;
     }
-    if (pathname === '/docs' || pathname === '/docs/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(docsHtml);
+    if (pathname === '/docs' || pathname!.startsWith('/docs/')) {
+      serveDocs(pathname!, res);
       return;
     }
     const isRest = pathname!.startsWith(`${restBasePath}/`);

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
@@ -164,4 +166,48 @@ function coerce(raw: string, schema: object | undefined): unknown {
   if ((type === 'integer' || type === 'number') && raw.trim() !== '' && !Number.isNaN(Number(raw))) return Number(raw);
   if (type === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
   return raw;
+}
+
+/**
+ * A contract-testing proxy: forwards every request under /api/v1 to `target` and checks each exchange
+ * with `validator`, so a client in any language is checked against the document just by pointing it
+ * here. `exchanges` and `problems` say what passed through and what did not match.
+ */
+export async function startContractProxy(target: string, validator: ContractValidator) {
+  const exchanges: Exchange[] = [];
+  const problems: string[] = [];
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    const forwarded = { ...headers };
+    delete forwarded.host;
+    delete forwarded.connection;
+    const response = await fetch(`${target}${req.url}`, { method: req.method, headers: forwarded, body });
+    const text = await response.text();
+    const exchange: Exchange = {
+      method: req.method!,
+      url: req.url!.replace(/^\/api\/v1/, ''),
+      headers,
+      body,
+      response: { status: response.status, contentType: response.headers.get('content-type'), text },
+    };
+    exchanges.push(exchange);
+    const label = `${exchange.method} ${exchange.url} → ${exchange.response.status}`;
+    if (exchange.response.status < 400)
+      problems.push(...validator.requestProblems(exchange).map((p) => `${label} request: ${p}`));
+    problems.push(...validator.responseProblems(exchange).map((p) => `${label} response: ${p}`));
+    res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'text/plain' }).end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    exchanges,
+    problems,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

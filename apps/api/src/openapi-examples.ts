@@ -1,3 +1,4 @@
+import { getEventType } from '@hookline/schema';
 import type { AppErrorCode } from './errors';
 
 /**
@@ -33,7 +34,9 @@ const endpoint = {
   createdAt: at,
   updatedAt: at,
 };
-const orderCreated = { orderId: 'ord_123', customerId: 'cus_42', amount: 4200, currency: 'EUR' };
+// The catalog's own example, so the page never shows a payload its schema would refuse.
+const orderCreatedType = getEventType('order.created')!;
+const orderCreated = orderCreatedType.versions.find((v) => v.version === '1.0')!.example;
 const event = {
   id: eventId,
   appId,
@@ -90,20 +93,7 @@ const deadLetter = {
   rule: 'schedule_exhausted',
   deadLetteredAt: later,
 };
-const eventType = {
-  type: 'order.created',
-  description: 'An order was placed.',
-  versions: [
-    {
-      version: '1.0',
-      description: 'The first version.',
-      deprecated: false,
-      jsonSchema: { type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] },
-      example: orderCreated,
-      convertsTo: ['1.0'],
-    },
-  ],
-};
+const eventType = orderCreatedType;
 const page = <T>(item: T) => ({ items: [item], nextCursor: null });
 
 /** The 200 body of each operation, by operationId. */

@@ -2556,10 +2556,23 @@ export interface operations {
                      *           "type": "order.created",
                      *           "version": "1.0",
                      *           "data": {
-                     *             "orderId": "ord_123",
+                     *             "orderId": "ord_1001",
                      *             "customerId": "cus_42",
-                     *             "amount": 4200,
-                     *             "currency": "EUR"
+                     *             "amount": 49.48,
+                     *             "currency": "USD",
+                     *             "items": [
+                     *               {
+                     *                 "productId": "prod_8841",
+                     *                 "quantity": 2,
+                     *                 "price": 19.99
+                     *               },
+                     *               {
+                     *                 "productId": "prod_1207",
+                     *                 "quantity": 1,
+                     *                 "price": 9.5
+                     *               }
+                     *             ],
+                     *             "status": "pending"
                      *           },
                      *           "idempotencyKey": "ord_123-created",
                      *           "createdAt": "2026-01-15T09:30:00.000Z"
@@ -3124,10 +3137,23 @@ export interface operations {
                      *       "type": "order.created",
                      *       "version": "1.0",
                      *       "data": {
-                     *         "orderId": "ord_123",
+                     *         "orderId": "ord_1001",
                      *         "customerId": "cus_42",
-                     *         "amount": 4200,
-                     *         "currency": "EUR"
+                     *         "amount": 49.48,
+                     *         "currency": "USD",
+                     *         "items": [
+                     *           {
+                     *             "productId": "prod_8841",
+                     *             "quantity": 2,
+                     *             "price": 19.99
+                     *           },
+                     *           {
+                     *             "productId": "prod_1207",
+                     *             "quantity": 1,
+                     *             "price": 9.5
+                     *           }
+                     *         ],
+                     *         "status": "pending"
                      *       },
                      *       "idempotencyKey": "ord_123-created",
                      *       "createdAt": "2026-01-15T09:30:00.000Z"
@@ -4032,28 +4058,208 @@ export interface operations {
                      * @example [
                      *       {
                      *         "type": "order.created",
-                     *         "description": "An order was placed.",
+                     *         "description": "An order was placed. Carries the order total as `total: { value, currency }`.",
                      *         "versions": [
                      *           {
                      *             "version": "1.0",
-                     *             "description": "The first version.",
+                     *             "description": "An order was placed. Carries the order total as `amount` and `currency`.",
                      *             "deprecated": false,
                      *             "jsonSchema": {
+                     *               "$schema": "https://json-schema.org/draft/2020-12/schema",
                      *               "type": "object",
                      *               "properties": {
                      *                 "orderId": {
-                     *                   "type": "string"
+                     *                   "type": "string",
+                     *                   "minLength": 1
+                     *                 },
+                     *                 "customerId": {
+                     *                   "type": "string",
+                     *                   "minLength": 1
+                     *                 },
+                     *                 "amount": {
+                     *                   "type": "number",
+                     *                   "exclusiveMinimum": 0
+                     *                 },
+                     *                 "currency": {
+                     *                   "type": "string",
+                     *                   "pattern": "^[A-Z]{3}$"
+                     *                 },
+                     *                 "items": {
+                     *                   "minItems": 1,
+                     *                   "type": "array",
+                     *                   "items": {
+                     *                     "type": "object",
+                     *                     "properties": {
+                     *                       "productId": {
+                     *                         "type": "string",
+                     *                         "minLength": 1
+                     *                       },
+                     *                       "quantity": {
+                     *                         "type": "integer",
+                     *                         "minimum": 1,
+                     *                         "maximum": 9007199254740991
+                     *                       },
+                     *                       "price": {
+                     *                         "type": "number",
+                     *                         "minimum": 0
+                     *                       }
+                     *                     },
+                     *                     "required": [
+                     *                       "productId",
+                     *                       "quantity",
+                     *                       "price"
+                     *                     ],
+                     *                     "additionalProperties": false
+                     *                   }
+                     *                 },
+                     *                 "status": {
+                     *                   "type": "string",
+                     *                   "enum": [
+                     *                     "pending",
+                     *                     "confirmed",
+                     *                     "processing",
+                     *                     "shipped",
+                     *                     "delivered",
+                     *                     "cancelled"
+                     *                   ]
                      *                 }
                      *               },
                      *               "required": [
-                     *                 "orderId"
-                     *               ]
+                     *                 "orderId",
+                     *                 "customerId",
+                     *                 "amount",
+                     *                 "currency",
+                     *                 "items",
+                     *                 "status"
+                     *               ],
+                     *               "additionalProperties": false
                      *             },
                      *             "example": {
-                     *               "orderId": "ord_123",
+                     *               "orderId": "ord_1001",
                      *               "customerId": "cus_42",
-                     *               "amount": 4200,
-                     *               "currency": "EUR"
+                     *               "amount": 49.48,
+                     *               "currency": "USD",
+                     *               "items": [
+                     *                 {
+                     *                   "productId": "prod_8841",
+                     *                   "quantity": 2,
+                     *                   "price": 19.99
+                     *                 },
+                     *                 {
+                     *                   "productId": "prod_1207",
+                     *                   "quantity": 1,
+                     *                   "price": 9.5
+                     *                 }
+                     *               ],
+                     *               "status": "pending"
+                     *             },
+                     *             "convertsTo": [
+                     *               "2.0"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "version": "2.0",
+                     *             "description": "An order was placed. Carries the order total as `total: { value, currency }`.",
+                     *             "deprecated": false,
+                     *             "jsonSchema": {
+                     *               "$schema": "https://json-schema.org/draft/2020-12/schema",
+                     *               "type": "object",
+                     *               "properties": {
+                     *                 "orderId": {
+                     *                   "type": "string",
+                     *                   "minLength": 1
+                     *                 },
+                     *                 "customerId": {
+                     *                   "type": "string",
+                     *                   "minLength": 1
+                     *                 },
+                     *                 "total": {
+                     *                   "type": "object",
+                     *                   "properties": {
+                     *                     "value": {
+                     *                       "type": "number",
+                     *                       "exclusiveMinimum": 0
+                     *                     },
+                     *                     "currency": {
+                     *                       "type": "string",
+                     *                       "pattern": "^[A-Z]{3}$"
+                     *                     }
+                     *                   },
+                     *                   "required": [
+                     *                     "value",
+                     *                     "currency"
+                     *                   ],
+                     *                   "additionalProperties": false
+                     *                 },
+                     *                 "items": {
+                     *                   "minItems": 1,
+                     *                   "type": "array",
+                     *                   "items": {
+                     *                     "type": "object",
+                     *                     "properties": {
+                     *                       "productId": {
+                     *                         "type": "string",
+                     *                         "minLength": 1
+                     *                       },
+                     *                       "quantity": {
+                     *                         "type": "integer",
+                     *                         "minimum": 1,
+                     *                         "maximum": 9007199254740991
+                     *                       },
+                     *                       "price": {
+                     *                         "type": "number",
+                     *                         "minimum": 0
+                     *                       }
+                     *                     },
+                     *                     "required": [
+                     *                       "productId",
+                     *                       "quantity",
+                     *                       "price"
+                     *                     ],
+                     *                     "additionalProperties": false
+                     *                   }
+                     *                 },
+                     *                 "status": {
+                     *                   "type": "string",
+                     *                   "enum": [
+                     *                     "pending",
+                     *                     "confirmed",
+                     *                     "processing",
+                     *                     "shipped",
+                     *                     "delivered",
+                     *                     "cancelled"
+                     *                   ]
+                     *                 }
+                     *               },
+                     *               "required": [
+                     *                 "orderId",
+                     *                 "customerId",
+                     *                 "total",
+                     *                 "items",
+                     *                 "status"
+                     *               ],
+                     *               "additionalProperties": false
+                     *             },
+                     *             "example": {
+                     *               "orderId": "ord_1001",
+                     *               "customerId": "cus_42",
+                     *               "total": {
+                     *                 "value": 49.48,
+                     *                 "currency": "USD"
+                     *               },
+                     *               "items": [
+                     *                 {
+                     *                   "productId": "prod_8841",
+                     *                   "quantity": 2,
+                     *                   "price": 19.99
+                     *                 },
+                     *                 {
+                     *                   "productId": "prod_1207",
+                     *                   "quantity": 1,
+                     *                   "price": 9.5
+                     *                 }
+                     *               ],
+                     *               "status": "pending"
                      *             },
                      *             "convertsTo": [
                      *               "1.0"
@@ -4215,28 +4421,208 @@ export interface operations {
                     /**
                      * @example {
                      *       "type": "order.created",
-                     *       "description": "An order was placed.",
+                     *       "description": "An order was placed. Carries the order total as `total: { value, currency }`.",
                      *       "versions": [
                      *         {
                      *           "version": "1.0",
-                     *           "description": "The first version.",
+                     *           "description": "An order was placed. Carries the order total as `amount` and `currency`.",
                      *           "deprecated": false,
                      *           "jsonSchema": {
+                     *             "$schema": "https://json-schema.org/draft/2020-12/schema",
                      *             "type": "object",
                      *             "properties": {
                      *               "orderId": {
-                     *                 "type": "string"
+                     *                 "type": "string",
+                     *                 "minLength": 1
+                     *               },
+                     *               "customerId": {
+                     *                 "type": "string",
+                     *                 "minLength": 1
+                     *               },
+                     *               "amount": {
+                     *                 "type": "number",
+                     *                 "exclusiveMinimum": 0
+                     *               },
+                     *               "currency": {
+                     *                 "type": "string",
+                     *                 "pattern": "^[A-Z]{3}$"
+                     *               },
+                     *               "items": {
+                     *                 "minItems": 1,
+                     *                 "type": "array",
+                     *                 "items": {
+                     *                   "type": "object",
+                     *                   "properties": {
+                     *                     "productId": {
+                     *                       "type": "string",
+                     *                       "minLength": 1
+                     *                     },
+                     *                     "quantity": {
+                     *                       "type": "integer",
+                     *                       "minimum": 1,
+                     *                       "maximum": 9007199254740991
+                     *                     },
+                     *                     "price": {
+                     *                       "type": "number",
+                     *                       "minimum": 0
+                     *                     }
+                     *                   },
+                     *                   "required": [
+                     *                     "productId",
+                     *                     "quantity",
+                     *                     "price"
+                     *                   ],
+                     *                   "additionalProperties": false
+                     *                 }
+                     *               },
+                     *               "status": {
+                     *                 "type": "string",
+                     *                 "enum": [
+                     *                   "pending",
+                     *                   "confirmed",
+                     *                   "processing",
+                     *                   "shipped",
+                     *                   "delivered",
+                     *                   "cancelled"
+                     *                 ]
                      *               }
                      *             },
                      *             "required": [
-                     *               "orderId"
-                     *             ]
+                     *               "orderId",
+                     *               "customerId",
+                     *               "amount",
+                     *               "currency",
+                     *               "items",
+                     *               "status"
+                     *             ],
+                     *             "additionalProperties": false
                      *           },
                      *           "example": {
-                     *             "orderId": "ord_123",
+                     *             "orderId": "ord_1001",
                      *             "customerId": "cus_42",
-                     *             "amount": 4200,
-                     *             "currency": "EUR"
+                     *             "amount": 49.48,
+                     *             "currency": "USD",
+                     *             "items": [
+                     *               {
+                     *                 "productId": "prod_8841",
+                     *                 "quantity": 2,
+                     *                 "price": 19.99
+                     *               },
+                     *               {
+                     *                 "productId": "prod_1207",
+                     *                 "quantity": 1,
+                     *                 "price": 9.5
+                     *               }
+                     *             ],
+                     *             "status": "pending"
+                     *           },
+                     *           "convertsTo": [
+                     *             "2.0"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "version": "2.0",
+                     *           "description": "An order was placed. Carries the order total as `total: { value, currency }`.",
+                     *           "deprecated": false,
+                     *           "jsonSchema": {
+                     *             "$schema": "https://json-schema.org/draft/2020-12/schema",
+                     *             "type": "object",
+                     *             "properties": {
+                     *               "orderId": {
+                     *                 "type": "string",
+                     *                 "minLength": 1
+                     *               },
+                     *               "customerId": {
+                     *                 "type": "string",
+                     *                 "minLength": 1
+                     *               },
+                     *               "total": {
+                     *                 "type": "object",
+                     *                 "properties": {
+                     *                   "value": {
+                     *                     "type": "number",
+                     *                     "exclusiveMinimum": 0
+                     *                   },
+                     *                   "currency": {
+                     *                     "type": "string",
+                     *                     "pattern": "^[A-Z]{3}$"
+                     *                   }
+                     *                 },
+                     *                 "required": [
+                     *                   "value",
+                     *                   "currency"
+                     *                 ],
+                     *                 "additionalProperties": false
+                     *               },
+                     *               "items": {
+                     *                 "minItems": 1,
+                     *                 "type": "array",
+                     *                 "items": {
+                     *                   "type": "object",
+                     *                   "properties": {
+                     *                     "productId": {
+                     *                       "type": "string",
+                     *                       "minLength": 1
+                     *                     },
+                     *                     "quantity": {
+                     *                       "type": "integer",
+                     *                       "minimum": 1,
+                     *                       "maximum": 9007199254740991
+                     *                     },
+                     *                     "price": {
+                     *                       "type": "number",
+                     *                       "minimum": 0
+                     *                     }
+                     *                   },
+                     *                   "required": [
+                     *                     "productId",
+                     *                     "quantity",
+                     *                     "price"
+                     *                   ],
+                     *                   "additionalProperties": false
+                     *                 }
+                     *               },
+                     *               "status": {
+                     *                 "type": "string",
+                     *                 "enum": [
+                     *                   "pending",
+                     *                   "confirmed",
+                     *                   "processing",
+                     *                   "shipped",
+                     *                   "delivered",
+                     *                   "cancelled"
+                     *                 ]
+                     *               }
+                     *             },
+                     *             "required": [
+                     *               "orderId",
+                     *               "customerId",
+                     *               "total",
+                     *               "items",
+                     *               "status"
+                     *             ],
+                     *             "additionalProperties": false
+                     *           },
+                     *           "example": {
+                     *             "orderId": "ord_1001",
+                     *             "customerId": "cus_42",
+                     *             "total": {
+                     *               "value": 49.48,
+                     *               "currency": "USD"
+                     *             },
+                     *             "items": [
+                     *               {
+                     *                 "productId": "prod_8841",
+                     *                 "quantity": 2,
+                     *                 "price": 19.99
+                     *               },
+                     *               {
+                     *                 "productId": "prod_1207",
+                     *                 "quantity": 1,
+                     *                 "price": 9.5
+                     *               }
+                     *             ],
+                     *             "status": "pending"
                      *           },
                      *           "convertsTo": [
                      *             "1.0"

@@ -2,7 +2,12 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, orderCreatedV1 } from './support/fixtures';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
-import { createContractValidator, type ContractValidator, type Exchange } from './support/openapi-contract';
+import {
+  createContractValidator,
+  type ContractValidator,
+  type Exchange,
+  type OpenApiDocument,
+} from './support/openapi-contract';
 import { startReceiver, type TestReceiver } from './support/receiver';
 
 /**
@@ -13,7 +18,7 @@ import { startReceiver, type TestReceiver } from './support/receiver';
 
 let hookline: TestHookline;
 let receiver: TestReceiver;
-let document: Parameters<typeof createContractValidator>[0];
+let document: OpenApiDocument;
 let contract: ContractValidator;
 
 beforeAll(async () => {

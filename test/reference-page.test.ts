@@ -31,10 +31,10 @@ type Operation = { summary: string; operationId: string; tags: string[] };
 
 describe.skipIf(!hasChromium)('the reference page at /docs, in Chromium', () => {
   it('renders every operation from the document, with nothing loaded from another host', async () => {
-    const document = (await (await fetch(`${hookline.url}/api/openapi.json`)).json()) as {
+    const served = (await (await fetch(`${hookline.url}/api/openapi.json`)).json()) as {
       paths: Record<string, Record<string, Operation>>;
     };
-    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    const operations = Object.entries(served.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, o]) => ({ ...o, section: `tag/${o.tags[0]}/${method.toUpperCase()}${path}` })),
     );
 
@@ -53,12 +53,12 @@ describe.skipIf(!hasChromium)('the reference page at /docs, in Chromium', () => 
     await page.goto(`${hookline.url}/docs`);
     await page.getByText(operations[0]!.summary).first().waitFor({ timeout: 20_000 });
     // Every operation is listed by its summary, and has its own section (Scalar's id: …tag/<tag>/<METHOD><path>).
-    const text = await page.evaluate(() => document.body.innerText);
+    const text = await page.locator('body').innerText();
     expect(
       operations.filter((o) => !text.includes(o.summary)).map((o) => o.operationId),
       'operations not listed',
     ).toEqual([]);
-    const ids = await page.evaluate(() => [...document.querySelectorAll('[id]')].map((e) => e.id));
+    const ids = await page.locator('[id]').evaluateAll((elements) => elements.map((e) => e.id));
     expect(
       operations.filter((o) => !ids.some((id) => id.endsWith(o.section))).map((o) => o.operationId),
       'operations without a section',

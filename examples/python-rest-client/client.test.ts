@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from '../../test/support/hookline';
-import { createContractValidator, startContractProxy } from '../../test/support/openapi-contract';
+import { createContractValidator, startContractProxy, type OpenApiDocument } from '../../test/support/openapi-contract';
 import { startReceiver, type TestReceiver } from '../../test/support/receiver';
 
 const CLIENT = fileURLToPath(new URL('./client.py', import.meta.url));
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 describe.skipIf(!hasPython)('the Python REST client example', () => {
   it('creates, publishes, reads deliveries and replays a dead letter, all as the document says', async () => {
-    const document = await (await fetch(`${hookline.url}/api/openapi.json`)).json();
+    const document = (await (await fetch(`${hookline.url}/api/openapi.json`)).json()) as OpenApiDocument;
     const proxy = await startContractProxy(hookline.url, createContractValidator(document));
     // The receiver refuses every delivery, so the event ends in the dead-letter queue to replay.
     receiver.route('/python', { status: 500, body: 'not today' });

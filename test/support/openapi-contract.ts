@@ -25,7 +25,7 @@ type Operation = {
   requestBody?: { required?: boolean; content: MediaTypes };
   responses: Record<string, { content?: MediaTypes }>;
 };
-type Document = { paths: Record<string, Record<string, Operation>>; components?: object };
+export type OpenApiDocument = { paths: Record<string, Record<string, Operation>>; components?: object };
 
 const documentId = 'https://hookline.invalid/openapi.json';
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
@@ -36,7 +36,7 @@ const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').r
  * the document: which operation a request is, whether its parameters, headers and body are what the
  * operation declares, and whether the answer's status, content type and body are declared for it.
  */
-export function createContractValidator(document: Document) {
+export function createContractValidator(document: OpenApiDocument) {
   // The whole document is one schema resource, so `#/components/schemas/…` resolves as in the document.
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
   addFormats(ajv);

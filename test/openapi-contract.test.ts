@@ -408,6 +408,7 @@ describe('the served OpenAPI document, checked by an independent validator', () 
     expect(adminKeys, 'the 409 case revokes the only admin key').toHaveLength(1);
 
     const validated = new Set<string>();
+    let exchanges = 0;
     const problems: string[] = [];
     for (const operation of operations) {
       const cases = [...table[operation.name]!, ...commonCases(operation.method, operation.url, operation.isProtected)];
@@ -423,11 +424,14 @@ describe('the served OpenAPI document, checked by an independent validator', () 
         if (status < 400) problems.push(...contract.requestProblems(exchange).map((p) => `${label} request: ${p}`));
         problems.push(...contract.responseProblems(exchange).map((p) => `${label} response: ${p}`));
         validated.add(`${operation.name} ${status}`);
+        exchanges++;
       }
     }
     expect(problems).toEqual([]);
     // The closing note quotes this count: operations × statuses, each checked against the document.
-    console.log(`contract: ${operations.length} operations, ${validated.size} (operation, status) pairs validated`);
+    console.log(
+      `contract: ${operations.length} operations, ${validated.size} (operation, status) pairs, ${exchanges} exchanges validated`,
+    );
   });
 
   it('finds a request the document does not allow, as a check that the validator checks', async () => {

@@ -97,12 +97,12 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('is rendered as a self-contained reference page at /docs', async () => {
+  it('is rendered at /docs by a renderer this server serves, no CDN (reference-page.test.ts opens it in Chromium)', async () => {
     const response = await fetch(`${hookline.url}/docs`);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
     const html = await response.text();
-    expect(html).toContain('/api/v1/applications/{appId}/events');
-    expect(html).not.toMatch(/<script|https?:\/\/cdn/);
+    expect(html).toContain('/api/openapi.json');
+    expect(html).not.toMatch(/https?:\/\//);
   });
 });
 

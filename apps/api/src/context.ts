@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Database } from '@hookline/db';
 import type { EgressPolicy, ResolveHost } from '@hookline/egress';
 import type { Log } from '@hookline/log';
@@ -35,16 +36,19 @@ export type Context = ApiDeps & {
   authProblem: string | null;
   /** The request body limit, so a 413 can say what it is. */
   maxPayloadBytes: number;
+  /** The `Idempotency-Key` header, if sent: a publish takes it as its idempotency key. */
+  idempotencyKeyHeader: string | undefined;
 };
 
-/** The context of one request, on either face: who is calling, from its Authorization header. */
+/** The context of one request, on either face: who is calling (its Authorization header), and its Idempotency-Key. */
 export async function createContext(
   deps: ApiDeps,
-  authorization: string | undefined,
+  headers: IncomingHttpHeaders,
   maxPayloadBytes: number,
 ): Promise<Context> {
-  const header = parseAuthorizationHeader(authorization);
-  if (header.key === null) return { ...deps, maxPayloadBytes, principal: null, authProblem: header.problem };
+  const request = { ...deps, maxPayloadBytes, idempotencyKeyHeader: firstValue(headers['idempotency-key']) };
+  const header = parseAuthorizationHeader(headers.authorization);
+  if (header.key === null) return { ...request, principal: null, authProblem: header.problem };
   let principal: Principal | null;
   try {
     principal = await authenticateApiKey(deps.db, deps.encryptionKey, header.key);
@@ -52,5 +56,7 @@ export async function createContext(
     if (!isDatabaseUnavailable(error)) throw error;
     throw toTrpcError(new AppError('unavailable', 'the database is unavailable; retry shortly'));
   }
-  return { ...deps, maxPayloadBytes, principal, authProblem: principal ? null : 'unknown or revoked API key' };
+  return { ...request, principal, authProblem: principal ? null : 'unknown or revoked API key' };
 }
+
+const firstValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);

@@ -2,6 +2,7 @@ import { Envelope, listEventTypes } from '@hookline/schema';
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { appErrorCodes } from './errors';
+import { errorExamples, responseExamples } from './openapi-examples';
 import { appRouter } from './routers';
 import { restBasePath } from './routers/rest';
 
@@ -46,6 +47,9 @@ export function buildOpenApiDocument({ serverUrl = 'http://127.0.0.1:3000' } = {
     schemas: { ...document.components?.schemas, ...(schemas as object) },
   };
   useErrorSchema(document);
+  dropTrpcErrorSchemas(document);
+  makeOptionalBodiesOptional(document);
+  addExamples(document);
   describePublishedData(
     document,
     Object.keys(schemas).filter((n) => n !== 'Error' && n !== 'WebhookEnvelope'),
@@ -106,6 +110,50 @@ function useErrorSchema(document: OpenAPIObject) {
         const json = response.content?.['application/json'];
         if (Number(status) >= 400 && json) json.schema = { $ref: '#/components/schemas/Error' };
       }
+    }
+  }
+}
+
+type OperationToComplete = {
+  operationId?: string;
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: LooseSchema }> };
+  responses?: Record<string, { content?: Record<string, { example?: unknown }> }>;
+};
+
+function operations(document: OpenAPIObject): OperationToComplete[] {
+  return Object.values(document.paths ?? {}).flatMap((item) =>
+    Object.values(item as Record<string, OperationToComplete>),
+  );
+}
+
+/** trpc-to-openapi adds a schema per tRPC error; REST answers with `Error` instead, so they describe nothing. */
+function dropTrpcErrorSchemas(document: OpenAPIObject) {
+  const schemas = document.components?.schemas ?? {};
+  for (const name of Object.keys(schemas)) if (name.startsWith('error.')) delete schemas[name];
+}
+
+/**
+ * A body whose fields are all optional (a rotation with the defaults) may be left out entirely, as
+ * the server allows; trpc-to-openapi marks every body required.
+ */
+function makeOptionalBodiesOptional(document: OpenAPIObject) {
+  for (const operation of operations(document)) {
+    const schema = operation.requestBody?.content?.['application/json']?.schema;
+    if (operation.requestBody && !(Array.isArray(schema?.required) && schema.required.length > 0))
+      operation.requestBody.required = false;
+  }
+}
+
+/** A response example for every status of every operation; a missing one is a mistake to catch here. */
+function addExamples(document: OpenAPIObject) {
+  for (const operation of operations(document)) {
+    for (const [status, response] of Object.entries(operation.responses ?? {})) {
+      const json = response.content?.['application/json'];
+      if (!json) continue;
+      const example = status === '200' ? responseExamples[operation.operationId ?? ''] : errorExamples[Number(status)];
+      if (example === undefined)
+        throw new Error(`no example for ${operation.operationId} ${status}: add one in openapi-examples.ts`);
+      json.example = example;
     }
   }
 }

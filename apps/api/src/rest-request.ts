@@ -19,8 +19,17 @@ export async function prepareRestRequest(req: http.IncomingMessage, maxBodySize:
   }
   Object.assign(req, { query });
 
+  if (req.method === 'GET' || req.method === 'HEAD') return null;
+  if (!hasBody(req) && req.headers['content-type'] === undefined) {
+    // A POST or DELETE with nothing to say (retry, revoke, a rotation with the defaults) is sent as
+    // generated clients and `curl -X POST` send it: no body and no content type. It is an empty JSON
+    // body; an operation that needs fields answers 400 naming them, not 415.
+    req.headers['content-type'] = 'application/json';
+    Object.assign(req, { body: undefined });
+    return null;
+  }
   const contentType = req.headers['content-type'] ?? '';
-  if (req.method === 'GET' || req.method === 'HEAD' || !contentType.startsWith('application/json')) return null;
+  if (!contentType.startsWith('application/json')) return null;
   const text = await readCapped(req, maxBodySize);
   if (text === null) return new AppError('payload_too_large', payloadTooLargeMessage(maxBodySize));
   if (text.trim() === '') {
@@ -35,6 +44,11 @@ export async function prepareRestRequest(req: http.IncomingMessage, maxBodySize:
     return new AppError('validation', `request body is not valid JSON: ${(error as Error).message}`);
   }
   return null;
+}
+
+/** Whether the request carries a body at all: HTTP/1.1 says one comes only with a length or chunked encoding. */
+function hasBody(req: http.IncomingMessage): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
 /** The body as text, or null as soon as it passes `limit` bytes (the rest is never buffered). */

@@ -5,7 +5,7 @@ import { consolePath, createConsoleFiles } from './console-files';
 import { createContext, type ApiDeps } from './context';
 import { defaultServerLimits, type ServerLimits } from './server-limits';
 import { loggableError } from './database-errors';
-import { renderDocsPage, sendDocsPage } from './docs-page';
+import { serveDocs } from './docs-page';
 import { buildOpenApiDocument } from './openapi-document';
 import { createRouteLabeler } from './http-route';
 import { createRestHandler } from './rest-handler';
@@ -42,19 +42,18 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     // One request, one procedure: a batch of a thousand calls in one request would multiply the work a
     // single request can cause past every limit here. The typed client does not batch.
     allowBatching: false,
-    createContext: ({ req }) => createContext(deps, req.headers.authorization, maxPayloadBytes),
+    createContext: ({ req }) => createContext(deps, req.headers, maxPayloadBytes),
     onError: ({ error, path }) => logUnexpected(error, path),
   });
 
   const rest = createRestHandler({
-    createContext: (req) => createContext(deps, req.headers.authorization, maxPayloadBytes),
+    createContext: (req) => createContext(deps, req.headers, maxPayloadBytes),
     maxBodySize: maxPayloadBytes,
     onError: logUnexpected,
   });
   // Built once: the document only changes with the code.
   const document = buildOpenApiDocument();
   const openApiJson = JSON.stringify(document);
-  const docsHtml = renderDocsPage(document);
   const consoleFiles = createConsoleFiles(consoleDir);
 
   const server = http.createServer(
@@ -79,8 +78,8 @@ export function createApiServer(options: ApiServerOptions): http.Server {
         res.writeHead(200, { 'content-type': 'application/json' }).end(openApiJson);
         return;
       }
-      if (pathname === '/docs' || pathname === '/docs/') {
-        sendDocsPage(req, res, docsHtml);
+      if (pathname === '/docs' || pathname!.startsWith('/docs/')) {
+        serveDocs(req, res, pathname!);
         return;
       }
       if (pathname === consolePath || pathname!.startsWith(`${consolePath}/`)) {

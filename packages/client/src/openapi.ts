@@ -385,230 +385,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * Unexpected error; the body says nothing more (the server log does) error (500)
-         * @description The error information
-         * @example {
-         *       "code": "INTERNAL_SERVER_ERROR",
-         *       "message": "Unexpected error; the body says nothing more (the server log does)",
-         *       "issues": []
-         *     }
-         */
-        "error.INTERNAL_SERVER_ERROR": {
-            /**
-             * @description The error message
-             * @example Unexpected error; the body says nothing more (the server log does)
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example INTERNAL_SERVER_ERROR
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * The database is unavailable; nothing was stored, retry shortly error (503)
-         * @description The error information
-         * @example {
-         *       "code": "SERVICE_UNAVAILABLE",
-         *       "message": "The database is unavailable; nothing was stored, retry shortly",
-         *       "issues": []
-         *     }
-         */
-        "error.SERVICE_UNAVAILABLE": {
-            /**
-             * @description The error message
-             * @example The database is unavailable; nothing was stored, retry shortly
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example SERVICE_UNAVAILABLE
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * Invalid input; `message` and `issues` name each field at fault error (400)
-         * @description The error information
-         * @example {
-         *       "code": "BAD_REQUEST",
-         *       "message": "Invalid input; `message` and `issues` name each field at fault",
-         *       "issues": []
-         *     }
-         */
-        "error.BAD_REQUEST": {
-            /**
-             * @description The error message
-             * @example Invalid input; `message` and `issues` name each field at fault
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example BAD_REQUEST
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * Missing, unknown or revoked API key error (401)
-         * @description The error information
-         * @example {
-         *       "code": "UNAUTHORIZED",
-         *       "message": "Missing, unknown or revoked API key",
-         *       "issues": []
-         *     }
-         */
-        "error.UNAUTHORIZED": {
-            /**
-             * @description The error message
-             * @example Missing, unknown or revoked API key
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example UNAUTHORIZED
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * The API key may not do this (an application key calling an admin operation) error (403)
-         * @description The error information
-         * @example {
-         *       "code": "FORBIDDEN",
-         *       "message": "The API key may not do this (an application key calling an admin operation)",
-         *       "issues": []
-         *     }
-         */
-        "error.FORBIDDEN": {
-            /**
-             * @description The error message
-             * @example The API key may not do this (an application key calling an admin operation)
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example FORBIDDEN
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * Not found, or it belongs to another application error (404)
-         * @description The error information
-         * @example {
-         *       "code": "NOT_FOUND",
-         *       "message": "Not found, or it belongs to another application",
-         *       "issues": []
-         *     }
-         */
-        "error.NOT_FOUND": {
-            /**
-             * @description The error message
-             * @example Not found, or it belongs to another application
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example NOT_FOUND
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES error (413)
-         * @description The error information
-         * @example {
-         *       "code": "PAYLOAD_TOO_LARGE",
-         *       "message": "The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES",
-         *       "issues": []
-         *     }
-         */
-        "error.PAYLOAD_TOO_LARGE": {
-            /**
-             * @description The error message
-             * @example The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example PAYLOAD_TOO_LARGE
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
-        /**
-         * The endpoint is disabled; enable it first error (409)
-         * @description The error information
-         * @example {
-         *       "code": "CONFLICT",
-         *       "message": "The endpoint is disabled; enable it first",
-         *       "issues": []
-         *     }
-         */
-        "error.CONFLICT": {
-            /**
-             * @description The error message
-             * @example The endpoint is disabled; enable it first
-             */
-            message: string;
-            /**
-             * @description The error code
-             * @example CONFLICT
-             */
-            code: string;
-            /**
-             * @description An array of issues that were responsible for the error
-             * @example []
-             */
-            issues?: {
-                message: string;
-            }[];
-        };
         Error: {
             /** @enum {string} */
             code: "validation" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "unavailable" | "internal";
@@ -950,18 +726,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": {
                         /** @constant */
                         status: "ok";
                     };
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -971,6 +773,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -994,6 +802,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "name": "Shop",
+                     *           "createdAt": "2026-01-15T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -1005,12 +825,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1020,6 +855,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1029,6 +870,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1038,15 +885,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1056,6 +930,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1082,6 +962,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "name": "Shop",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         name: string;
@@ -1090,12 +977,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1105,6 +1007,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1114,6 +1022,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1123,15 +1037,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1141,6 +1097,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1163,6 +1125,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "name": "Shop",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         name: string;
@@ -1171,12 +1140,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1186,6 +1170,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1195,6 +1185,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1204,15 +1200,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1222,6 +1245,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1247,6 +1276,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *           "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "url": "https://shop.example.com/webhooks",
+                     *           "description": "Order service",
+                     *           "eventTypes": [
+                     *             "order.*"
+                     *           ],
+                     *           "versionPins": {
+                     *             "order.created": "1.0"
+                     *           },
+                     *           "enabled": true,
+                     *           "disabledReason": null,
+                     *           "retrySchedule": null,
+                     *           "signing": "hmac",
+                     *           "publicKey": null,
+                     *           "consecutiveFailures": 0,
+                     *           "failingSince": null,
+                     *           "createdAt": "2026-01-15T09:30:00.000Z",
+                     *           "updatedAt": "2026-01-15T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -1274,12 +1331,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1289,6 +1361,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1298,6 +1376,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1307,15 +1391,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1325,6 +1436,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1362,6 +1479,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "url": "https://shop.example.com/webhooks",
+                     *       "description": "Order service",
+                     *       "eventTypes": [
+                     *         "order.*"
+                     *       ],
+                     *       "versionPins": {
+                     *         "order.created": "1.0"
+                     *       },
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "retrySchedule": null,
+                     *       "signing": "hmac",
+                     *       "publicKey": null,
+                     *       "consecutiveFailures": 0,
+                     *       "failingSince": null,
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -1387,12 +1528,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1402,6 +1558,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1411,6 +1573,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1420,15 +1588,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1438,6 +1648,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1460,6 +1676,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "url": "https://shop.example.com/webhooks",
+                     *       "description": "Order service",
+                     *       "eventTypes": [
+                     *         "order.*"
+                     *       ],
+                     *       "versionPins": {
+                     *         "order.created": "1.0"
+                     *       },
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "retrySchedule": null,
+                     *       "signing": "hmac",
+                     *       "publicKey": null,
+                     *       "consecutiveFailures": 0,
+                     *       "failingSince": null,
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "updatedAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -1484,12 +1723,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1499,6 +1753,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1508,6 +1768,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1517,15 +1783,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1535,6 +1828,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1557,6 +1856,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "deleted": true
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @constant */
@@ -1564,12 +1869,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1579,6 +1899,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1588,6 +1914,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1597,15 +1929,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1615,6 +1974,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1629,7 +1994,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     url?: string;
@@ -1651,6 +2016,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "url": "https://shop.example.com/webhooks",
+                     *       "description": "Order service (EU)",
+                     *       "eventTypes": [
+                     *         "order.*"
+                     *       ],
+                     *       "versionPins": {
+                     *         "order.created": "1.0"
+                     *       },
+                     *       "enabled": true,
+                     *       "disabledReason": null,
+                     *       "retrySchedule": null,
+                     *       "signing": "hmac",
+                     *       "publicKey": null,
+                     *       "consecutiveFailures": 0,
+                     *       "failingSince": null,
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "updatedAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -1675,12 +2063,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1690,6 +2093,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1699,6 +2108,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1708,15 +2123,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1726,6 +2183,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1748,6 +2211,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "signing": "hmac",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *       "publicKey": null,
+                     *       "keys": [
+                     *         {
+                     *           "signing": "hmac",
+                     *           "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *           "publicKey": null,
+                     *           "createdAt": "2026-01-15T09:30:00.000Z",
+                     *           "expiresAt": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         endpointId: string;
                         /** @enum {string} */
@@ -1766,12 +2246,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1781,6 +2276,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1790,6 +2291,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1799,15 +2306,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1817,6 +2351,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1831,7 +2371,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     graceSeconds?: number;
@@ -1847,6 +2387,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "signing": "hmac",
+                     *       "secret": "whsec_Q2xEbm9wcXJzdHV2d3h5ejAxMjM0NTY3",
+                     *       "publicKey": null,
+                     *       "keys": [
+                     *         {
+                     *           "signing": "hmac",
+                     *           "secret": "whsec_Q2xEbm9wcXJzdHV2d3h5ejAxMjM0NTY3",
+                     *           "publicKey": null,
+                     *           "createdAt": "2026-01-15T09:30:02.000Z",
+                     *           "expiresAt": null
+                     *         },
+                     *         {
+                     *           "signing": "hmac",
+                     *           "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *           "publicKey": null,
+                     *           "createdAt": "2026-01-15T09:30:00.000Z",
+                     *           "expiresAt": "2026-01-16T09:30:02.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         endpointId: string;
                         /** @enum {string} */
@@ -1865,12 +2429,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1880,6 +2459,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1889,6 +2474,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1898,15 +2489,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1916,6 +2549,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1944,6 +2583,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *           "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "type": "order.created",
+                     *           "version": "1.0",
+                     *           "data": {
+                     *             "orderId": "ord_1001",
+                     *             "customerId": "cus_42",
+                     *             "amount": 49.48,
+                     *             "currency": "USD",
+                     *             "items": [
+                     *               {
+                     *                 "productId": "prod_8841",
+                     *                 "quantity": 2,
+                     *                 "price": 19.99
+                     *               },
+                     *               {
+                     *                 "productId": "prod_1207",
+                     *                 "quantity": 1,
+                     *                 "price": 9.5
+                     *               }
+                     *             ],
+                     *             "status": "pending"
+                     *           },
+                     *           "idempotencyKey": "ord_123-created",
+                     *           "createdAt": "2026-01-15T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -1959,12 +2632,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1974,6 +2662,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1983,6 +2677,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -1992,15 +2692,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2010,6 +2737,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2018,7 +2751,10 @@ export interface operations {
     "events-publish": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The idempotency key of this publish, as an alternative to `idempotencyKey` in the body (the same key again returns the first event, `duplicate: true`). When both are sent they must be equal. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 appId: string;
             };
@@ -2068,6 +2804,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *       "duplicate": false,
+                     *       "deliveries": [
+                     *         {
+                     *           "id": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *           "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S"
+                     *         }
+                     *       ],
+                     *       "warnings": []
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         duplicate: boolean;
@@ -2079,12 +2828,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2094,6 +2858,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2103,6 +2873,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2112,24 +2888,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2139,6 +2948,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2173,6 +2988,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "events": [
+                     *         {
+                     *           "id": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *           "duplicate": false,
+                     *           "deliveries": [
+                     *             {
+                     *               "id": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *               "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S"
+                     *             }
+                     *           ],
+                     *           "warnings": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         events: {
                             id: string;
@@ -2186,12 +3018,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2201,6 +3048,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2210,6 +3063,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2219,24 +3078,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2246,6 +3138,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2268,6 +3166,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "type": "order.created",
+                     *       "version": "1.0",
+                     *       "data": {
+                     *         "orderId": "ord_1001",
+                     *         "customerId": "cus_42",
+                     *         "amount": 49.48,
+                     *         "currency": "USD",
+                     *         "items": [
+                     *           {
+                     *             "productId": "prod_8841",
+                     *             "quantity": 2,
+                     *             "price": 19.99
+                     *           },
+                     *           {
+                     *             "productId": "prod_1207",
+                     *             "quantity": 1,
+                     *             "price": 9.5
+                     *           }
+                     *         ],
+                     *         "status": "pending"
+                     *       },
+                     *       "idempotencyKey": "ord_123-created",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -2280,12 +3207,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2295,6 +3237,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2304,6 +3252,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2313,15 +3267,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2331,6 +3312,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2359,6 +3346,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "dlv_01JH3D0A1B2C3D4E5F6G7H8J9K",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "eventId": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *       "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "status": "pending",
+                     *       "attemptCount": 0,
+                     *       "nextAttemptAt": null,
+                     *       "lastAttemptAt": null,
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -2374,12 +3374,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2389,6 +3404,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2398,6 +3419,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2407,6 +3434,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2416,15 +3449,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "message": "the endpoint is disabled; enable it first"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2434,6 +3509,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2460,6 +3541,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *           "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "eventId": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *           "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *           "status": "delivered",
+                     *           "attemptCount": 1,
+                     *           "nextAttemptAt": null,
+                     *           "lastAttemptAt": "2026-01-15T09:30:02.000Z",
+                     *           "createdAt": "2026-01-15T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -2478,12 +3577,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2493,6 +3607,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2502,6 +3622,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2511,15 +3637,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2529,6 +3682,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2551,6 +3710,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "eventId": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *       "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "status": "delivered",
+                     *       "attemptCount": 1,
+                     *       "nextAttemptAt": null,
+                     *       "lastAttemptAt": "2026-01-15T09:30:02.000Z",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "attempts": [
+                     *         {
+                     *           "id": "atm_01JH3C7C3Z2X7N6Q3R8S9T0U1W",
+                     *           "number": 1,
+                     *           "startedAt": "2026-01-15T09:30:02.000Z",
+                     *           "durationMs": 84,
+                     *           "responseStatus": 200,
+                     *           "responseBody": "{\"ok\":true}",
+                     *           "error": null,
+                     *           "errorClass": null,
+                     *           "rule": "success",
+                     *           "nextAttemptAt": null,
+                     *           "trigger": "scheduled"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -2581,12 +3768,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2596,6 +3798,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2605,6 +3813,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2614,15 +3828,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2632,6 +3873,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2654,6 +3901,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "eventId": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *       "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *       "status": "pending",
+                     *       "attemptCount": 1,
+                     *       "nextAttemptAt": "2026-01-15T09:30:02.000Z",
+                     *       "lastAttemptAt": "2026-01-15T09:30:02.000Z",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string;
@@ -2669,12 +3929,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2684,6 +3959,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2693,6 +3974,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2702,6 +3989,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2711,15 +4004,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "message": "the endpoint is disabled; enable it first"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2729,6 +4064,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2749,6 +4090,221 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "type": "order.created",
+                     *         "description": "An order was placed. Carries the order total as `total: { value, currency }`.",
+                     *         "versions": [
+                     *           {
+                     *             "version": "1.0",
+                     *             "description": "An order was placed. Carries the order total as `amount` and `currency`.",
+                     *             "deprecated": false,
+                     *             "jsonSchema": {
+                     *               "$schema": "https://json-schema.org/draft/2020-12/schema",
+                     *               "type": "object",
+                     *               "properties": {
+                     *                 "orderId": {
+                     *                   "type": "string",
+                     *                   "minLength": 1
+                     *                 },
+                     *                 "customerId": {
+                     *                   "type": "string",
+                     *                   "minLength": 1
+                     *                 },
+                     *                 "amount": {
+                     *                   "type": "number",
+                     *                   "exclusiveMinimum": 0
+                     *                 },
+                     *                 "currency": {
+                     *                   "type": "string",
+                     *                   "pattern": "^[A-Z]{3}$"
+                     *                 },
+                     *                 "items": {
+                     *                   "minItems": 1,
+                     *                   "type": "array",
+                     *                   "items": {
+                     *                     "type": "object",
+                     *                     "properties": {
+                     *                       "productId": {
+                     *                         "type": "string",
+                     *                         "minLength": 1
+                     *                       },
+                     *                       "quantity": {
+                     *                         "type": "integer",
+                     *                         "minimum": 1,
+                     *                         "maximum": 9007199254740991
+                     *                       },
+                     *                       "price": {
+                     *                         "type": "number",
+                     *                         "minimum": 0
+                     *                       }
+                     *                     },
+                     *                     "required": [
+                     *                       "productId",
+                     *                       "quantity",
+                     *                       "price"
+                     *                     ],
+                     *                     "additionalProperties": false
+                     *                   }
+                     *                 },
+                     *                 "status": {
+                     *                   "type": "string",
+                     *                   "enum": [
+                     *                     "pending",
+                     *                     "confirmed",
+                     *                     "processing",
+                     *                     "shipped",
+                     *                     "delivered",
+                     *                     "cancelled"
+                     *                   ]
+                     *                 }
+                     *               },
+                     *               "required": [
+                     *                 "orderId",
+                     *                 "customerId",
+                     *                 "amount",
+                     *                 "currency",
+                     *                 "items",
+                     *                 "status"
+                     *               ],
+                     *               "additionalProperties": false
+                     *             },
+                     *             "example": {
+                     *               "orderId": "ord_1001",
+                     *               "customerId": "cus_42",
+                     *               "amount": 49.48,
+                     *               "currency": "USD",
+                     *               "items": [
+                     *                 {
+                     *                   "productId": "prod_8841",
+                     *                   "quantity": 2,
+                     *                   "price": 19.99
+                     *                 },
+                     *                 {
+                     *                   "productId": "prod_1207",
+                     *                   "quantity": 1,
+                     *                   "price": 9.5
+                     *                 }
+                     *               ],
+                     *               "status": "pending"
+                     *             },
+                     *             "convertsTo": [
+                     *               "2.0"
+                     *             ]
+                     *           },
+                     *           {
+                     *             "version": "2.0",
+                     *             "description": "An order was placed. Carries the order total as `total: { value, currency }`.",
+                     *             "deprecated": false,
+                     *             "jsonSchema": {
+                     *               "$schema": "https://json-schema.org/draft/2020-12/schema",
+                     *               "type": "object",
+                     *               "properties": {
+                     *                 "orderId": {
+                     *                   "type": "string",
+                     *                   "minLength": 1
+                     *                 },
+                     *                 "customerId": {
+                     *                   "type": "string",
+                     *                   "minLength": 1
+                     *                 },
+                     *                 "total": {
+                     *                   "type": "object",
+                     *                   "properties": {
+                     *                     "value": {
+                     *                       "type": "number",
+                     *                       "exclusiveMinimum": 0
+                     *                     },
+                     *                     "currency": {
+                     *                       "type": "string",
+                     *                       "pattern": "^[A-Z]{3}$"
+                     *                     }
+                     *                   },
+                     *                   "required": [
+                     *                     "value",
+                     *                     "currency"
+                     *                   ],
+                     *                   "additionalProperties": false
+                     *                 },
+                     *                 "items": {
+                     *                   "minItems": 1,
+                     *                   "type": "array",
+                     *                   "items": {
+                     *                     "type": "object",
+                     *                     "properties": {
+                     *                       "productId": {
+                     *                         "type": "string",
+                     *                         "minLength": 1
+                     *                       },
+                     *                       "quantity": {
+                     *                         "type": "integer",
+                     *                         "minimum": 1,
+                     *                         "maximum": 9007199254740991
+                     *                       },
+                     *                       "price": {
+                     *                         "type": "number",
+                     *                         "minimum": 0
+                     *                       }
+                     *                     },
+                     *                     "required": [
+                     *                       "productId",
+                     *                       "quantity",
+                     *                       "price"
+                     *                     ],
+                     *                     "additionalProperties": false
+                     *                   }
+                     *                 },
+                     *                 "status": {
+                     *                   "type": "string",
+                     *                   "enum": [
+                     *                     "pending",
+                     *                     "confirmed",
+                     *                     "processing",
+                     *                     "shipped",
+                     *                     "delivered",
+                     *                     "cancelled"
+                     *                   ]
+                     *                 }
+                     *               },
+                     *               "required": [
+                     *                 "orderId",
+                     *                 "customerId",
+                     *                 "total",
+                     *                 "items",
+                     *                 "status"
+                     *               ],
+                     *               "additionalProperties": false
+                     *             },
+                     *             "example": {
+                     *               "orderId": "ord_1001",
+                     *               "customerId": "cus_42",
+                     *               "total": {
+                     *                 "value": 49.48,
+                     *                 "currency": "USD"
+                     *               },
+                     *               "items": [
+                     *                 {
+                     *                   "productId": "prod_8841",
+                     *                   "quantity": 2,
+                     *                   "price": 19.99
+                     *                 },
+                     *                 {
+                     *                   "productId": "prod_1207",
+                     *                   "quantity": 1,
+                     *                   "price": 9.5
+                     *                 }
+                     *               ],
+                     *               "status": "pending"
+                     *             },
+                     *             "convertsTo": [
+                     *               "1.0"
+                     *             ]
+                     *           }
+                     *         ]
+                     *       }
+                     *     ]
+                     */
                     "application/json": {
                         type: string;
                         description: string;
@@ -2765,12 +4321,27 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2780,6 +4351,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2789,6 +4366,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2798,15 +4381,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2816,6 +4426,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2838,6 +4454,219 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "order.created",
+                     *       "description": "An order was placed. Carries the order total as `total: { value, currency }`.",
+                     *       "versions": [
+                     *         {
+                     *           "version": "1.0",
+                     *           "description": "An order was placed. Carries the order total as `amount` and `currency`.",
+                     *           "deprecated": false,
+                     *           "jsonSchema": {
+                     *             "$schema": "https://json-schema.org/draft/2020-12/schema",
+                     *             "type": "object",
+                     *             "properties": {
+                     *               "orderId": {
+                     *                 "type": "string",
+                     *                 "minLength": 1
+                     *               },
+                     *               "customerId": {
+                     *                 "type": "string",
+                     *                 "minLength": 1
+                     *               },
+                     *               "amount": {
+                     *                 "type": "number",
+                     *                 "exclusiveMinimum": 0
+                     *               },
+                     *               "currency": {
+                     *                 "type": "string",
+                     *                 "pattern": "^[A-Z]{3}$"
+                     *               },
+                     *               "items": {
+                     *                 "minItems": 1,
+                     *                 "type": "array",
+                     *                 "items": {
+                     *                   "type": "object",
+                     *                   "properties": {
+                     *                     "productId": {
+                     *                       "type": "string",
+                     *                       "minLength": 1
+                     *                     },
+                     *                     "quantity": {
+                     *                       "type": "integer",
+                     *                       "minimum": 1,
+                     *                       "maximum": 9007199254740991
+                     *                     },
+                     *                     "price": {
+                     *                       "type": "number",
+                     *                       "minimum": 0
+                     *                     }
+                     *                   },
+                     *                   "required": [
+                     *                     "productId",
+                     *                     "quantity",
+                     *                     "price"
+                     *                   ],
+                     *                   "additionalProperties": false
+                     *                 }
+                     *               },
+                     *               "status": {
+                     *                 "type": "string",
+                     *                 "enum": [
+                     *                   "pending",
+                     *                   "confirmed",
+                     *                   "processing",
+                     *                   "shipped",
+                     *                   "delivered",
+                     *                   "cancelled"
+                     *                 ]
+                     *               }
+                     *             },
+                     *             "required": [
+                     *               "orderId",
+                     *               "customerId",
+                     *               "amount",
+                     *               "currency",
+                     *               "items",
+                     *               "status"
+                     *             ],
+                     *             "additionalProperties": false
+                     *           },
+                     *           "example": {
+                     *             "orderId": "ord_1001",
+                     *             "customerId": "cus_42",
+                     *             "amount": 49.48,
+                     *             "currency": "USD",
+                     *             "items": [
+                     *               {
+                     *                 "productId": "prod_8841",
+                     *                 "quantity": 2,
+                     *                 "price": 19.99
+                     *               },
+                     *               {
+                     *                 "productId": "prod_1207",
+                     *                 "quantity": 1,
+                     *                 "price": 9.5
+                     *               }
+                     *             ],
+                     *             "status": "pending"
+                     *           },
+                     *           "convertsTo": [
+                     *             "2.0"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "version": "2.0",
+                     *           "description": "An order was placed. Carries the order total as `total: { value, currency }`.",
+                     *           "deprecated": false,
+                     *           "jsonSchema": {
+                     *             "$schema": "https://json-schema.org/draft/2020-12/schema",
+                     *             "type": "object",
+                     *             "properties": {
+                     *               "orderId": {
+                     *                 "type": "string",
+                     *                 "minLength": 1
+                     *               },
+                     *               "customerId": {
+                     *                 "type": "string",
+                     *                 "minLength": 1
+                     *               },
+                     *               "total": {
+                     *                 "type": "object",
+                     *                 "properties": {
+                     *                   "value": {
+                     *                     "type": "number",
+                     *                     "exclusiveMinimum": 0
+                     *                   },
+                     *                   "currency": {
+                     *                     "type": "string",
+                     *                     "pattern": "^[A-Z]{3}$"
+                     *                   }
+                     *                 },
+                     *                 "required": [
+                     *                   "value",
+                     *                   "currency"
+                     *                 ],
+                     *                 "additionalProperties": false
+                     *               },
+                     *               "items": {
+                     *                 "minItems": 1,
+                     *                 "type": "array",
+                     *                 "items": {
+                     *                   "type": "object",
+                     *                   "properties": {
+                     *                     "productId": {
+                     *                       "type": "string",
+                     *                       "minLength": 1
+                     *                     },
+                     *                     "quantity": {
+                     *                       "type": "integer",
+                     *                       "minimum": 1,
+                     *                       "maximum": 9007199254740991
+                     *                     },
+                     *                     "price": {
+                     *                       "type": "number",
+                     *                       "minimum": 0
+                     *                     }
+                     *                   },
+                     *                   "required": [
+                     *                     "productId",
+                     *                     "quantity",
+                     *                     "price"
+                     *                   ],
+                     *                   "additionalProperties": false
+                     *                 }
+                     *               },
+                     *               "status": {
+                     *                 "type": "string",
+                     *                 "enum": [
+                     *                   "pending",
+                     *                   "confirmed",
+                     *                   "processing",
+                     *                   "shipped",
+                     *                   "delivered",
+                     *                   "cancelled"
+                     *                 ]
+                     *               }
+                     *             },
+                     *             "required": [
+                     *               "orderId",
+                     *               "customerId",
+                     *               "total",
+                     *               "items",
+                     *               "status"
+                     *             ],
+                     *             "additionalProperties": false
+                     *           },
+                     *           "example": {
+                     *             "orderId": "ord_1001",
+                     *             "customerId": "cus_42",
+                     *             "total": {
+                     *               "value": 49.48,
+                     *               "currency": "USD"
+                     *             },
+                     *             "items": [
+                     *               {
+                     *                 "productId": "prod_8841",
+                     *                 "quantity": 2,
+                     *                 "price": 19.99
+                     *               },
+                     *               {
+                     *                 "productId": "prod_1207",
+                     *                 "quantity": 1,
+                     *                 "price": 9.5
+                     *               }
+                     *             ],
+                     *             "status": "pending"
+                     *           },
+                     *           "convertsTo": [
+                     *             "1.0"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         type: string;
                         description: string;
@@ -2854,12 +4683,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2869,6 +4713,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2878,6 +4728,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2887,15 +4743,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2905,6 +4788,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2929,6 +4818,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "key_01JH3C8C3Y1W6N5Q2R7S8T9U0V",
+                     *           "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "name": "shop backend",
+                     *           "prefix": "hk_3xV9",
+                     *           "createdAt": "2026-01-15T09:30:00.000Z",
+                     *           "revokedAt": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -2943,12 +4847,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2958,6 +4877,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2967,6 +4892,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2976,15 +4907,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -2994,6 +4952,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3021,6 +4985,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_01JH3C8C3Y1W6N5Q2R7S8T9U0V",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "name": "shop backend",
+                     *       "prefix": "hk_3xV9",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "revokedAt": null,
+                     *       "key": "hk_3xV9kQ2mP7rT5wY8zA1bC4dE6fG9hJ0k"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string | null;
@@ -3033,12 +5008,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3048,6 +5038,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3057,6 +5053,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3066,15 +5068,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3084,6 +5128,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3106,6 +5156,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "key_01JH3C8C3Y1W6N5Q2R7S8T9U0V",
+                     *       "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *       "name": "shop backend",
+                     *       "prefix": "hk_3xV9",
+                     *       "createdAt": "2026-01-15T09:30:00.000Z",
+                     *       "revokedAt": "2026-01-15T09:30:02.000Z"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         appId: string | null;
@@ -3117,12 +5177,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3132,6 +5207,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3141,6 +5222,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3150,6 +5237,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3159,15 +5252,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "conflict",
+                     *       "message": "the endpoint is disabled; enable it first"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3177,6 +5312,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3205,6 +5346,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "0f8c7a52-3b1e-4d2a-9c6f-5e4d3c2b1a09",
+                     *           "deliveryId": "dlv_01JH3C7B2X0V5M4P1Q6R7S8T9U",
+                     *           "eventId": "evt_01JH3C7B2W9U4L3N0P5Q6R7S8T",
+                     *           "eventType": "order.created",
+                     *           "endpointId": "ep_01JH3C6A1V8T3K2M9N4P5Q6R7S",
+                     *           "endpointUrl": "https://shop.example.com/webhooks",
+                     *           "appId": "app_01JH3C5Q2X7YB8N4K6W9M0T1VZ",
+                     *           "attempts": 8,
+                     *           "deliveryStatus": "failed",
+                     *           "error": "HTTP 500",
+                     *           "rule": "schedule_exhausted",
+                     *           "deadLetteredAt": "2026-01-15T09:30:02.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: {
                             id: string;
@@ -3226,12 +5388,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3241,6 +5418,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3250,6 +5433,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3259,15 +5448,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3277,6 +5493,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3289,7 +5511,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     ids?: string[];
@@ -3314,6 +5536,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "dryRun": false,
+                     *       "replayed": 1,
+                     *       "endpointDisabled": 0,
+                     *       "hasMore": false,
+                     *       "notFound": []
+                     *     }
+                     */
                     "application/json": {
                         /** @constant */
                         dryRun: true;
@@ -3346,12 +5577,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3361,6 +5607,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3370,6 +5622,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3379,15 +5637,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A body was sent without `Content-Type: application/json` (a request with no body at all needs no content type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "Missing content-type header"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3397,6 +5697,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };

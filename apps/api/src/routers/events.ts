@@ -2,6 +2,7 @@ import type { PublishableEvent } from '@hookline/schema';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { Event } from '../dto/event';
+import { chooseIdempotencyKey, IdempotencyKeyHeader, refuseIdempotencyKeyHeader } from '../idempotency-key-header';
 import { Page, PageInput } from '../dto/page';
 import { Delivery } from '../dto/delivery';
 import { getEvent, listEvents, resendEvent } from '../services/events';
@@ -11,7 +12,6 @@ import { restFor } from './rest';
 import { Id, IdempotencyKey, StorableJson, Text } from './inputs';
 
 const rest = restFor('events');
-const tooLarge = { 413: 'The request body is larger than HOOKLINE_MAX_PAYLOAD_BYTES' };
 
 const EventFields = {
   type: Text.min(1).max(200),
@@ -49,29 +49,30 @@ const PublishResult = z.object({
 
 export const eventsRouter = {
   publish: protectedProcedure
-    .meta(rest('POST', '/applications/{appId}/events', 'Publish an event', { errors: tooLarge }))
+    .meta(rest('POST', '/applications/{appId}/events', 'Publish an event', { headers: IdempotencyKeyHeader }))
     .input(PublishInput)
     .output(PublishResult)
     .mutation(async ({ ctx, input }) => {
-      const { appId, ...event } = input;
+      const { appId, ...fields } = input;
+      const idempotencyKey = chooseIdempotencyKey(fields.idempotencyKey, ctx.idempotencyKeyHeader);
+      const event = { ...fields, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
       const [result] = await publishEvents(ctx, ctx.principal, { appId, items: [event], pathPrefix: () => [] });
       return result!;
     }),
   publishBatch: protectedProcedure
-    .meta(
-      rest('POST', '/applications/{appId}/events/batch', 'Publish up to 1,000 events in one transaction', {
-        errors: tooLarge,
-      }),
-    )
+    .meta(rest('POST', '/applications/{appId}/events/batch', 'Publish up to 1,000 events in one transaction'))
     .input(PublishBatchInput)
     .output(z.object({ events: z.array(PublishResult) }))
-    .mutation(async ({ ctx, input }) => ({
-      events: await publishEvents(ctx, ctx.principal, {
-        appId: input.appId,
-        items: input.events,
-        pathPrefix: (i) => ['events', i],
-      }),
-    })),
+    .mutation(async ({ ctx, input }) => {
+      refuseIdempotencyKeyHeader(ctx.idempotencyKeyHeader);
+      return {
+        events: await publishEvents(ctx, ctx.principal, {
+          appId: input.appId,
+          items: input.events,
+          pathPrefix: (i) => ['events', i],
+        }),
+      };
+    }),
   get: protectedProcedure
     .meta(rest('GET', '/events/{eventId}', 'Get an event'))
     .input(z.object({ eventId: Id }))

@@ -379,6 +379,14 @@ describe('the served OpenAPI document, checked by an independent validator', () 
           send: () => send('POST', `/api-keys/${adminKeys[0]!.id}/revoke`),
         },
       ],
+      'GET /stats/overview': [
+        { status: 200, why: 'counted', send: () => send('GET', `/stats/overview?appId=${appId}`) },
+        { status: 404, why: 'a missing application', send: () => send('GET', '/stats/overview?appId=app_missing') },
+      ],
+      'GET /stats/tables': [
+        { status: 200, why: 'measured', send: () => send('GET', '/stats/tables') },
+        { status: 403, why: 'not an admin key', send: () => send('GET', '/stats/tables', { key: appKey }) },
+      ],
       'GET /dead-letters': [
         { status: 200, why: 'listed', send: () => send('GET', `/dead-letters?appId=${appId}&limit=10`) },
         { status: 400, why: 'not a time', send: () => send('GET', '/dead-letters?since=yesterday') },

@@ -138,6 +138,21 @@ export const responseExamples: Record<string, unknown> = {
   'deliveries-retry': { ...delivery, status: 'pending', nextAttemptAt: later },
   'eventTypes-list': [eventType],
   'eventTypes-get': eventType,
+  'stats-overview': {
+    appId: null,
+    queueDepth: 42,
+    deliveriesPerSecond: 12.5,
+    windowSeconds: 60,
+    deadLetters: 3,
+    disabledEndpoints: 1,
+    endpoints: 8,
+  },
+  'stats-tables': {
+    tables: [
+      { table: 'events', bytes: 52_428_800 },
+      { table: 'pgboss.job', bytes: 8_388_608 },
+    ],
+  },
   'apiKeys-create': { ...apiKey, key: 'hk_3xV9kQ2mP7rT5wY8zA1bC4dE6fG9hJ0k' },
   'apiKeys-list': page(apiKey),
   'apiKeys-revoke': { ...apiKey, revokedAt: later },

@@ -4122,6 +4122,7 @@ export interface operations {
                      *                 },
                      *                 "items": {
                      *                   "minItems": 1,
+                     *                   "maxItems": 1000,
                      *                   "type": "array",
                      *                   "items": {
                      *                     "type": "object",
@@ -4229,6 +4230,7 @@ export interface operations {
                      *                 },
                      *                 "items": {
                      *                   "minItems": 1,
+                     *                   "maxItems": 1000,
                      *                   "type": "array",
                      *                   "items": {
                      *                     "type": "object",
@@ -4485,6 +4487,7 @@ export interface operations {
                      *               },
                      *               "items": {
                      *                 "minItems": 1,
+                     *                 "maxItems": 1000,
                      *                 "type": "array",
                      *                 "items": {
                      *                   "type": "object",
@@ -4592,6 +4595,7 @@ export interface operations {
                      *               },
                      *               "items": {
                      *                 "minItems": 1,
+                     *                 "maxItems": 1000,
                      *                 "type": "array",
                      *                 "items": {
                      *                   "type": "object",
@@ -5723,6 +5727,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tables": [
+                     *         {
+                     *           "table": "events",
+                     *           "bytes": 52428800
+                     *         },
+                     *         {
+                     *           "table": "pgboss.job",
+                     *           "bytes": 8388608
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         tables: {
                             table: string;
@@ -5731,12 +5749,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5746,6 +5779,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5755,6 +5794,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5764,15 +5809,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5782,6 +5854,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5804,6 +5882,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "appId": null,
+                     *       "queueDepth": 42,
+                     *       "deliveriesPerSecond": 12.5,
+                     *       "windowSeconds": 60,
+                     *       "deadLetters": 3,
+                     *       "disabledEndpoints": 1,
+                     *       "endpoints": 8
+                     *     }
+                     */
                     "application/json": {
                         appId: string | null;
                         queueDepth: number;
@@ -5815,12 +5904,27 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input; `message` and `issues` name each field at fault */
+            /** @description Invalid input: the body, a parameter or a header. `message` names each field at fault; `issues` lists them (path, message) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "validation",
+                     *       "message": "data.amount: Invalid input: expected number, received string",
+                     *       "issues": [
+                     *         {
+                     *           "path": [
+                     *             "data",
+                     *             "amount"
+                     *           ],
+                     *           "message": "Invalid input: expected number, received string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5830,6 +5934,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unauthorized",
+                     *       "message": "unknown or revoked API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5839,6 +5949,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "forbidden",
+                     *       "message": "this operation needs an admin API key"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5848,15 +5964,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "not_found",
+                     *       "message": "endpoint ep_01JH3C6A1V8T3K2M9N4P5Q6R7S was not found"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unexpected error; the body says nothing more (the server log does) */
+            /** @description The request body (or its declared Content-Length) is larger than HOOKLINE_MAX_PAYLOAD_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "payload_too_large",
+                     *       "message": "request body is larger than the limit of 1048576 bytes (HOOKLINE_MAX_PAYLOAD_BYTES); split a batch into smaller ones"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; the body says nothing more (the server log has the details) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "internal",
+                     *       "message": "Internal server error"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5866,6 +6009,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "unavailable",
+                     *       "message": "the database is unavailable; nothing was stored, retry shortly"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };

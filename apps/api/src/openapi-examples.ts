@@ -150,7 +150,7 @@ export const responseExamples: Record<string, unknown> = {
   'stats-tables': {
     tables: [
       { table: 'events', bytes: 52_428_800 },
-      { table: 'pgboss.job', bytes: 8_388_608 },
+      { table: 'deliveries', bytes: 8_388_608 },
     ],
   },
   'apiKeys-create': { ...apiKey, key: 'hk_3xV9kQ2mP7rT5wY8zA1bC4dE6fG9hJ0k' },

@@ -5735,7 +5735,7 @@ export interface operations {
                      *           "bytes": 52428800
                      *         },
                      *         {
-                     *           "table": "pgboss.job",
+                     *           "table": "deliveries",
                      *           "bytes": 8388608
                      *         }
                      *       ]

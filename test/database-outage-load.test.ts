@@ -154,7 +154,10 @@ it(
     // Two lines per process for the whole outage: when it began, and when it ended.
     for (const lines of [logged.api, logged.delivery]) {
       expect(lines.filter((l) => l.startsWith('database unreachable'))).toHaveLength(1);
-      expect(lines.filter((l) => l.startsWith('database reachable again'))).toHaveLength(1);
+      // Each process's own probe notices the return, up to a probe interval after the first success here.
+      await expect
+        .poll(() => lines.filter((l) => l.startsWith('database reachable again')).length, { timeout: 3_000 })
+        .toBe(1);
       expect(lines.filter((l) => l === 'queue error')).toEqual([]);
     }
 

@@ -1,4 +1,5 @@
 import { AllowedCidrsSetting } from '@hookline/egress';
+import { LogLevelSetting } from '@hookline/log';
 import { EncryptionKeySetting } from '@hookline/signing-keys';
 import { operatorAppIdPattern } from '@hookline/pipeline';
 import { z } from 'zod';
@@ -29,8 +30,10 @@ const ApiEnv = z.object({
   HOOKLINE_ENCRYPTION_KEY: EncryptionKeySetting,
   /** CIDR blocks endpoints may point into although they are not public, e.g. "10.20.0.0/16, fd12::/16". */
   HOOKLINE_ALLOWED_CIDRS: AllowedCidrsSetting,
+  /** Lowest level written: fatal, error, warn, info, debug, trace or silent. */
+  HOOKLINE_LOG_LEVEL: LogLevelSetting,
 });
-type ApiEnv = z.infer<typeof ApiEnv>;
+export type ApiEnv = z.infer<typeof ApiEnv>;
 
 export function loadApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
   const parsed = ApiEnv.safeParse(source);

@@ -1,5 +1,6 @@
 export type { AppRouter } from './routers';
 export { appRouter } from './routers';
 export { startApi, type StartApiOptions } from './start-api';
-export { loadApiEnv } from './env';
+export { loadApiEnv, type ApiEnv } from './env';
+export { announceAdminKey } from './announce-admin-key';
 export { createApiKey } from './services/api-keys';

@@ -42,7 +42,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const boss = createQueueClient({
     connectionString: options.databaseUrl,
     applicationName: 'hookline-api-queue',
-    onError: (error) => options.log('queue error', { error: error.message }),
+    onError: (error) => options.log.error('queue error', { error: error.message }),
   });
   await boss.start();
   // Creates the queues on a fresh database; their settings belong to the delivery worker.

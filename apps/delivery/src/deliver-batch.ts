@@ -8,6 +8,7 @@ import { waitForBatch } from './batch-patience';
 import { deferCongested } from './defer-congested';
 import type { EndpointHealthSettings } from './endpoint-health';
 import type { SendWebhook } from './http-sender';
+import { logAttempts } from './log-attempts';
 import { parseJobs } from './parse-jobs';
 import { recordAttempts } from './record-attempts';
 import type { RetryPolicy } from './retry-policy';
@@ -46,7 +47,11 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
   const { db, boss, send, log, encryptionKey, policy, health, operatorAppId, requestTimeoutMs } = deps;
   const { now = () => new Date(), random = Math.random } = deps;
   const slowEndpoints = createSlowEndpointTracker(deps.maxSlowRequestsPerEndpoint);
-  const record = (records: AttemptRecord[]) => recordAttempts(records, { db, boss, health, operatorAppId, now: now() });
+  const record = async (records: AttemptRecord[]) => {
+    const landed = await recordAttempts(records, { db, boss, health, operatorAppId, now: now() });
+    logAttempts(records, landed, log);
+    return landed;
+  };
   const stragglers = createStragglers({ boss, log, record, slowEndpoints, requestTimeoutMs, now });
 
   async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
@@ -64,7 +69,7 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
 
     const made = await Promise.all(attempts.filter((_, i) => finished[i]));
     const landed = await record(made);
-    return [...settled, ...repeated, ...deferred, ...detached, ...settleAttempts(made, landed, log)];
+    return [...settled, ...repeated, ...deferred, ...detached, ...settleAttempts(made, landed)];
   }
 
   return Object.assign(deliverBatch, { drain: stragglers.drain });

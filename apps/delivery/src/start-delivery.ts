@@ -82,7 +82,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     max: concurrency * 2 + 4,
     applicationName: 'hookline-delivery-queue',
     monitorIntervalSeconds,
-    onError: (error) => log('queue error', { error: error.message }),
+    onError: (error) => log.error('queue error', { error: error.message }),
   });
   await boss.start();
   await ensureQueues(boss, { settings: queueSettings, update: true });

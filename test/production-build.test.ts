@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -21,10 +21,10 @@ const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
 let clone: string | undefined;
 let receiver: TestReceiver | undefined;
-const processes: ReturnType<typeof startBuilt>[] = [];
+const processes: ChildProcess[] = [];
 
 afterAll(async () => {
-  for (const started of processes) started.child.kill('SIGKILL');
+  for (const child of processes) child.kill('SIGKILL');
   await receiver?.close();
   if (clone) await rm(clone, { recursive: true, force: true });
 });
@@ -58,7 +58,7 @@ function startBuilt(app: string, env: Record<string, string>) {
     return lines().find((l) => pattern.test(l.message))!.message;
   };
   const started = { child, exited, lines, waitFor, output: () => output };
-  processes.push(started);
+  processes.push(child);
   return started;
 }
 

@@ -1,3 +1,4 @@
+import { createLogger } from '@hookline/log';
 import http from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase } from './support/database';
@@ -17,6 +18,10 @@ const outageMs = 10_000;
 let receiver: TestReceiver;
 let hookline: TestHookline;
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+/** A logger that keeps the message of every line it writes. */
+const captureMessages = (service: string, messages: string[]) =>
+  createLogger(service, { write: (line) => void messages.push((JSON.parse(line) as { message: string }).message) });
+
 /** What the API and the worker logged, by process. */
 const logged: { api: string[]; delivery: string[] } = { api: [], delivery: [] };
 beforeAll(async () => {
@@ -26,10 +31,10 @@ beforeAll(async () => {
   // The API and the worker reach PostgreSQL only through the proxy; the test's own SQL goes around it.
   hookline = await startHookline({
     databaseUrl,
-    api: { databaseUrl: proxy.url, log: (message) => logged.api.push(message) },
+    api: { databaseUrl: proxy.url, log: captureMessages('api', logged.api) },
     worker: false,
   });
-  await hookline.startWorker({ databaseUrl: proxy.url, log: (message) => logged.delivery.push(message) });
+  await hookline.startWorker({ databaseUrl: proxy.url, log: captureMessages('delivery', logged.delivery) });
 });
 afterAll(async () => {
   await proxy?.up().catch(() => {});

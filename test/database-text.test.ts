@@ -1,3 +1,4 @@
+import { createLogger } from '@hookline/log';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 import { orderCreatedV1 } from './support/fixtures';
@@ -29,7 +30,7 @@ const logLines: string[] = [];
 beforeAll(async () => {
   hookline = await startHookline({
     worker: false,
-    api: { log: (message, fields) => void logLines.push(JSON.stringify({ message, ...fields })) },
+    api: { log: createLogger('api', { level: 'debug', write: (line) => void logLines.push(line) }) },
   });
   const app = await hookline.client.applications.create.mutate({ name: 'database text' });
   const endpoint = await hookline.client.endpoints.create.mutate({ appId: app.id, url: 'http://127.0.0.1:9/x' });

@@ -1,5 +1,6 @@
 import { AllowedCidrsSetting } from '@hookline/egress';
 import { MetricsSetting } from '@hookline/monitoring';
+import { LogLevelSetting } from '@hookline/log';
 import { EncryptionKeySetting } from '@hookline/signing-keys';
 import { operatorAppIdPattern } from '@hookline/pipeline';
 import { z } from 'zod';
@@ -45,6 +46,8 @@ const ApiEnv = z.object({
   HOOKLINE_ALLOWED_CIDRS: AllowedCidrsSetting,
   /** `off` stops recording metrics and serving /metrics (on by default). */
   HOOKLINE_METRICS: MetricsSetting,
+  /** Lowest level written: fatal, error, warn, info, debug, trace or silent. */
+  HOOKLINE_LOG_LEVEL: LogLevelSetting,
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 

@@ -1,5 +1,6 @@
 // The API alone, for deployments that run it apart from the delivery worker.
 // Needs DATABASE_URL; `npm start` at the repository root runs everything on embedded PostgreSQL.
+import { announceAdminKey } from './announce-admin-key';
 import { loadApiEnv, serverLimitsFromEnv } from './env';
 import { startApi } from './start-api';
 import { requireDatabaseUrl } from '@hookline/db';
@@ -8,9 +9,8 @@ import { createLogger } from '@hookline/log';
 import { createMetrics } from '@hookline/monitoring';
 import { loadEncryptionKeyFromEnv } from '@hookline/signing-keys';
 
-const log = createLogger('api');
-
 const env = loadApiEnv();
+const log = createLogger('api', { level: env.HOOKLINE_LOG_LEVEL });
 const databaseUrl = await exitIfStartFails(log, () => requireDatabaseUrl(env.DATABASE_URL));
 const encryptionKey = await exitIfStartFails(log, () => loadEncryptionKeyFromEnv(env, log));
 const api = await startApi({
@@ -28,6 +28,6 @@ const api = await startApi({
   serverLimits: serverLimitsFromEnv(env),
 });
 log(`API listening on ${api.url}`);
-if (api.generatedAdminKey) log(`admin API key (shown once, store it now): ${api.generatedAdminKey}`);
+if (api.generatedAdminKey) await announceAdminKey(api.generatedAdminKey, { dataDir: env.HOOKLINE_DATA_DIR, log });
 
 shutdownOnSignals({ log, stop: () => api.stop(), message: 'stopping' });

@@ -18,13 +18,13 @@ export function createRestHandler({
 }: {
   createContext: (req: http.IncomingMessage) => Promise<Context>;
   maxBodySize: number;
-  onError: (error: { code: string; cause?: unknown }, path: string | undefined) => void;
+  onError: (error: { code: string; cause?: unknown }, path: string | undefined, req: http.IncomingMessage) => void;
 }) {
   const handler = createOpenApiNodeHttpHandler({
     router: appRouter,
     createContext: ({ req }) => createContext(req),
     maxBodySize,
-    onError: ({ error, path }) => onError(error, path),
+    onError: ({ error, path, req }) => onError(error, path, req),
   });
 
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {

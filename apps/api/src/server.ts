@@ -9,6 +9,7 @@ import { serveDocs } from './docs-page';
 import { buildOpenApiDocument } from './openapi-document';
 import { createRouteLabeler } from './http-route';
 import { createRestHandler } from './rest-handler';
+import { requestLogFor, startRequestLog } from './request-log';
 import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
 import { refuseTooLarge, retryAfterOnUnavailable, sendNoRoute, sendRestInternalError } from './wire-errors';
@@ -30,10 +31,20 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   const routes = createRouteLabeler();
   const limits = { ...defaultServerLimits, ...givenLimits };
   // Both faces answer an unexpected error with an opaque 500; the log is where its details go.
-  const logUnexpected = (error: { code: string; cause?: unknown }, path: string | undefined) => {
+  const logUnexpected = (
+    error: { code: string; cause?: unknown },
+    path: string | undefined,
+    req: http.IncomingMessage,
+  ) => {
     if (error.code === 'INTERNAL_SERVER_ERROR')
-      deps.log('unexpected error', { path, error: loggableError(error.cause ?? error, path) });
+      requestLogFor(req, deps.log).error('unexpected error', {
+        path,
+        error: loggableError(error.cause ?? error, path),
+      });
   };
+  // Every line of a request carries its id: the procedures log through the context's `log`.
+  const contextFor = (req: http.IncomingMessage) =>
+    createContext({ ...deps, log: requestLogFor(req, deps.log) }, req.headers, maxPayloadBytes);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -42,12 +53,12 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     // One request, one procedure: a batch of a thousand calls in one request would multiply the work a
     // single request can cause past every limit here. The typed client does not batch.
     allowBatching: false,
-    createContext: ({ req }) => createContext(deps, req.headers, maxPayloadBytes),
-    onError: ({ error, path }) => logUnexpected(error, path),
+    createContext: ({ req }) => contextFor(req),
+    onError: ({ error, path, req }) => logUnexpected(error, path, req),
   });
 
   const rest = createRestHandler({
-    createContext: (req) => createContext(deps, req.headers, maxPayloadBytes),
+    createContext: contextFor,
     maxBodySize: maxPayloadBytes,
     onError: logUnexpected,
   });
@@ -73,6 +84,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       if (deps.metrics.enabled) measureRequest(req, res);
       const url = req.url ?? '/';
       const pathname = url.split('?')[0];
+      const requestLog = startRequestLog(req, res, { log: deps.log, route: routes.route(req.method, url) });
       if (serveStatus(req, res, { metrics: deps.metrics, readiness })) return;
       if (pathname === '/api/openapi.json') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(openApiJson);
@@ -84,7 +96,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       }
       if (pathname === consolePath || pathname!.startsWith(`${consolePath}/`)) {
         consoleFiles(req, res, pathname!).catch((error: unknown) => {
-          deps.log('console file failed', { error: loggableError(error, undefined) });
+          requestLog.error('console file failed', { error: loggableError(error, undefined) });
           if (!res.headersSent) res.writeHead(500).end();
         });
         return;
@@ -98,7 +110,9 @@ export function createApiServer(options: ApiServerOptions): http.Server {
       if (isRest) {
         rest(req, res).catch((error: unknown) => {
           // A client that hangs up mid-body: nothing to answer; anything else is a bug worth a log line.
-          deps.log('REST request failed before reaching a procedure', { error: loggableError(error, undefined) });
+          requestLog.error('REST request failed before reaching a procedure', {
+            error: loggableError(error, undefined),
+          });
           sendRestInternalError(res);
         });
         return;

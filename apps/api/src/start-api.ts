@@ -71,7 +71,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     applicationName: 'hookline-api-queue',
     // An outage is the database pool's to report, in two lines; pg-boss would add one per poll.
     onError: (error) =>
-      isDatabaseUnavailable(error) ? undefined : options.log('queue error', { error: error.message }),
+      isDatabaseUnavailable(error) ? undefined : options.log.error('queue error', { error: error.message }),
   });
   await boss.start();
   let queueRunning = true;

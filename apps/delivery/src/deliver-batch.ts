@@ -9,6 +9,7 @@ import { waitForBatch } from './batch-patience';
 import { deferCongested } from './defer-congested';
 import type { EndpointHealthSettings } from './endpoint-health';
 import type { SendWebhook } from './http-sender';
+import { logAttempts } from './log-attempts';
 import { parseJobs } from './parse-jobs';
 import { countRecorded } from './count-recorded';
 import { recordAttempts } from './record-attempts';
@@ -53,6 +54,7 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
   const record = async (records: AttemptRecord[]) => {
     const landed = await recordAttempts(records, { db, boss, health, operatorAppId, now: now() });
     countRecorded(deps.metrics, records, landed);
+    logAttempts(records, landed, log);
     return landed;
   };
   const stragglers = createStragglers({ db, boss, log, record, slowEndpoints, requestTimeoutMs, now });
@@ -79,7 +81,7 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
 
     const made = await Promise.all(attempts.filter((_, i) => finished[i]));
     const landed = await record(made);
-    return [...settled, ...repeated, ...deferred, ...detached, ...settleAttempts(made, landed, log)];
+    return [...settled, ...repeated, ...deferred, ...detached, ...settleAttempts(made, landed)];
   }
 
   return Object.assign(deliverBatch, { drain: stragglers.drain });

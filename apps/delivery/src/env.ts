@@ -1,4 +1,5 @@
 import { AllowedCidrsSetting } from '@hookline/egress';
+import { LogLevelSetting } from '@hookline/log';
 import { operatorAppIdPattern } from '@hookline/pipeline';
 import { MetricsSetting } from '@hookline/monitoring';
 import { EncryptionKeySetting } from '@hookline/signing-keys';
@@ -68,6 +69,8 @@ export const DeliveryEnv = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     /** Where the development encryption key is kept when HOOKLINE_ENCRYPTION_KEY is unset. */
     HOOKLINE_DATA_DIR: z.string().default('.data'),
+    /** Lowest level written: fatal, error, warn, info, debug, trace or silent. */
+    HOOKLINE_LOG_LEVEL: LogLevelSetting,
     /** Decrypts endpoint signing keys; the same value as the API's. Required when NODE_ENV=production. */
     HOOKLINE_ENCRYPTION_KEY: EncryptionKeySetting,
     /** Non-public CIDR blocks webhooks may be sent to, e.g. "10.20.0.0/16, fd12::/16". */

@@ -8,8 +8,8 @@ import { loadEncryptionKeyFromEnv } from '@hookline/signing-keys';
 import { deliveryOptionsFromEnv, loadDeliveryEnv } from './env';
 import { startDelivery } from './start-delivery';
 
-const log = createLogger('delivery');
 const env = loadDeliveryEnv();
+const log = createLogger('delivery', { level: env.HOOKLINE_LOG_LEVEL });
 const databaseUrl = await exitIfStartFails(log, () => requireDatabaseUrl(env.DATABASE_URL));
 const encryptionKey = await exitIfStartFails(log, () => loadEncryptionKeyFromEnv(env, log));
 // A deployment entry point: only what the operator allow-listed, never loopback by default.

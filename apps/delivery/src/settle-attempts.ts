@@ -1,4 +1,3 @@
-import type { Log } from '@hookline/log';
 import type { JobResult } from 'pg-boss';
 import type { AttemptRecord } from './attempt-record';
 import { attemptKey } from './load-deliveries';
@@ -9,7 +8,7 @@ import { attemptKey } from './load-deliveries';
  * dead-letter listing) read the error and rule. An attempt that did not land was recorded by another
  * job meanwhile, and its job only stands down.
  */
-export function settleAttempts(records: AttemptRecord[], landed: Set<string>, log: Log): JobResult[] {
+export function settleAttempts(records: AttemptRecord[], landed: Set<string>): JobResult[] {
   return records.map((record): JobResult => {
     if (!landed.has(attemptKey(record.deliveryId, record.attempt))) {
       return {
@@ -20,12 +19,6 @@ export function settleAttempts(records: AttemptRecord[], landed: Set<string>, lo
     }
     if (record.decision.kind === 'give-up') {
       const error = record.outcome.kind === 'failure' ? record.outcome.error : 'unknown';
-      log('delivery dead-lettered', {
-        deliveryId: record.deliveryId,
-        attempts: record.attempt,
-        rule: record.decision.rule,
-        error,
-      });
       return {
         id: record.jobId,
         status: 'deadletter',

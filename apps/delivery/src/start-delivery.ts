@@ -118,7 +118,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     // During an outage pg-boss fails every poll of every queue; the pool's availability watch says
     // so in two lines (unreachable, then back with the duration) instead of one line per failure.
     onError: (error) =>
-      isDatabaseUnavailable(error) ? availability.report(error) : log('queue error', { error: error.message }),
+      isDatabaseUnavailable(error) ? availability.report(error) : log.error('queue error', { error: error.message }),
   });
   await boss.start();
   await ensureQueues(boss, { settings: queueSettings, update: true });

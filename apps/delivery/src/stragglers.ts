@@ -53,8 +53,10 @@ export function createStragglers({
       .then(
         () => undefined,
         (error: unknown) =>
-          log('detached attempt not recorded; its watchdog job will retry it', {
+          log.warn('detached attempt not recorded; its watchdog job will retry it', {
             deliveryId: work.data.deliveryId,
+            endpointId,
+            attempt: work.data.attempt,
             error,
           }),
       )

@@ -21,7 +21,7 @@ export async function databaseForHookline({
   if (databaseUrl) return { databaseUrl, embedded: null };
   const pgDir = path.resolve(dataDir, 'pg');
   log(`DATABASE_URL is not set: starting embedded PostgreSQL in ${pgDir} on port ${embeddedPort}`);
-  const embedded = await startEmbeddedPostgres({ dataDir: pgDir, port: embeddedPort, log });
+  const embedded = await startEmbeddedPostgres({ dataDir: pgDir, port: embeddedPort, log, ownProcessGroup: true });
   await createDatabaseIfMissing(embedded.url(), 'hookline');
   return { databaseUrl: databaseUrlFor(embedded.url(), 'hookline'), embedded };
 }

@@ -8,9 +8,10 @@ import { createLogger } from '@hookline/log';
 import { loadEncryptionKeyFromEnv } from '@hookline/signing-keys';
 import { startHookline } from './start-hookline';
 
-const log = createLogger('hookline');
 const apiEnv = loadApiEnv();
 const deliveryEnv = loadDeliveryEnv();
+const level = apiEnv.HOOKLINE_LOG_LEVEL;
+const log = createLogger('hookline', { level });
 
 // Before the database: a production start without a key stops here, having touched nothing.
 const encryptionKey = await exitIfStartFails(log, () => loadEncryptionKeyFromEnv(apiEnv, log));
@@ -22,7 +23,7 @@ const hookline = await startHookline({
   apiEnv,
   deliveryEnv,
   encryptionKey,
-  logs: { hookline: log, api: createLogger('api'), delivery: createLogger('delivery') },
+  logs: { hookline: log, api: createLogger('api', { level }), delivery: createLogger('delivery', { level }) },
 });
 
 shutdownOnSignals({ log, message: 'stopping (in-flight deliveries finish first)', stop: () => hookline.stop() });

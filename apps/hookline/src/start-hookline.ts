@@ -1,4 +1,4 @@
-import { serverLimitsFromEnv, startApi, type ApiEnv } from '@hookline/api';
+import { announceAdminKey, serverLimitsFromEnv, startApi, type ApiEnv } from '@hookline/api';
 import { deliveryOptionsFromEnv, startDelivery, type DeliveryEnv } from '@hookline/delivery';
 import { loopbackCidrs } from '@hookline/egress';
 import type { Log } from '@hookline/log';
@@ -70,9 +70,7 @@ export async function startHookline({
   });
 
   log(`Hookline is running: API on ${api.url} (tRPC at ${api.url}/trpc), delivery worker started`);
-  if (api.generatedAdminKey) {
-    log(`admin API key, shown once (store it now): ${api.generatedAdminKey}`);
-  }
+  if (api.generatedAdminKey) await announceAdminKey(api.generatedAdminKey, { dataDir: apiEnv.HOOKLINE_DATA_DIR, log });
 
   return {
     stop: async () => {

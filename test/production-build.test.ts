@@ -89,9 +89,15 @@ it(
       HOOKLINE_ALLOWED_CIDRS: testAllowedCidrs.join(','),
     };
     const api = startBuilt('api', { ...env, PORT: '0', HOOKLINE_ADMIN_KEY: testAdminKey });
-    const worker = startBuilt('delivery', env);
+    // Port 0: the worker's status server on a free port, so parallel runs never collide on 3001.
+    const worker = startBuilt('delivery', { ...env, HOOKLINE_WORKER_PORT: '0' });
     const url = (await api.waitFor(/^API listening on /)).replace('API listening on ', '');
     await worker.waitFor(/^delivery worker started/);
+    // The build serves what operators use: readiness, and the console built by `npm run build`.
+    expect((await fetch(`${url}/ready`)).status).toBe(200);
+    const consolePage = await fetch(`${url}/console/`);
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain('<div id="root">');
 
     const client = createHooklineClient({ url, apiKey: testAdminKey });
     const app = await client.applications.create.mutate({ name: 'built' });

@@ -16,8 +16,10 @@ const log = createLogger('hookline', { level });
 // Before the database: a production start without a key stops here, having touched nothing.
 const encryptionKey = await exitIfStartFails(log, () => loadEncryptionKeyFromEnv(apiEnv, log));
 
-// The console the API serves at /console: built once here when missing (`npm run build` rebuilds it).
-if (await buildConsole()) log('built the console (apps/console/dist)');
+// The console the API serves at /console: built here when missing, but only when running from source
+// (`npm start`). The compiled app finds it built by `npm run build`, which has Vite; a pruned install has not.
+const fromSource = import.meta.url.endsWith('.ts');
+if (fromSource && (await buildConsole())) log('built the console (apps/console/dist)');
 
 const hookline = await startHookline({
   apiEnv,

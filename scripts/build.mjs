@@ -1,4 +1,4 @@
-// `npm run build`: each app's entry point, with the workspace packages it uses, bundled by esbuild into
+// `npm run build`: each app's entry point (and the command line's), with the workspace packages it uses, bundled by esbuild into
 // apps/<app>/dist/main.js. Workspace packages export TypeScript source (tsx, vitest and tsc read it as
 // it is, with no build step); the bundle compiles that source in, so `node apps/<app>/dist/main.js`
 // never resolves a workspace package at run time. Every other package stays an import, resolved from
@@ -10,7 +10,8 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const apps = ['api', 'delivery', 'hookline'];
+/** What runs in production: the three apps, and the command line (which the bin prefers from source when tsx is there). */
+const entries = [...['api', 'delivery', 'hookline'].map((app) => `apps/${app}`), 'packages/cli'];
 
 /** Bare imports outside the workspace stay imports; `@hookline/*` is compiled into the bundle. */
 const externalDependencies = {
@@ -24,11 +25,11 @@ const externalDependencies = {
 
 const startedAt = performance.now();
 await Promise.all(
-  apps.map(async (app) => {
-    const outdir = `${root}apps/${app}/dist`;
+  entries.map(async (folder) => {
+    const outdir = `${root}${folder}/dist`;
     await rm(outdir, { recursive: true, force: true });
     await build({
-      entryPoints: [`${root}apps/${app}/src/main.ts`],
+      entryPoints: [`${root}${folder}/src/main.ts`],
       outdir,
       bundle: true,
       platform: 'node',
@@ -45,5 +46,5 @@ await Promise.all(
 // The operator console: static files the API serves at /console, built by Vite (a dev dependency, so here).
 execFileSync('npm', ['run', 'build', '--silent', '-w', '@hookline/console'], { cwd: root, stdio: 'inherit' });
 console.log(
-  `built apps/console/dist and ${apps.map((app) => `apps/${app}/dist/main.js`).join(', ')} in ${Math.round(performance.now() - startedAt)} ms`,
+  `built apps/console/dist and ${entries.map((folder) => `${folder}/dist/main.js`).join(', ')} in ${Math.round(performance.now() - startedAt)} ms`,
 );

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -80,6 +80,12 @@ it(
     for (const devTool of ['tsx', 'vitest', 'esbuild', 'turbo']) {
       expect(existsSync(path.join(clone, 'node_modules', devTool)), devTool).toBe(false);
     }
+    // Without tsx the command line runs from its bundle.
+    const help = spawnSync(process.execPath, [path.join(clone, 'packages/cli/bin/hookline.js'), '--help'], {
+      encoding: 'utf8',
+    });
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toContain('Usage: hookline');
 
     receiver = await startReceiver();
     const env = {

@@ -6,7 +6,9 @@
 // `npm prune --omit=dev` keeps them. Type checking is `npm run typecheck`'s job, not the build's.
 import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -43,6 +45,14 @@ await Promise.all(
     });
   }),
 );
+// The API reference page's renderer (Scalar's standalone file) beside each bundle that serves /docs, so a
+// production install needs none of Scalar's dependencies (apps/api/src/docs-page.ts looks there first).
+const scalar = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@scalar/api-reference')),
+  'browser',
+  'standalone.js',
+);
+for (const app of ['api', 'hookline']) await copyFile(scalar, `${root}apps/${app}/dist/api-reference.js`);
 // The operator console: static files the API serves at /console, built by Vite (a dev dependency, so here).
 execFileSync('npm', ['run', 'build', '--silent', '-w', '@hookline/console'], { cwd: root, stdio: 'inherit' });
 console.log(

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type http from 'node:http';
@@ -6,12 +7,19 @@ import path from 'node:path';
 /** Where the reference page loads its renderer from: this server, never a CDN, so it works offline. */
 export const docsAssetPath = '/docs/assets/api-reference.js';
 
-// Scalar's standalone bundle: one file with the renderer, its styles and its request samples.
-const rendererFile = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('@scalar/api-reference')),
-  'browser',
-  'standalone.js',
-);
+// Scalar's standalone bundle: one file with the renderer, its styles and its request samples. `npm run build`
+// copies it next to the compiled app (so a production install needs none of Scalar's dependencies); from
+// source it is read from node_modules.
+export const rendererFileName = 'api-reference.js';
+function rendererFile(): string {
+  const besideBundle = path.join(import.meta.dirname, rendererFileName);
+  if (existsSync(besideBundle)) return besideBundle;
+  return path.join(
+    path.dirname(createRequire(import.meta.url).resolve('@scalar/api-reference')),
+    'browser',
+    'standalone.js',
+  );
+}
 
 // What the renderer is told: the document to read, and nothing fetched from elsewhere (its default
 // fonts come from a CDN; the system's fonts do instead).
@@ -90,7 +98,7 @@ export function serveDocs(req: http.IncomingMessage, res: http.ServerResponse, p
     return;
   }
   // Read once, on first use: most API processes never serve the page.
-  renderer ??= readFile(rendererFile);
+  renderer ??= readFile(rendererFile());
   renderer.then(
     (script) =>
       res

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 import { orderCreatedV1 } from './support/fixtures';
 import { callRaw, listProcedures } from './support/procedures';
-import { validInputsFor, type RealIds } from './support/valid-inputs';
+import { createRealIds, validInputsFor, type RealIds } from './support/valid-inputs';
 
 /**
  * Values PostgreSQL refuses (a NUL character, an unpaired surrogate, year 0000, a cursor that fits the
@@ -32,24 +32,7 @@ beforeAll(async () => {
     worker: false,
     api: { log: createLogger('api', { level: 'debug', write: (line) => void logLines.push(line) }) },
   });
-  const app = await hookline.client.applications.create.mutate({ name: 'database text' });
-  const endpoint = await hookline.client.endpoints.create.mutate({ appId: app.id, url: 'http://127.0.0.1:9/x' });
-  const spare = await hookline.client.endpoints.create.mutate({ appId: app.id, url: 'http://127.0.0.1:9/spare' });
-  const event = await hookline.client.events.publish.mutate({
-    appId: app.id,
-    type: 'order.created',
-    version: '1.0',
-    data: orderCreatedV1,
-  });
-  const key = await hookline.client.apiKeys.create.mutate({ appId: app.id, name: 'to revoke' });
-  real = {
-    appId: app.id,
-    endpointId: endpoint.id,
-    spareEndpointId: spare.id,
-    eventId: event.id,
-    deliveryId: event.deliveries[0]!.id,
-    keyId: key.id,
-  };
+  real = await createRealIds(hookline, 'database text');
 });
 afterAll(() => hookline?.stop());
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 import { callRaw, listProcedures, type ProcedureInfo, type RawResponse } from './support/procedures';
 import { orderCreatedV1 } from './support/fixtures';
-import { validInputsFor, type RealIds } from './support/valid-inputs';
+import { createRealIds, validInputsFor, type RealIds } from './support/valid-inputs';
 
 /**
  * Random and malformed input to every procedure over HTTP, as a careless or hostile client would
@@ -19,26 +19,8 @@ let real: RealIds;
 
 beforeAll(async () => {
   hookline = await startHookline({ worker: false });
-  const app = await hookline.client.applications.create.mutate({ name: 'fuzz' });
-  appKey = (await hookline.client.apiKeys.create.mutate({ appId: app.id, name: 'fuzz' })).key;
-  const endpoint = await hookline.client.endpoints.create.mutate({ appId: app.id, url: 'http://127.0.0.1:9/fuzz' });
-  const event = await hookline.client.events.publish.mutate({
-    appId: app.id,
-    type: 'order.created',
-    version: '1.0',
-    data: orderCreatedV1,
-  });
-  const key = await hookline.client.apiKeys.create.mutate({ appId: app.id, name: 'to revoke' });
-  // endpoints.delete gets an endpoint of its own, so the procedures after it still find `endpointId`.
-  const spare = await hookline.client.endpoints.create.mutate({ appId: app.id, url: 'http://127.0.0.1:9/spare' });
-  real = {
-    appId: app.id,
-    endpointId: endpoint.id,
-    spareEndpointId: spare.id,
-    eventId: event.id,
-    deliveryId: event.deliveries[0]!.id,
-    keyId: key.id,
-  };
+  real = await createRealIds(hookline, 'fuzz');
+  appKey = (await hookline.client.apiKeys.create.mutate({ appId: real.appId, name: 'fuzz' })).key;
 });
 afterAll(() => hookline?.stop());
 

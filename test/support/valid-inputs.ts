@@ -1,7 +1,33 @@
 import { orderCreatedV1 } from './fixtures';
+import type { TestHookline } from './hookline';
 
 /** Rows a test file creates first, so valid inputs can name things that exist. */
 export type RealIds = Record<'appId' | 'endpointId' | 'spareEndpointId' | 'eventId' | 'deliveryId' | 'keyId', string>;
+
+/**
+ * Creates the rows `RealIds` names in a fresh application: an endpoint, a spare one (for the procedures
+ * that delete), a published event with its delivery, and an application key (to revoke).
+ */
+export async function createRealIds(hookline: TestHookline, appName: string): Promise<RealIds> {
+  const app = await hookline.client.applications.create.mutate({ name: appName });
+  const endpoint = await hookline.client.endpoints.create.mutate({ appId: app.id, url: 'http://127.0.0.1:9/real' });
+  const spare = await hookline.client.endpoints.create.mutate({ appId: app.id, url: 'http://127.0.0.1:9/spare' });
+  const event = await hookline.client.events.publish.mutate({
+    appId: app.id,
+    type: 'order.created',
+    version: '1.0',
+    data: orderCreatedV1,
+  });
+  const key = await hookline.client.apiKeys.create.mutate({ appId: app.id, name: 'to revoke' });
+  return {
+    appId: app.id,
+    endpointId: endpoint.id,
+    spareEndpointId: spare.id,
+    eventId: event.id,
+    deliveryId: event.deliveries[0]!.id,
+    keyId: key.id,
+  };
+}
 
 /**
  * A valid input per procedure, for the "valid but for one or two fields" shots that get past the

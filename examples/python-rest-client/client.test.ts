@@ -56,10 +56,11 @@ describe.skipIf(!hasPython)('the Python REST client example', () => {
       const retry = proxy.exchanges.find((e) => e.url.endsWith('/retry'))!;
       expect(retry.body).toBeUndefined();
       expect(retry.headers['content-type']).toBeUndefined();
-      // The replay and the retry each reached the receiver: three attempts in all.
+      // The replay reached the receiver after the first attempt. The retry, sent right after it, asks for the
+      // same next attempt: while the replay's is still queued the two are one attempt, so two or three in all.
       await expect
         .poll(() => receiver.requests.filter((r) => r.path === '/python').length, { timeout: 10_000 })
-        .toBeGreaterThanOrEqual(3);
+        .toBeGreaterThanOrEqual(2);
     } finally {
       await proxy.close();
     }

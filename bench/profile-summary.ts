@@ -1,8 +1,8 @@
 /**
- * Summarises a V8 CPU profile (`.cpuprofile`, e.g. from `BENCH_CPU_PROF_DIR=/tmp/prof npm run bench`):
+ * Summarises a V8 CPU profile (`.cpuprofile`, e.g. from `BENCH_CPU_PROF_DIR=.data/profiles npm run bench`):
  * self time by package or source area, then by function.
  *
- *   npx tsx bench/profile-summary.ts /tmp/prof/e2e-worker-….cpuprofile [top=25]
+ *   npx tsx bench/profile-summary.ts .data/profiles/e2e-worker-….cpuprofile [top=25]
  */
 import { readFileSync } from 'node:fs';
 

@@ -32,7 +32,7 @@ export async function enqueueEvents(
              with ordinality as x(id, app_id, type, version, data, idempotency_key, ord)
        order by x.ord
       returning 1)
-    select pg_notify('${notifyChannel(location)}', '') from (select 1 from inserted limit 1) as any_row`;
+    select pg_notify('${notifyChannel(location)}', '') from (select 1 from inserted limit 1) as first_inserted`;
   await executeWithOneParameter(tx, statement, JSON.stringify(rows));
   return rows.map((r) => r.id);
 }

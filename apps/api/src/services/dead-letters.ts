@@ -29,21 +29,10 @@ function visibleFilter(principal: Principal, filter: DeadLetterFilter): Pipeline
   return { appId: visibleAppId(principal) ?? filter.appId, endpointId, type, since, until };
 }
 
+/** The wire shape: the pipeline's dead letter without its listing position and endpoint state, its time as ISO text. */
 function toDeadLetterDto(found: WaitingDeadLetter): DeadLetter {
-  return {
-    id: found.id,
-    deliveryId: found.deliveryId,
-    eventId: found.eventId,
-    eventType: found.eventType,
-    endpointId: found.endpointId,
-    endpointUrl: found.endpointUrl,
-    appId: found.appId,
-    attempts: found.attempts,
-    deliveryStatus: found.deliveryStatus,
-    error: found.error,
-    rule: found.rule,
-    deadLetteredAt: found.deadLetteredAt.toISOString(),
-  };
+  const { cursor: _cursor, endpointEnabled: _endpointEnabled, deadLetteredAt, ...fields } = found;
+  return { ...fields, deadLetteredAt: deadLetteredAt.toISOString() };
 }
 
 function parseCursor(cursor: string): DeadLetterCursor {

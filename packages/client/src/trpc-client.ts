@@ -1,5 +1,5 @@
 import type { AppRouter } from '@hookline/api';
-import { createTRPCClient, httpLink, retryLink, type TRPCLink } from '@trpc/client';
+import { createTRPCClient, httpLink, retryLink, type TRPCClient, type TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
 import { addIdempotencyKeys } from './idempotency';
 import { clientRetry, isRetryableFailure, retryDelayMs } from './retry-rules';
@@ -30,7 +30,12 @@ const idempotencyLink: TRPCLink<AppRouter> =
  * compile time, so publishing an unknown event or a payload of the wrong shape does not build.
  * Queries and publishes are retried on network errors and 503s (see docs/api.md, "Clients").
  */
-export function createHooklineClient({ url, apiKey, fetch, attempts = clientRetry.attempts }: HooklineClientOptions) {
+export function createHooklineClient({
+  url,
+  apiKey,
+  fetch,
+  attempts = clientRetry.attempts,
+}: HooklineClientOptions): HooklineClient {
   return createTRPCClient<AppRouter>({
     links: [
       idempotencyLink,
@@ -50,4 +55,5 @@ export function createHooklineClient({ url, apiKey, fetch, attempts = clientRetr
   });
 }
 
-export type HooklineClient = ReturnType<typeof createHooklineClient>;
+/** Named rather than inferred, so the published declarations say `TRPCClient<AppRouter>` instead of spelling out the router. */
+export type HooklineClient = TRPCClient<AppRouter>;

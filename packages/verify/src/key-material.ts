@@ -1,9 +1,9 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeBase64 } from './base64';
 
-export const SECRET_PREFIX = 'whsec_';
-export const SIGNING_KEY_PREFIX = 'whsk_';
-export const PUBLIC_KEY_PREFIX = 'whpk_';
+import { PUBLIC_KEY_PREFIX, SECRET_PREFIX, SIGNING_KEY_PREFIX } from './key-prefixes';
+
+export { PUBLIC_KEY_PREFIX, SECRET_PREFIX, SIGNING_KEY_PREFIX };
 
 /** Decoded form of a prefixed key string. */
 type KeyMaterial =

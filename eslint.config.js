@@ -13,6 +13,8 @@ export default tseslint.config(
       'drizzle/**',
       'packages/client/src/openapi.ts',
       'packages/schema/json/**',
+      // Compiled against the installed tarballs, in a project of its own (test/installable-packages.test.ts).
+      'test/fixtures/consumer/**',
     ],
   },
   js.configs.recommended,

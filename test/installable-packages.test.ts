@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import os from 'node:os';
@@ -15,7 +16,6 @@ import { startHookline, testAdminKey, type TestHookline } from './support/hookli
  */
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
-const typescript = path.join(root, 'node_modules/typescript/bin/tsc');
 let packed: PackedPackage[];
 let project: string;
 let compilerOutput: string;
@@ -31,14 +31,28 @@ beforeAll(async () => {
     path.join(project, 'package.json'),
     JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
   );
-  // Plain npm, from the cache when it can: the tarballs, and @types/node for the consumer's process.env.
+  // Plain npm, from the cache when it can (the repository's own install filled it): the tarballs, and the
+  // consumer's compiler and Node types at the versions this repository uses. Without a TypeScript of its
+  // own the consumer would get tRPC's peer dependency on TypeScript installed for it, the latest major.
   await run(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packed.map((p) => p.tarball), '@types/node@20.19.43'],
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      ...packed.map((p) => p.tarball),
+      `typescript@${dependencyVersion('typescript')}`,
+      `@types/node@${dependencyVersion('@types/node')}`,
+    ],
     { cwd: project },
   );
   // One compile of the three consumer files; the two broken ones must fail, the correct one is emitted and run.
-  compilerOutput = await run(process.execPath, [typescript, '-p', project, '--pretty', 'false'], { cwd: project }).then(
+  compilerOutput = await run(
+    process.execPath,
+    [path.join(project, 'node_modules/typescript/bin/tsc'), '-p', project, '--pretty', 'false'],
+    { cwd: project },
+  ).then(
     ({ stdout }) => stdout,
     (error: { stdout: string }) => error.stdout,
   );
@@ -51,6 +65,13 @@ afterAll(async () => {
   if (project) await rm(project, { recursive: true, force: true });
   if (packed?.[0]) await rm(path.dirname(packed[0].tarball), { recursive: true, force: true });
 });
+
+/** The version this repository's own install resolved, so the consumer's npm finds it in the cache. */
+function dependencyVersion(name: string): string {
+  return (
+    JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+  ).version;
+}
 
 const errorsOf = (file: string) => compilerOutput.split('\n').filter((line) => line.startsWith(file));
 
@@ -118,21 +139,43 @@ it('publishes from the consumer to a real Hookline, and the installed verifier a
   });
 });
 
-it('reports what the consumer installs', async () => {
-  const installed = await readdir(path.join(project, 'node_modules'), { recursive: true });
-  const packages = installed.filter((entry) =>
-    /(^|\/)node_modules\/(@[^/]+\/)?[^/@]+$|^(@[^/]+\/)?[^/@]+$/.test(entry),
+it('runs the outbox relay command from the install, which names the settings it lacks', async () => {
+  const failure = await run(path.join(project, 'node_modules/.bin/hookline-outbox-relay'), [], {
+    cwd: project,
+    env: { PATH: process.env.PATH },
+  }).then(
+    () => undefined,
+    (error: { code: number; stderr: string }) => error,
   );
+  // Exit 2 with the message from its settings parser: every import of the bundle resolved in the install.
+  expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining('OUTBOX_DATABASE_URL') });
+});
+
+it('reports what the consumer installs', async () => {
+  // Everything npm put in the consumer's node_modules for the three packages (with the outbox's Drizzle
+  // peer), leaving out the compiler and Node types the consumer brought for itself.
+  const own = new Set(['typescript', '@types/node', 'undici-types']);
+  const { stdout } = await run('npm', ['ls', '--all', '--parseable'], { cwd: project });
+  const folders = stdout
+    .split('\n')
+    .filter((folder) => folder.includes('node_modules'))
+    .filter((folder) => !own.has(folder.split('node_modules/').at(-1)!));
   let bytes = 0;
-  for (const entry of installed) {
-    const info = await stat(path.join(project, 'node_modules', entry));
-    if (info.isFile()) bytes += info.size;
+  for (const folder of folders.filter((folder) => folder.split('node_modules/').length === 2)) {
+    for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
+    }
   }
   console.log(
-    `consumer node_modules: ${packages.length} folders, ${(bytes / 1024 / 1024).toFixed(1)} MiB; ` +
-      packed.map((p) => `${p.name} ${p.size} B packed, ${p.unpackedSize} B unpacked`).join('; '),
+    `the consumer installs ${folders.length} packages, ${(bytes / 1024 / 1024).toFixed(1)} MiB; ` +
+      packed
+        .map(
+          (p) =>
+            `${p.name}: ${p.size} B packed, ${p.unpackedSize} B unpacked, ${Object.keys(p.dependencies).join(' ') || 'no dependencies'}`,
+        )
+        .join('; '),
   );
-  expect(bytes).toBeGreaterThan(0);
+  expect(folders.length).toBeGreaterThan(packed.length);
 });
 
 /** A Node process of the consumer project; `next()` is its next JSON line on stdout (bounded wait). */

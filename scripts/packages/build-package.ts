@@ -29,7 +29,13 @@ export async function buildPackage(spec: PublishedPackage, context: BuildContext
   const source = JSON.parse(await readFile(path.join(root, spec.folder, 'package.json'), 'utf8')) as SourceManifest;
 
   const imported = new Set<string>();
-  const bundle = async (entry: string, out: string, platform: 'node' | 'neutral', format: 'esm' | 'cjs') => {
+  const bundle = async (
+    entry: string,
+    out: string,
+    platform: 'node' | 'neutral',
+    format: 'esm' | 'cjs',
+    banner = '',
+  ) => {
     const result = await build({
       entryPoints: [path.join(root, spec.folder, entry)],
       outfile: path.join(target, 'dist', `${out}.${format === 'esm' ? 'js' : 'cjs'}`),
@@ -41,6 +47,7 @@ export async function buildPackage(spec: PublishedPackage, context: BuildContext
       // No source maps: they would point at TypeScript files the tarball does not carry. The output is not minified.
       sourcemap: false,
       metafile: true,
+      banner: { js: banner },
       logLevel: 'warning',
       plugins: [
         {
@@ -70,7 +77,10 @@ export async function buildPackage(spec: PublishedPackage, context: BuildContext
     await bundle(entry.source, entry.out, entry.platform, 'esm');
     if (spec.commonJs) await bundle(entry.source, entry.out, entry.platform, 'cjs');
   }
-  for (const [bin, entry] of Object.entries(spec.bins ?? {})) await bundle(entry, `bin/${bin}`, 'node', 'esm');
+  for (const [bin, entry] of Object.entries(spec.bins ?? {})) {
+    // npm links a bin as an executable file: it runs through its #! line.
+    await bundle(entry, `bin/${bin}`, 'node', 'esm', '#!/usr/bin/env node');
+  }
 
   const declarationImports = await writeDeclarations(spec, target, context);
   const peerDependencies = spec.peerDependencies ?? {};

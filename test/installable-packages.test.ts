@@ -57,7 +57,9 @@ beforeAll(async () => {
     (error: { stdout: string }) => error.stdout,
   );
   hookline = await startHookline();
-}, 240_000);
+  // About a minute of CPU, most of it the TypeScript compiler (the consumer types, the declaration bundles, the
+  // consumer's tsc); generous, so a machine busy with other test files slows it down without failing it.
+}, 600_000);
 
 afterAll(async () => {
   for (const child of processes) child.kill('SIGKILL');

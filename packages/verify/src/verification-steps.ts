@@ -32,10 +32,15 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 export type SignedRequest = { keys: ConfiguredKeys; id: string; timestamp: string; entries: Entry[] };
 
-/** Everything short of the cryptography: throws on a missing header or a stale timestamp. */
-export function readSignedRequest(options: VerifyWebhookOptions): SignedRequest {
+/**
+ * Everything short of the cryptography: throws on a missing header or a stale timestamp. `decodeKey` runs on
+ * every configured key first, so a malformed key fails loudly (TypeError) on every request, whatever its
+ * headers, rather than passing unnoticed until a well-formed request arrives.
+ */
+export function readSignedRequest(options: VerifyWebhookOptions, decodeKey: (key: string) => unknown): SignedRequest {
   const { headers, toleranceSeconds = DEFAULT_TOLERANCE_SECONDS, now = () => Date.now() } = options;
   const keys = configuredKeys(options);
+  for (const key of keys.values) decodeKey(key);
   const id = requiredHeader(headers, 'webhook-id');
   const timestamp = requiredHeader(headers, 'webhook-timestamp');
   const signatures = requiredHeader(headers, 'webhook-signature');

@@ -17,9 +17,7 @@ export type { RequestVerifyOptions, VerifyWebhookOptions } from './verification-
  * Throws WebhookVerificationError (answer 401) when the request is not authentic or not fresh.
  */
 export function verifyWebhook<T = unknown>(options: VerifyWebhookOptions): T {
-  const { keys, id, timestamp, entries } = readSignedRequest(options);
-  // Decode every key now, so a malformed one fails loudly (TypeError) rather than as "bad signature".
-  for (const key of keys.values) keyMaterial(key);
+  const { keys, id, timestamp, entries } = readSignedRequest(options, keyMaterial);
   const { body } = options;
   const content = signedContent({ id, timestamp, body });
   const matched =

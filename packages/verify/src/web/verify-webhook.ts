@@ -20,7 +20,9 @@ const utf8 = new TextEncoder();
  * Rejects with WebhookVerificationError (answer 401) when the request is not authentic or not fresh.
  */
 export async function verifyWebhook<T = unknown>(options: VerifyWebhookOptions): Promise<T> {
-  const { keys, id, timestamp, entries } = readSignedRequest(options);
+  const { keys, id, timestamp, entries } = readSignedRequest(options, (key) =>
+    keyBytes(key, options.secret ? 'secret' : 'publicKey'),
+  );
   const subtle = webCrypto();
   const body = typeof options.body === 'string' ? utf8.encode(options.body) : options.body;
   const content = concat(utf8.encode(`${id}.${timestamp}.`), body);

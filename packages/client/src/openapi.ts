@@ -86,7 +86,7 @@ export interface paths {
         delete: operations["endpoints-delete"];
         options?: never;
         head?: never;
-        /** Update an endpoint */
+        /** Update an endpoint; returns the headers it sets, once */
         patch: operations["endpoints-update"];
         trace?: never;
     };
@@ -1317,6 +1317,14 @@ export interface operations {
                             enabled: boolean;
                             disabledReason: string | null;
                             retrySchedule: number[] | null;
+                            /** @description The payload filter (see endpoints.create); null lets every event of the subscribed types through. */
+                            filter: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description Custom header name (lower case) → value. The value is ******** except in the answer to the create or update that set it. */
+                            headers: {
+                                [key: string]: string;
+                            };
                             /** @enum {string} */
                             signing: "hmac" | "ed25519";
                             publicKey: string | null;
@@ -1467,6 +1475,13 @@ export interface operations {
                         [key: string]: string;
                     };
                     retrySchedule?: number[];
+                    filter?: {
+                        [key: string]: unknown;
+                    } | null;
+                    /** @description Custom headers sent with every request, name → value (at most 20, 4096 bytes together). Values are encrypted at rest and shown only in the answer to the call that sets them. */
+                    headers?: {
+                        [key: string]: string;
+                    };
                     /** @enum {string} */
                     signing?: "hmac" | "ed25519";
                 };
@@ -1515,6 +1530,14 @@ export interface operations {
                         enabled: boolean;
                         disabledReason: string | null;
                         retrySchedule: number[] | null;
+                        /** @description The payload filter (see endpoints.create); null lets every event of the subscribed types through. */
+                        filter: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Custom header name (lower case) → value. The value is ******** except in the answer to the create or update that set it. */
+                        headers: {
+                            [key: string]: string;
+                        };
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;
@@ -1711,6 +1734,14 @@ export interface operations {
                         enabled: boolean;
                         disabledReason: string | null;
                         retrySchedule: number[] | null;
+                        /** @description The payload filter (see endpoints.create); null lets every event of the subscribed types through. */
+                        filter: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Custom header name (lower case) → value. The value is ******** except in the answer to the create or update that set it. */
+                        headers: {
+                            [key: string]: string;
+                        };
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;
@@ -2005,6 +2036,12 @@ export interface operations {
                         [key: string]: string;
                     };
                     retrySchedule?: number[] | null;
+                    filter?: {
+                        [key: string]: unknown;
+                    } | null;
+                    headers?: {
+                        [key: string]: string;
+                    } | null;
                     enabled?: boolean;
                 };
             };
@@ -2051,6 +2088,14 @@ export interface operations {
                         enabled: boolean;
                         disabledReason: string | null;
                         retrySchedule: number[] | null;
+                        /** @description The payload filter (see endpoints.create); null lets every event of the subscribed types through. */
+                        filter: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Custom header name (lower case) → value. The value is ******** except in the answer to the create or update that set it. */
+                        headers: {
+                            [key: string]: string;
+                        };
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;

@@ -30,9 +30,8 @@ export function resolvePath(doc: unknown, segments: readonly string[]): unknown 
   let current: unknown = doc;
   for (const segment of segments) {
     if (Array.isArray(current)) {
-      if (!/^(0|[1-9][0-9]*)$/.test(segment)) return missing;
-      const index = Number(segment);
-      if (index >= current.length) return missing;
+      const index = arrayIndex(segment);
+      if (index < 0 || index >= current.length) return missing;
       current = current[index] as unknown;
     } else if (typeof current === 'object' && current !== null && Object.hasOwn(current, segment)) {
       current = (current as Record<string, unknown>)[segment];
@@ -41,6 +40,32 @@ export function resolvePath(doc: unknown, segments: readonly string[]): unknown 
     }
   }
   return current;
+}
+
+/** A canonical decimal index (`0`, `12`, not `01` nor `1e1`), or -1. Faster than a regular expression, on the hot path. */
+function arrayIndex(segment: string): number {
+  if (segment.length === 0 || segment.length > 15 || (segment.length > 1 && segment.charCodeAt(0) === 48)) return -1;
+  let index = 0;
+  for (let i = 0; i < segment.length; i++) {
+    const digit = segment.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    index = index * 10 + digit;
+  }
+  return index;
+}
+
+/** Every path the filter tests, as segments. */
+export function filterPaths(node: FilterNode): string[][] {
+  switch (node.kind) {
+    case 'field':
+      return [node.segments];
+    case 'not':
+      return filterPaths(node.node);
+    case 'and':
+      return node.all.flatMap(filterPaths);
+    case 'or':
+      return node.any.flatMap(filterPaths);
+  }
 }
 
 function testField(test: FieldTest, value: unknown): boolean {

@@ -8,5 +8,5 @@ export {
   type Scalar,
 } from './filter';
 export { parseFilter, type ParsedFilter, type FilterIssue } from './parse-filter';
-export { evaluateFilter, resolvePath } from './evaluate-filter';
+export { evaluateFilter, resolvePath, filterPaths } from './evaluate-filter';
 export { checkFilterTypes, type FilterTarget } from './check-filter-types';

@@ -1293,6 +1293,20 @@ export interface operations {
                      *           "enabled": true,
                      *           "disabledReason": null,
                      *           "retrySchedule": null,
+                     *           "filter": {
+                     *             "data.status": {
+                     *               "$in": [
+                     *                 "shipped",
+                     *                 "delivered"
+                     *               ]
+                     *             },
+                     *             "data.amount": {
+                     *               "$gte": 100
+                     *             }
+                     *           },
+                     *           "headers": {
+                     *             "authorization": "********"
+                     *           },
                      *           "signing": "hmac",
                      *           "publicKey": null,
                      *           "consecutiveFailures": 0,
@@ -1509,6 +1523,20 @@ export interface operations {
                      *       "enabled": true,
                      *       "disabledReason": null,
                      *       "retrySchedule": null,
+                     *       "filter": {
+                     *         "data.status": {
+                     *           "$in": [
+                     *             "shipped",
+                     *             "delivered"
+                     *           ]
+                     *         },
+                     *         "data.amount": {
+                     *           "$gte": 100
+                     *         }
+                     *       },
+                     *       "headers": {
+                     *         "authorization": "Bearer rk_live_51HqZ2"
+                     *       },
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,
@@ -1714,6 +1742,20 @@ export interface operations {
                      *       "enabled": true,
                      *       "disabledReason": null,
                      *       "retrySchedule": null,
+                     *       "filter": {
+                     *         "data.status": {
+                     *           "$in": [
+                     *             "shipped",
+                     *             "delivered"
+                     *           ]
+                     *         },
+                     *         "data.amount": {
+                     *           "$gte": 100
+                     *         }
+                     *       },
+                     *       "headers": {
+                     *         "authorization": "********"
+                     *       },
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,
@@ -2068,6 +2110,20 @@ export interface operations {
                      *       "enabled": true,
                      *       "disabledReason": null,
                      *       "retrySchedule": null,
+                     *       "filter": {
+                     *         "data.status": {
+                     *           "$in": [
+                     *             "shipped",
+                     *             "delivered"
+                     *           ]
+                     *         },
+                     *         "data.amount": {
+                     *           "$gte": 100
+                     *         }
+                     *       },
+                     *       "headers": {
+                     *         "authorization": "********"
+                     *       },
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,

@@ -31,7 +31,7 @@ async function refusal(call: Promise<unknown>) {
   );
   expect(error).toBeInstanceOf(TRPCClientError);
   const e = error as TRPCClientError<never>;
-  return { status: (e.data as { httpStatus: number }).httpStatus, message: e.message };
+  return { status: (e.data as unknown as { httpStatus: number }).httpStatus, message: e.message };
 }
 
 async function deliveredEndpoints(eventId: string) {

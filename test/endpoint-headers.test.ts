@@ -113,7 +113,7 @@ describe('custom headers', () => {
         (e: unknown) => e as TRPCClientError<never>,
       );
       expect(error, JSON.stringify(headers)).toBeInstanceOf(TRPCClientError);
-      expect((error!.data as { httpStatus: number }).httpStatus).toBe(400);
+      expect((error!.data as unknown as { httpStatus: number }).httpStatus).toBe(400);
       expect(error!.message).toContain(message);
       const overRest = await rest('PATCH', `/endpoints/${endpoint.id}`, { headers });
       expect(overRest.status).toBe(400);

@@ -45,11 +45,29 @@ const rules: Record<string, IsolationRule> = {
   'stats.tables': { adminOnly: {} },
   'applications.list': { ownOnly: { input: {}, appIds: (o) => itemsOf(o).map((a) => a.id!) } },
   'applications.get': { scoped: [({ appId }) => ({ appId })] },
-  'endpoints.create': { scoped: [({ appId }) => ({ appId, url: 'https://example.com/steal' })] },
+  'endpoints.create': {
+    scoped: [
+      ({ appId }) => ({
+        appId,
+        url: 'https://example.com/steal',
+        headers: { 'x-steal': '1' },
+        filter: { event: 'order.created' },
+      }),
+    ],
+  },
   'endpoints.list': { scoped: [({ appId }) => ({ appId })] },
   'endpoints.get': { scoped: [({ endpointId }) => ({ endpointId })] },
   'endpoints.update': {
-    scoped: [({ endpointId }) => ({ endpointId, url: 'https://example.com/steal', enabled: false })],
+    // Headers and a filter too: another tenant must not redirect credentials nor silence an endpoint.
+    scoped: [
+      ({ endpointId }) => ({
+        endpointId,
+        url: 'https://example.com/steal',
+        enabled: false,
+        headers: { authorization: 'stolen' },
+        filter: { event: 'never.sent' },
+      }),
+    ],
   },
   'endpoints.delete': { scoped: [({ endpointId }) => ({ endpointId })] },
   'endpoints.getSecret': { scoped: [({ endpointId }) => ({ endpointId })] },
@@ -132,7 +150,13 @@ beforeAll(async () => {
   // A has objects of its own too, so "lists only its own" is checked against something.
   const objectsOf = async (appId: string, keyId: string) => {
     // Port 9 (discard) refuses connections on loopback: the one attempt fails at once.
-    const endpoint = await admin.endpoints.create.mutate({ appId, url: 'http://127.0.0.1:9/refused' });
+    // With a header and a filter, so the snapshot below proves a foreign call changes neither.
+    const endpoint = await admin.endpoints.create.mutate({
+      appId,
+      url: 'http://127.0.0.1:9/refused',
+      headers: { authorization: `Bearer ${appId}` },
+      filter: { event: { $exists: true } },
+    });
     const event = await admin.events.publish.mutate({
       appId,
       type: 'order.created',

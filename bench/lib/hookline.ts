@@ -375,7 +375,13 @@ export class RestClient {
 
   async createEndpoint(
     appId: string,
-    endpoint: { url: string; eventTypes?: string[]; retrySchedule?: number[]; description?: string },
+    endpoint: {
+      url: string;
+      eventTypes?: string[];
+      retrySchedule?: number[];
+      description?: string;
+      filter?: Record<string, unknown>;
+    },
   ): Promise<string> {
     const created = await this.request<{ id: string }>('POST', `/applications/${appId}/endpoints`, endpoint);
     return created.id;

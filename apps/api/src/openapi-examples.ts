@@ -27,6 +27,8 @@ const endpoint = {
   enabled: true,
   disabledReason: null,
   retrySchedule: null,
+  filter: { 'data.status': { $in: ['shipped', 'delivered'] }, 'data.amount': { $gte: 100 } },
+  headers: { authorization: '********' },
   signing: 'hmac',
   publicKey: null,
   consecutiveFailures: 0,
@@ -102,7 +104,8 @@ export const responseExamples: Record<string, unknown> = {
   'applications-create': application,
   'applications-list': page(application),
   'applications-get': application,
-  'endpoints-create': { ...endpoint, secret },
+  // The one answer that shows header values, as the create call set them.
+  'endpoints-create': { ...endpoint, headers: { authorization: 'Bearer rk_live_51HqZ2' }, secret },
   'endpoints-list': page(endpoint),
   'endpoints-get': endpoint,
   'endpoints-update': { ...endpoint, description: 'Order service (EU)' },

@@ -17,7 +17,7 @@ import type { RetryPolicy } from './retry-policy';
 import { makeAttempt } from './send-attempt';
 import { settleAttempts } from './settle-attempts';
 import { settleRepeats } from './settle-repeats';
-import { signingKeysOnce } from './signing-keys-once';
+import { endpointSecretsOnce } from './endpoint-secrets-once';
 import { createSlowEndpointTracker } from './slow-endpoints';
 import { createStragglers } from './stragglers';
 
@@ -71,8 +71,8 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       random,
     });
 
-    const signingKeys = signingKeysOnce(encryptionKey, now());
-    const attempts = sending.map((work) => makeAttempt(work, { send, policy, signingKeys, now, random }));
+    const secrets = endpointSecretsOnce(encryptionKey, now());
+    const attempts = sending.map((work) => makeAttempt(work, { send, policy, secrets, now, random }));
     // The batch moves on without its slowest requests; they finish detached, guarded by watchdog jobs.
     const finished = await waitForBatch(attempts);
     const detached = await stragglers.detach(

@@ -24,6 +24,7 @@ function selectDeliveries(db: Database, deliveryIds: string[]) {
         url: endpoints.url,
         enabled: endpoints.enabled,
         signingKeys: endpoints.signingKeys,
+        headers: endpoints.headers,
         versionPins: endpoints.versionPins,
         retrySchedule: endpoints.retrySchedule,
         // Read without a lock: only a hint of whether a success needs to reset the failure count.

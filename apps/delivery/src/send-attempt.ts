@@ -1,19 +1,18 @@
-import { buildEnvelope } from '@hookline/schema';
+import { buildEnvelope, payloadForEndpoint } from '@hookline/schema';
 import { webhookHeaders } from '@hookline/verify';
 import { endpointDisabledOutcome, notSentOutcome, type AttemptOutcome } from './attempt-outcome';
 import type { AttemptRecord } from './attempt-record';
 import type { SendWebhook } from './http-sender';
 import type { LoadedDelivery } from './load-deliveries';
 import type { DeliveryWork } from './parse-jobs';
-import { payloadForEndpoint } from './payload-for-endpoint';
 import { decideNext, isRetryable, type RetryPolicy } from './retry-policy';
-import type { SigningKeysOf } from './signing-keys-once';
+import type { EndpointSecrets, EndpointSecretsOf } from './endpoint-secrets-once';
 
 export type MakeAttemptDeps = {
   send: SendWebhook;
   /** Its schedule is used for endpoints without one of their own. */
   policy: RetryPolicy;
-  signingKeys: SigningKeysOf;
+  secrets: EndpointSecretsOf;
   now: () => Date;
   random: () => number;
 };
@@ -25,7 +24,7 @@ export type MakeAttemptDeps = {
  */
 export async function makeAttempt(
   { job, data, row }: DeliveryWork,
-  { send, policy, signingKeys, now, random }: MakeAttemptDeps,
+  { send, policy, secrets, now, random }: MakeAttemptDeps,
 ): Promise<AttemptRecord> {
   const endpointPolicy = { ...policy, schedule: row.endpoint.retrySchedule ?? policy.schedule };
   const startedAt = now();
@@ -38,7 +37,7 @@ export async function makeAttempt(
       ? notSentOutcome('unconvertible', payload.error)
       : await sendAttempt({
           send,
-          secrets: signingKeys(row),
+          secrets: secrets(row),
           row,
           payload,
           attempt: data.attempt,
@@ -71,8 +70,8 @@ async function sendAttempt({
   startedAt,
 }: {
   send: SendWebhook;
-  /** Every live key signs, so a receiver mid-rotation accepts the old or the new one. */
-  secrets: string[] | Error;
+  /** Every live key signs, so a receiver mid-rotation accepts the old or the new one; headers go with every request. */
+  secrets: EndpointSecrets | Error;
   row: LoadedDelivery;
   /** What this endpoint receives: the published version, or the one it pins. */
   payload: { version: string; data: unknown };
@@ -80,7 +79,7 @@ async function sendAttempt({
   schedule: readonly number[];
   startedAt: Date;
 }): Promise<AttemptOutcome> {
-  // A wrong HOOKLINE_ENCRYPTION_KEY: nothing unsigned ever leaves, and the attempt says why.
+  // A wrong HOOKLINE_ENCRYPTION_KEY: nothing unsigned (or without its headers) ever leaves, and the attempt says why.
   if (secrets instanceof Error) return notSentOutcome('unsigned', `cannot sign: ${secrets.message}`);
   const envelope = buildEnvelope({
     id: row.event.id,
@@ -92,12 +91,16 @@ async function sendAttempt({
     retryable: isRetryable(schedule, attempt),
   });
   const body = JSON.stringify(envelope);
-  const headers = webhookHeaders({
-    id: row.event.id,
-    timestamp: Math.floor(startedAt.getTime() / 1000),
-    body,
-    secrets,
-  });
+  const headers = {
+    // The endpoint's own headers first: the API refuses webhook-* names, and the signature's come last regardless.
+    ...secrets.headers,
+    ...webhookHeaders({
+      id: row.event.id,
+      timestamp: Math.floor(startedAt.getTime() / 1000),
+      body,
+      secrets: secrets.signingKeys,
+    }),
+  };
   // No job signal: pg-boss aborts it when the batch settles, and a detached request outlives that.
   // The sender's own timeout bounds every request.
   return send({ url: row.endpoint.url, headers, body });

@@ -86,7 +86,7 @@ export interface paths {
         delete: operations["endpoints-delete"];
         options?: never;
         head?: never;
-        /** Update an endpoint */
+        /** Update an endpoint; returns the headers it sets, once */
         patch: operations["endpoints-update"];
         trace?: never;
     };
@@ -1293,6 +1293,20 @@ export interface operations {
                      *           "enabled": true,
                      *           "disabledReason": null,
                      *           "retrySchedule": null,
+                     *           "filter": {
+                     *             "data.status": {
+                     *               "$in": [
+                     *                 "shipped",
+                     *                 "delivered"
+                     *               ]
+                     *             },
+                     *             "data.amount": {
+                     *               "$gte": 100
+                     *             }
+                     *           },
+                     *           "headers": {
+                     *             "authorization": "********"
+                     *           },
                      *           "signing": "hmac",
                      *           "publicKey": null,
                      *           "consecutiveFailures": 0,
@@ -1317,6 +1331,14 @@ export interface operations {
                             enabled: boolean;
                             disabledReason: string | null;
                             retrySchedule: number[] | null;
+                            /** @description The payload filter (see endpoints.create); null lets every event of the subscribed types through. */
+                            filter: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description Custom header name (lower case) → value. The value is ******** except in the answer to the create or update that set it. */
+                            headers: {
+                                [key: string]: string;
+                            };
                             /** @enum {string} */
                             signing: "hmac" | "ed25519";
                             publicKey: string | null;
@@ -1467,6 +1489,13 @@ export interface operations {
                         [key: string]: string;
                     };
                     retrySchedule?: number[];
+                    filter?: {
+                        [key: string]: unknown;
+                    } | null;
+                    /** @description Custom headers sent with every request, name → value (at most 20, 4096 bytes together). Values are encrypted at rest and shown only in the answer to the call that sets them. */
+                    headers?: {
+                        [key: string]: string;
+                    };
                     /** @enum {string} */
                     signing?: "hmac" | "ed25519";
                 };
@@ -1494,6 +1523,20 @@ export interface operations {
                      *       "enabled": true,
                      *       "disabledReason": null,
                      *       "retrySchedule": null,
+                     *       "filter": {
+                     *         "data.status": {
+                     *           "$in": [
+                     *             "shipped",
+                     *             "delivered"
+                     *           ]
+                     *         },
+                     *         "data.amount": {
+                     *           "$gte": 100
+                     *         }
+                     *       },
+                     *       "headers": {
+                     *         "authorization": "Bearer rk_live_51HqZ2"
+                     *       },
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,
@@ -1515,6 +1558,14 @@ export interface operations {
                         enabled: boolean;
                         disabledReason: string | null;
                         retrySchedule: number[] | null;
+                        /** @description The payload filter (see endpoints.create); null lets every event of the subscribed types through. */
+                        filter: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Custom header name (lower case) → value. The value is ******** except in the answer to the create or update that set it. */
+                        headers: {
+                            [key: string]: string;
+                        };
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;
@@ -1691,6 +1742,20 @@ export interface operations {
                      *       "enabled": true,
                      *       "disabledReason": null,
                      *       "retrySchedule": null,
+                     *       "filter": {
+                     *         "data.status": {
+                     *           "$in": [
+                     *             "shipped",
+                     *             "delivered"
+                     *           ]
+                     *         },
+                     *         "data.amount": {
+                     *           "$gte": 100
+                     *         }
+                     *       },
+                     *       "headers": {
+                     *         "authorization": "********"
+                     *       },
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,
@@ -1711,6 +1776,14 @@ export interface operations {
                         enabled: boolean;
                         disabledReason: string | null;
                         retrySchedule: number[] | null;
+                        /** @description The payload filter (see endpoints.create); null lets every event of the subscribed types through. */
+                        filter: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Custom header name (lower case) → value. The value is ******** except in the answer to the create or update that set it. */
+                        headers: {
+                            [key: string]: string;
+                        };
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;
@@ -2005,6 +2078,12 @@ export interface operations {
                         [key: string]: string;
                     };
                     retrySchedule?: number[] | null;
+                    filter?: {
+                        [key: string]: unknown;
+                    } | null;
+                    headers?: {
+                        [key: string]: string;
+                    } | null;
                     enabled?: boolean;
                 };
             };
@@ -2031,6 +2110,20 @@ export interface operations {
                      *       "enabled": true,
                      *       "disabledReason": null,
                      *       "retrySchedule": null,
+                     *       "filter": {
+                     *         "data.status": {
+                     *           "$in": [
+                     *             "shipped",
+                     *             "delivered"
+                     *           ]
+                     *         },
+                     *         "data.amount": {
+                     *           "$gte": 100
+                     *         }
+                     *       },
+                     *       "headers": {
+                     *         "authorization": "********"
+                     *       },
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,
@@ -2051,6 +2144,14 @@ export interface operations {
                         enabled: boolean;
                         disabledReason: string | null;
                         retrySchedule: number[] | null;
+                        /** @description The payload filter (see endpoints.create); null lets every event of the subscribed types through. */
+                        filter: {
+                            [key: string]: unknown;
+                        } | null;
+                        /** @description Custom header name (lower case) → value. The value is ******** except in the answer to the create or update that set it. */
+                        headers: {
+                            [key: string]: string;
+                        };
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;

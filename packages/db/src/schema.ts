@@ -54,6 +54,12 @@ export type StoredSigningKey = {
   expiresAt: string | null;
 };
 
+/**
+ * A custom header an endpoint's requests carry. The name is in the clear (lowercase, shown by
+ * endpoints.get); the value is sealed like a signing key, since it often carries a credential.
+ */
+export type StoredHeader = { name: string; sealed: string };
+
 export const endpoints = pgTable(
   'endpoints',
   {
@@ -73,6 +79,11 @@ export const endpoints = pgTable(
     signingKeys: jsonb('signing_keys').$type<StoredSigningKey[]>().notNull(),
     // Delay before each retry in seconds; null means the service-wide default schedule.
     retrySchedule: jsonb('retry_schedule').$type<number[]>(),
+    // A payload filter (@hookline/filter), checked when saved and evaluated at fan-out; null lets every
+    // event of the subscribed types through. json, not jsonb, so it reads back as it was written.
+    filter: json('filter'),
+    // Custom request headers, sent with every attempt; values sealed (see StoredHeader).
+    headers: jsonb('headers').$type<StoredHeader[]>().notNull().default([]),
     // Health: failed attempts since the last success, and when that run of failures began. The
     // worker disables an endpoint whose run has lasted HOOKLINE_ENDPOINT_DISABLE_AFTER_DAYS; a
     // success resets both (and is reported as delivery.recovered).

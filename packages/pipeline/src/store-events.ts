@@ -1,8 +1,8 @@
 import { deliveries, events, newId, type Transaction } from '@hookline/db';
 import type { QueueClient } from './boss';
-import { matchesEventType } from '@hookline/schema';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { createDeliveries, type DeliveryToCreate } from './create-deliveries';
+import { subscribersMatcher, type Subscriber } from './match-subscribers';
 
 /** An event whose data has already been checked against its (type, version) schema. */
 export type EventToStore = {
@@ -23,7 +23,8 @@ export type StoredEvent = {
 
 /**
  * Stores events of one application and fans them out inside `tx`: the events, one delivery per
- * enabled endpoint subscribed to the type, and one pg-boss job per delivery. An item whose
+ * enabled endpoint subscribed to the type whose payload filter the event passes, and one pg-boss job
+ * per delivery. An item whose
  * idempotency key was stored before creates nothing and answers with the first event.
  */
 export async function storeEvents(
@@ -49,16 +50,19 @@ export async function storeEvents(
         from json_to_recordset(${JSON.stringify(rows)}::json)
              as x(id text, type text, version text, data json, idempotency_key text)
       on conflict (app_id, idempotency_key) where idempotency_key is not null do nothing
-      returning id)
-    select (select coalesce(json_agg(id), '[]'::json) from inserted) as inserted,
+      returning id, created_at)
+    select (select coalesce(json_object_agg(id, created_at), '{}'::json) from inserted) as inserted,
            -- Disabled endpoints are skipped here, so an endpoint that was switched off gets nothing new.
-           (select coalesce(json_agg(json_build_object('id', id, 'eventTypes', event_types)), '[]'::json)
+           (select coalesce(json_agg(json_build_object('id', id, 'eventTypes', event_types,
+                                                       'versionPins', version_pins, 'filter', filter)), '[]'::json)
               from endpoints where app_id = ${appId} and enabled) as subscribers`)) as unknown as {
-    inserted: string[];
-    subscribers: { id: string; eventTypes: string[] | null }[];
+    /** Event id → its created_at (the envelope's timestamp, which a filter may test). */
+    inserted: Record<string, string>;
+    subscribers: Subscriber[];
   }[];
-  const inserted = new Set(result!.inserted);
-  const subscribers = result!.subscribers;
+  const insertedAt = new Map(Object.entries(result!.inserted));
+  const inserted = new Set(insertedAt.keys());
+  const subscribersOf = subscribersMatcher(result!.subscribers);
 
   // A key stored before (or by a concurrent publish that won the race): answer with that event.
   const firstSeen = await findByIdempotencyKeys(
@@ -70,10 +74,10 @@ export async function storeEvents(
   const toCreate: DeliveryToCreate[] = [];
   items.forEach((e, i) => {
     const id = freshIds[i]!;
-    if (!inserted.has(id)) return;
-    for (const endpoint of subscribers) {
-      if (matchesEventType(endpoint.eventTypes, e.type)) toCreate.push({ appId, eventId: id, endpointId: endpoint.id });
-    }
+    const createdAt = insertedAt.get(id);
+    if (createdAt === undefined) return;
+    for (const endpointId of subscribersOf({ id, type: e.type, version: e.version, data: e.data, createdAt }))
+      toCreate.push({ appId, eventId: id, endpointId });
   });
   const created = await createDeliveries(tx, boss, toCreate);
   const byEvent = new Map<string, { id: string; endpointId: string }[]>();

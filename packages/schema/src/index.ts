@@ -9,6 +9,7 @@ export {
 } from './catalog';
 export { validateEventData, checkEventVersion } from './validate';
 export { convertEventData } from './convert';
+export { payloadForEndpoint, type EndpointPayload } from './payload-for-endpoint';
 export { listEventTypes, getEventType } from './describe';
 export { matchesEventType, isValidEventTypePattern } from './patterns';
 export { formatPath, type ValidationIssue } from './issues';

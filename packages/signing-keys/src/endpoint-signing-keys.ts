@@ -1,7 +1,7 @@
 import type { SigningScheme, StoredSigningKey } from '@hookline/db';
 import { generateSecret, generateSigningKeyPair } from '@hookline/verify';
 import type { EncryptionKey } from './encryption-key';
-import { sealSigningKey, unsealSigningKey } from './seal';
+import { sealSecret, unsealSecret } from './seal';
 
 /** A signing key in the clear: `plaintext` is whsec_ (hmac) or whsk_ (ed25519) and never leaves Hookline for ed25519. */
 export type OpenSigningKey = {
@@ -18,7 +18,7 @@ export function newSigningKey(key: EncryptionKey, endpointId: string, signing: S
   const plaintext = pair ? pair.secretKey : generateSecret();
   const stored: StoredSigningKey = {
     signing,
-    sealed: sealSigningKey(key, plaintext, endpointId),
+    sealed: sealSecret(key, plaintext, endpointId),
     publicKey: pair?.publicKey ?? null,
     createdAt: now.toISOString(),
     expiresAt: null,
@@ -30,7 +30,7 @@ export function isLive(signingKey: StoredSigningKey, now: Date): boolean {
   return signingKey.expiresAt === null || Date.parse(signingKey.expiresAt) > now.getTime();
 }
 
-/** Every key that still signs at `now`, newest first, decrypted. Throws SigningKeyDecryptionError on a wrong key. */
+/** Every key that still signs at `now`, newest first, decrypted. Throws SecretDecryptionError on a wrong key. */
 export function openLiveSigningKeys(
   key: EncryptionKey,
   endpointId: string,
@@ -41,7 +41,7 @@ export function openLiveSigningKeys(
     .filter((s) => isLive(s, now))
     .map((s) => ({
       signing: s.signing,
-      plaintext: unsealSigningKey(key, s.sealed, endpointId),
+      plaintext: unsealSecret(key, s.sealed, endpointId),
       publicKey: s.publicKey,
       createdAt: s.createdAt,
       expiresAt: s.expiresAt,

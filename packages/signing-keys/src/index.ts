@@ -7,3 +7,4 @@ export {
 export { loadEncryptionKeyFromEnv } from './load-encryption-key';
 export { newSigningKey, openLiveSigningKeys, type OpenSigningKey } from './endpoint-signing-keys';
 export { rotateSigningKeys, defaultGraceSeconds, maxGraceSeconds } from './rotate';
+export { sealEndpointHeaders, openEndpointHeaders } from './endpoint-headers';

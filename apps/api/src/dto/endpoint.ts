@@ -1,5 +1,7 @@
 import { signingSchemes, type endpoints } from '@hookline/db';
 import { z } from 'zod';
+import { EndpointFilterShown, toFilterDto } from './endpoint-filter';
+import { EndpointHeadersShown, maskHeaders } from './endpoint-headers';
 
 export const Endpoint = z.object({
   id: z.string(),
@@ -13,6 +15,8 @@ export const Endpoint = z.object({
   enabled: z.boolean(),
   disabledReason: z.string().nullable(),
   retrySchedule: z.array(z.number()).nullable(),
+  filter: EndpointFilterShown,
+  headers: EndpointHeadersShown,
   /** How requests are signed: `hmac` (v1, shared whsec_ secret) or `ed25519` (v1a, key pair). */
   signing: z.enum(signingSchemes),
   /** For ed25519, the current whpk_ public key receivers verify with; null for hmac. */
@@ -29,6 +33,7 @@ type Endpoint = z.infer<typeof Endpoint>;
 /**
  * Only the create call returns the secret; afterwards it is read with endpoints.getSecret.
  * Null for ed25519 endpoints: their signing key never leaves Hookline; receivers use `publicKey`.
+ * Its `headers` are in the clear: the one time they are shown.
  */
 export const EndpointWithSecret = Endpoint.extend({ secret: z.string().nullable() });
 
@@ -44,6 +49,8 @@ export function toEndpointDto(row: typeof endpoints.$inferSelect): Endpoint {
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     retrySchedule: row.retrySchedule,
+    filter: toFilterDto(row.filter),
+    headers: maskHeaders(row.headers),
     signing: current?.signing ?? 'hmac',
     publicKey: current?.publicKey ?? null,
     consecutiveFailures: row.consecutiveFailures,

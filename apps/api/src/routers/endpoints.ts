@@ -3,6 +3,8 @@ import { maxGraceSeconds } from '@hookline/signing-keys';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { Endpoint, EndpointWithSecret } from '../dto/endpoint';
+import { EndpointFilter } from '../dto/endpoint-filter';
+import { EndpointHeaders } from '../dto/endpoint-headers';
 import { EndpointSigningKeys } from '../dto/endpoint-signing-keys';
 import { Page, PageInput } from '../dto/page';
 import { getEndpointSigningKeys, rotateEndpointSigningKey } from '../services/endpoint-signing-keys';
@@ -24,6 +26,8 @@ export const endpointsRouter = {
         eventTypes: EventTypePatterns.optional(),
         versionPins: VersionPins.optional(),
         retrySchedule: RetrySchedule.optional(),
+        filter: EndpointFilter.nullable().optional(),
+        headers: EndpointHeaders.optional(),
         /** `hmac` (default) or `ed25519`; see Endpoint.signing. */
         signing: z.enum(signingSchemes).optional(),
       }),
@@ -41,7 +45,7 @@ export const endpointsRouter = {
     .output(Endpoint)
     .query(({ ctx, input }) => getEndpoint(ctx, ctx.principal, input)),
   update: protectedProcedure
-    .meta(rest('PATCH', '/endpoints/{endpointId}', 'Update an endpoint'))
+    .meta(rest('PATCH', '/endpoints/{endpointId}', 'Update an endpoint; returns the headers it sets, once'))
     .input(
       z.object({
         endpointId: Id,
@@ -51,6 +55,10 @@ export const endpointsRouter = {
         // Replaces every pin; {} removes them all.
         versionPins: VersionPins.optional(),
         retrySchedule: RetrySchedule.nullable().optional(),
+        // Replaces the filter; null removes it.
+        filter: EndpointFilter.nullable().optional(),
+        // Replaces every header; null or {} removes them all.
+        headers: EndpointHeaders.nullable().optional(),
         enabled: z.boolean().optional(),
       }),
     )

@@ -1,7 +1,7 @@
 import { endpoints, newId, type SigningScheme } from '@hookline/db';
 import { checkUrlHost, normalizeEndpointUrl } from '@hookline/egress';
 import { publishOperationalEvents } from '@hookline/pipeline';
-import { newSigningKey } from '@hookline/signing-keys';
+import { newSigningKey, sealEndpointHeaders } from '@hookline/signing-keys';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Principal } from '../auth/principal';
 import { visibleAppId } from '../auth/scope';
@@ -10,6 +10,7 @@ import { AppError, notFound } from '../errors';
 import { toEndpointDto } from '../dto/endpoint';
 import { toPageDto } from '../dto/page';
 import { getApplication } from './applications';
+import { assertFilterFitsEvents } from './endpoint-filter';
 
 type EndpointInput = {
   url: string;
@@ -17,6 +18,9 @@ type EndpointInput = {
   eventTypes?: string[] | null;
   versionPins?: Record<string, string>;
   retrySchedule?: number[] | null;
+  filter?: Record<string, unknown> | null;
+  /** Names already in lower case (see EndpointHeaders). */
+  headers?: Record<string, string> | null;
 };
 
 export async function createEndpoint(
@@ -26,9 +30,14 @@ export async function createEndpoint(
 ) {
   await getApplication(deps, principal, { appId: input.appId });
   await assertUrlAllowed(deps, input.url);
+  const eventTypes = normaliseEventTypes(input.eventTypes);
+  const versionPins = input.versionPins ?? {};
+  const filter = input.filter ?? null;
+  assertFilterFitsEvents({ filter, eventTypes, versionPins });
   const id = newId('ep');
   const signing = input.signing ?? 'hmac';
   const { stored, plaintext } = newSigningKey(deps.encryptionKey, id, signing, new Date());
+  const headers = input.headers ?? {};
   const [row] = await deps.db
     .insert(endpoints)
     .values({
@@ -36,14 +45,17 @@ export async function createEndpoint(
       appId: input.appId,
       url: normalizeEndpointUrl(input.url),
       description: input.description ?? '',
-      eventTypes: normaliseEventTypes(input.eventTypes),
-      versionPins: input.versionPins ?? {},
+      eventTypes,
+      versionPins,
       retrySchedule: input.retrySchedule ?? null,
+      filter,
+      headers: sealEndpointHeaders(deps.encryptionKey, id, headers),
       signingKeys: [stored],
     })
     .returning();
-  // An ed25519 signing key is never shown; receivers verify with the endpoint's publicKey.
-  return { ...toEndpointDto(row!), secret: signing === 'hmac' ? plaintext : null };
+  // An ed25519 signing key is never shown; receivers verify with the endpoint's publicKey. Header
+  // values are shown here, once, like the secret.
+  return { ...toEndpointDto(row!), headers, secret: signing === 'hmac' ? plaintext : null };
 }
 
 export async function listEndpoints(
@@ -87,6 +99,12 @@ export async function updateEndpoint(
     // Locked, so the worker disabling it at the same moment cannot interleave with this change.
     const [before] = await tx.select().from(endpoints).where(eq(endpoints.id, input.endpointId)).for('update');
     const now = new Date();
+    const eventTypes = input.eventTypes === undefined ? before!.eventTypes : normaliseEventTypes(input.eventTypes);
+    const versionPins = input.versionPins ?? before!.versionPins;
+    const filter = input.filter === undefined ? before!.filter : input.filter;
+    // A change of types or pins can make the stored filter name fields the endpoint no longer receives.
+    if (input.filter !== undefined || input.eventTypes !== undefined || input.versionPins !== undefined)
+      assertFilterFitsEvents({ filter, eventTypes, versionPins });
     const enabling = input.enabled === true && !before!.enabled;
     const disabling = input.enabled === false && before!.enabled;
     const [row] = await tx
@@ -94,9 +112,15 @@ export async function updateEndpoint(
       .set({
         url: input.url === undefined ? undefined : normalizeEndpointUrl(input.url),
         description: input.description,
-        eventTypes: input.eventTypes === undefined ? undefined : normaliseEventTypes(input.eventTypes),
+        eventTypes: input.eventTypes === undefined ? undefined : eventTypes,
         versionPins: input.versionPins,
         retrySchedule: input.retrySchedule,
+        filter: input.filter,
+        // Replaces every header; null or {} removes them all.
+        headers:
+          input.headers === undefined
+            ? undefined
+            : sealEndpointHeaders(deps.encryptionKey, input.endpointId, input.headers ?? {}),
         enabled: input.enabled,
         // Re-enabling clears the reason and starts its health afresh; otherwise the old run of
         // failures would disable it again on its first failure.
@@ -114,7 +138,9 @@ export async function updateEndpoint(
         },
       ]);
     }
-    return toEndpointDto(row!);
+    const shown = toEndpointDto(row!);
+    // Headers set by this call are shown in the clear, once; otherwise they stay masked.
+    return input.headers === undefined ? shown : { ...shown, headers: input.headers ?? {} };
   });
 }
 

@@ -1,4 +1,4 @@
-import { convertEventData } from '@hookline/schema';
+import { convertEventData } from './convert';
 
 export type EndpointPayload = { ok: true; version: string; data: unknown } | { ok: false; error: string };
 

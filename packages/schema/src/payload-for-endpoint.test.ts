@@ -1,4 +1,5 @@
-import { eventCatalog, OrderCreatedV1, OrderCreatedV2 } from '@hookline/schema';
+import { eventCatalog } from './catalog';
+import { OrderCreatedV1, OrderCreatedV2 } from './events/order';
 import { describe, expect, it } from 'vitest';
 import { payloadForEndpoint } from './payload-for-endpoint';
 

@@ -1,4 +1,4 @@
-import { apiKeys, newId, type Database } from '@hookline/db';
+import { apiKeys, newId, type Database, type Transaction } from '@hookline/db';
 import { and, desc, eq, isNull, lt, ne } from 'drizzle-orm';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key-hash';
 import type { Principal } from '../auth/principal';
@@ -12,7 +12,7 @@ import { getApplication } from './applications';
 
 /** Stores a new generated key as its keyed hash; the key itself is returned, to show once. */
 export async function createApiKey(
-  db: Database,
+  db: Database | Transaction,
   encryptionKey: EncryptionKey,
   { appId, name }: { appId: string | null; name: string },
 ) {

@@ -20,6 +20,11 @@ import { startRssSampler } from './lib/rss';
 import { percentile } from './lib/stats';
 import type { BenchContext, Scenario } from './lib/types';
 
+function ceilingPerSec(outcomes: readonly Outcome[]): number | null {
+  const ceiling = outcomes.find((o) => o.scenario === 'ceiling');
+  return ceiling && 'result' in ceiling ? (ceiling.result.deliveriesPerSec ?? null) : null;
+}
+
 /** In report order. The ceiling comes first: every later scenario's ratio is relative to it. */
 const scenarios: Scenario[] = [ceiling, ingest.single, ingest.batch, e2e, latency, isolation, soak, outbox];
 
@@ -95,6 +100,7 @@ async function main(): Promise<number> {
         createDatabase: (label) => databases!.create(`${scenario.name}_${label}`),
         receiver,
         scale: options.scale,
+        ceilingPerSec: ceilingPerSec(outcomes),
         scaled: (n, min = 1) => Math.max(min, Math.round(n * options.scale)),
         percentile,
         startRssSampler: () => startRssSampler(100),

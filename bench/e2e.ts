@@ -37,32 +37,43 @@ const batchSize = 1_000;
 /** The run's own attempts, not the expired history seeded for the sweep. */
 const notSeeded = { where: "left(a.id, 7) <> 'atm_old'", values: [] };
 
-export async function run(ctx: BenchContext): Promise<ScenarioResult> {
-  const events = Math.ceil(ctx.scaled(envInt('BENCH_E2E_EVENTS', 50_000), batchSize) / batchSize) * batchSize;
+export function run(ctx: BenchContext): Promise<ScenarioResult> {
+  return measureEndToEnd(ctx, { label: 'e2e', events: envInt('BENCH_E2E_EVENTS', 50_000), workerProcesses: 1 });
+}
+
+/**
+ * The e2e measurement on a database of its own named after `label`: `events` (× scale) published in
+ * batches and delivered by `workerProcesses` worker processes. The scale-out scenario runs it twice.
+ */
+export async function measureEndToEnd(
+  ctx: BenchContext,
+  { label, events: unscaledEvents, workerProcesses }: { label: string; events: number; workerProcesses: number },
+): Promise<ScenarioResult> {
+  const events = Math.ceil(ctx.scaled(unscaledEvents, batchSize) / batchSize) * batchSize;
   const warmup = Math.ceil(ctx.scaled(1_000, 0) / 100) * 100;
   const publishers = envInt('BENCH_E2E_PUBLISHERS', 2);
   // With BENCH_E2E_SWEEP_EVENTS=N, N expired events (3 rows each) are seeded first and the retention sweep
   // removes them while the timed run goes on: the sweep's cost to throughput.
   const sweepEvents = envInt('BENCH_E2E_SWEEP_EVENTS', 0);
-  const worker = workerSettings();
-  const runId = `e2e-${randomBytes(4).toString('hex')}`;
+  const worker = workerSettings({ processes: workerProcesses });
+  const runId = `${label}-${randomBytes(4).toString('hex')}`;
   ctx.log(
     `${events} events (+${warmup} warm-up) in batches of ${batchSize} from ${publishers} callers, one endpoint; ` +
-      `worker batch ${worker.batchSize}, concurrency ${worker.concurrency}`,
+      `${workerProcesses} worker process(es), batch ${worker.batchSize}, concurrency ${worker.concurrency}`,
   );
-  const databaseUrl = await ctx.createDatabase('e2e');
+  const databaseUrl = await ctx.createDatabase(label);
   const rss = ctx.startRssSampler();
   const hookline = await startHookline({
     databaseUrl,
-    label: 'e2e',
+    label,
     worker,
     apiConnections: publishers,
     log: ctx.log,
     signal: ctx.signal,
   });
   try {
-    const appId = await hookline.rest.createApplication('bench e2e');
-    const endpointId = await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/e2e` });
+    const appId = await hookline.rest.createApplication(`bench ${label}`);
+    const endpointId = await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/${label}` });
     if (sweepEvents > 0) {
       const seedStarted = performance.now();
       await seedExpiredHistory(hookline.sql, { appId, endpointId, events: sweepEvents });
@@ -176,6 +187,7 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
         publishers,
         workerBatchSize: worker.batchSize,
         workerConcurrency: worker.concurrency,
+        workerProcesses,
         seconds: round3(seconds),
         publishSeconds: round3((publishedAt - startedAt) / 1000),
         lastReceivedSeconds: round3((receivedAt - startedAt) / 1000),

@@ -105,8 +105,7 @@ function takeGroup(waiting: Member[]): Member[] {
     group.push(member);
     waiting.splice(i, 1);
   }
-  return group.sort(
-    (a, b) =>
-      a.appId.localeCompare(b.appId) || (a.event.idempotencyKey ?? '').localeCompare(b.event.idempotencyKey ?? ''),
-  );
+  // Code-unit order, not the locale's: every process must sort the same way.
+  const order = (m: Member) => `${m.appId} ${m.event.idempotencyKey ?? ''}`;
+  return group.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }

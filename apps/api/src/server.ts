@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { DatabaseAvailability } from '@hookline/db';
 import { serveStatus, type Readiness } from '@hookline/monitoring';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { consolePath, createConsoleFiles } from './console-files';
@@ -17,6 +18,8 @@ import { appRouter } from './routers';
 import { refuseTooLarge, retryAfterOnUnavailable, sendNoRoute, sendRestInternalError } from './wire-errors';
 
 type ApiServerOptions = Omit<ApiDeps, 'publishGroups' | 'principals'> & {
+  /** Whether the database is known to be reachable: publishes waiting to be grouped are refused when it is not. */
+  databaseAvailability: DatabaseAvailability;
   maxPayloadBytes: number;
   readiness: Readiness;
   limits?: Partial<ServerLimits>;
@@ -29,10 +32,10 @@ type ApiServerOptions = Omit<ApiDeps, 'publishGroups' | 'principals'> & {
  * /metrics (unauthenticated, like /health: counts only, no ids, keys or URLs; see docs/operations.md).
  */
 export function createApiServer(options: ApiServerOptions): http.Server {
-  const { maxPayloadBytes, readiness, limits: givenLimits, consoleDir, ...given } = options;
+  const { maxPayloadBytes, readiness, limits: givenLimits, consoleDir, databaseAvailability, ...given } = options;
   const deps: ApiDeps = {
     ...given,
-    publishGroups: createPublishGroups(given),
+    publishGroups: createPublishGroups({ ...given, availability: databaseAvailability }),
     principals: createPrincipalCache(given),
   };
   const routes = createRouteLabeler();

@@ -1,17 +1,29 @@
-import { CommitOutcomeUnknownError, transactionWithKnownOutcome, type Database } from '@hookline/db';
+import {
+  CommitOutcomeUnknownError,
+  DatabaseUnreachableError,
+  isDatabaseUnavailable,
+  transactionWithKnownOutcome,
+  type Database,
+  type DatabaseAvailability,
+} from '@hookline/db';
 import { storeEvents, type EventToStore, type QueueClient, type StoredEvent } from '@hookline/pipeline';
 
 /**
  * Group commit for single publishes. A publish on its own pays for a transaction (BEGIN, its
  * statements, COMMIT, each a round trip, and a WAL flush) to store one row; batch publishes store a
- * thousand for about the same. So single publishes that arrive while a group is committing wait for it
- * and then go together: one transaction, the multi-row statements of `storeEvents`. Each caller is
+ * thousand for about the same. So single publishes that arrive while groups are committing (at most
+ * `maxConcurrentGroups`) wait for one to finish and then go together: one transaction, the multi-row statements of `storeEvents`. Each caller is
  * answered only after that commit, as before.
  *
  * A group that fails is taken apart: every member is stored again in a transaction of its own, so one
  * bad publish (an unknown application, a payload PostgreSQL refuses) never fails its neighbours, and
  * each caller gets its own answer. Only a lost commit is answered for the whole group: its outcome is
- * unknown for every member, and each is told so.
+ * unknown for every member, and each is told so; and so is a database that cannot be reached, which no
+ * member caused.
+ *
+ * Publishes waiting for the next group are refused at once when the database becomes unreachable, as
+ * the connection gate refuses the statements waiting for a connection: a group stuck on a dead
+ * connection must not hold every later publish until it gives up.
  */
 export type PublishGroups = {
   store(appId: string, event: EventToStore & { id: string }): Promise<StoredEvent>;
@@ -30,16 +42,39 @@ type Member = {
  */
 const maxGroupSize = 256;
 
-export function createPublishGroups({ db, boss }: { db: Database; boss: QueueClient }): PublishGroups {
-  const waiting: Member[] = [];
-  let committing = false;
+/**
+ * Groups committing at once. More than one, so a group held up (a slow disk flush, a connection
+ * that died under it) does not hold every publish behind it; few, so the publishes of a busy moment
+ * still gather into large groups while these commit.
+ */
+const maxConcurrentGroups = 4;
 
-  const flush = async () => {
-    committing = true;
-    try {
-      while (waiting.length > 0) await commitGroup(takeGroup(waiting));
-    } finally {
-      committing = false;
+export function createPublishGroups({
+  db,
+  boss,
+  availability,
+}: {
+  db: Database;
+  boss: QueueClient;
+  availability: DatabaseAvailability;
+}): PublishGroups {
+  const waiting: Member[] = [];
+  let committing = 0;
+  let scheduled = false;
+
+  availability.onChange((reachable) => {
+    if (reachable) return;
+    for (const member of waiting.splice(0)) member.reject(unreachable());
+  });
+
+  const startGroups = () => {
+    scheduled = false;
+    while (waiting.length > 0 && committing < maxConcurrentGroups) {
+      committing++;
+      void commitGroup(takeGroup(waiting)).finally(() => {
+        committing--;
+        startGroups();
+      });
     }
   };
 
@@ -48,11 +83,13 @@ export function createPublishGroups({ db, boss }: { db: Database; boss: QueueCli
       const stored = await storeGroup(group);
       group.forEach((member, i) => member.resolve(stored[i]!));
     } catch (error) {
-      if (group.length === 1 || error instanceof CommitOutcomeUnknownError) {
+      if (group.length === 1 || error instanceof CommitOutcomeUnknownError || isDatabaseUnavailable(error)) {
         for (const member of group) member.reject(error);
         return;
       }
       // Which member made it fail is not known: each is stored on its own, its result its own.
+      // (Concurrent with other groups, so a member's key may meet a neighbour's: storeEvents answers
+      // such a race as a duplicate, as it did for two single publishes.)
       await Promise.all(group.map((member) => commitGroup([member])));
     }
   };
@@ -73,12 +110,13 @@ export function createPublishGroups({ db, boss }: { db: Database; boss: QueueCli
   return {
     store: (appId, event) =>
       new Promise<StoredEvent>((resolve, reject) => {
+        if (!availability.reachable) return reject(unreachable());
         waiting.push({ appId, event, resolve, reject });
         // The first publish of a quiet moment waits only for the publishes of the same turn of the event
-        // loop; later ones gather while a group commits.
-        if (!committing) {
-          committing = true;
-          setImmediate(() => void flush());
+        // loop; later ones gather while the groups before them commit.
+        if (!scheduled && committing < maxConcurrentGroups) {
+          scheduled = true;
+          setImmediate(startGroups);
         }
       }),
   };
@@ -109,3 +147,6 @@ function takeGroup(waiting: Member[]): Member[] {
   const order = (m: Member) => `${m.appId} ${m.event.idempotencyKey ?? ''}`;
   return group.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
+
+const unreachable = () =>
+  new DatabaseUnreachableError('DATABASE_UNREACHABLE', 'the database is unreachable (a probe is waiting for it)');

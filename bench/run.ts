@@ -10,6 +10,7 @@ import * as ingest from './ingest';
 import * as isolation from './isolation';
 import * as latency from './latency';
 import * as outbox from './outbox';
+import * as scaleOut from './scale-out';
 import * as soak from './soak';
 import { startCpuMeter } from './lib/cpu';
 import { RunDatabases, startDatabaseServer, type DatabaseServer } from './lib/database';
@@ -20,8 +21,13 @@ import { startRssSampler } from './lib/rss';
 import { percentile } from './lib/stats';
 import type { BenchContext, Scenario } from './lib/types';
 
+function ceilingPerSec(outcomes: readonly Outcome[]): number | null {
+  const ceiling = outcomes.find((o) => o.scenario === 'ceiling');
+  return ceiling && 'result' in ceiling ? (ceiling.result.deliveriesPerSec ?? null) : null;
+}
+
 /** In report order. The ceiling comes first: every later scenario's ratio is relative to it. */
-const scenarios: Scenario[] = [ceiling, ingest.single, ingest.batch, e2e, latency, isolation, soak, outbox];
+const scenarios: Scenario[] = [ceiling, ingest.single, ingest.batch, e2e, latency, isolation, scaleOut, soak, outbox];
 
 /** The whole run must stay under 5 minutes, setup and cleanup included. */
 const runBudgetMs = 270_000;
@@ -95,6 +101,7 @@ async function main(): Promise<number> {
         createDatabase: (label) => databases!.create(`${scenario.name}_${label}`),
         receiver,
         scale: options.scale,
+        ceilingPerSec: ceilingPerSec(outcomes),
         scaled: (n, min = 1) => Math.max(min, Math.round(n * options.scale)),
         percentile,
         startRssSampler: () => startRssSampler(100),

@@ -136,7 +136,7 @@ export async function waitForReceiver(
 
 /** Throws when a Hookline process logged errors (queue errors, unexpected errors) during the run. */
 export function assertNoProcessErrors(hookline: Hookline): void {
-  for (const child of [hookline.api, hookline.worker]) {
+  for (const child of [hookline.api, ...hookline.workers]) {
     if (child && child.errorLines > 0) {
       throw new Error(`${child.role} logged ${child.errorLines} error lines; first: ${child.firstError}`);
     }

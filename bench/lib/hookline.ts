@@ -30,6 +30,8 @@ export interface WorkerSettings {
   requestTimeoutMs?: number;
   /** Further HOOKLINE_* settings of the worker (the soak's retention and reconcile interval). */
   env?: Record<string, string>;
+  /** How many worker processes, each with these settings (default 1): the scale-out scenario's knob. */
+  processes?: number;
 }
 
 export interface StartHooklineOptions {
@@ -219,11 +221,14 @@ export interface Hookline {
   /** `http://127.0.0.1:<port>` of the API. */
   url: string;
   api: HooklineChild;
+  /** The first worker process; null when only the API runs. */
   worker: HooklineChild | null;
+  /** Every worker process (`worker` first). */
+  workers: HooklineChild[];
   rest: RestClient;
   /** A small pool on the scenario's database, for counting and checking. */
   sql: postgres.Sql;
-  /** The processes' CPU time so far, in ms (api, worker). */
+  /** The processes' CPU time so far, in ms (api, every worker together). */
   cpuMs(): { apiMs: number; workerMs: number };
   /**
    * Stops the worker, then the API, with SIGTERM (both drain first), closes the harness's pools,
@@ -258,7 +263,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     // publishBatch takes up to 1,000, so allow a full batch.
     HOOKLINE_MAX_PAYLOAD_BYTES: String(apiMaxPayloadBytes),
   });
-  let worker: HooklineChild | null = null;
+  const workers: HooklineChild[] = [];
   const url = `http://127.0.0.1:${port}`;
   const rest = new RestClient(url, adminKey, options.apiConnections ?? 32);
   const sql = postgres(options.databaseUrl, { max: 2, onnotice: () => {} });
@@ -270,8 +275,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     const problems: string[] = [];
     await rest.close();
     const graceMs = (options.worker?.requestTimeoutMs ?? 15_000) + 15_000;
-    for (const child of [worker, api]) {
-      if (!child) continue;
+    for (const child of [...workers, api]) {
       const { code, killed } = await child.stop(graceMs);
       if (killed) problems.push(`${child.role} did not stop within ${graceMs / 1000} s of SIGTERM and was killed`);
       else if (code !== 0) problems.push(`${child.role} exited with code ${code}:\n${child.tail()}`);
@@ -283,20 +287,25 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
   try {
     await waitForHealth(api, url, options.signal);
     api.readyPeakRssMb = api.peakRssMb();
-    if (options.worker) {
-      worker = spawnChild('worker', workerEntry, options.label, {
-        ...common,
-        // Nothing scrapes it here, and 3001 may be taken.
-        HOOKLINE_WORKER_PORT: '0',
-        HOOKLINE_WORKER_BATCH_SIZE: String(options.worker.batchSize),
-        HOOKLINE_WORKER_CONCURRENCY: String(options.worker.concurrency),
-        ...(options.worker.requestTimeoutMs === undefined
-          ? {}
-          : { HOOKLINE_REQUEST_TIMEOUT_MS: String(options.worker.requestTimeoutMs) }),
-        ...options.worker.env,
-      });
-      await worker.waitForLine((line) => line.includes('"delivery worker started"'), 60_000, options.signal);
-      worker.readyPeakRssMb = worker.peakRssMb();
+    const workerSettings = options.worker;
+    if (workerSettings) {
+      // One after another: each migrates on start, and the first creates the queues.
+      for (let i = 0; i < (workerSettings.processes ?? 1); i++) {
+        const worker = spawnChild('worker', workerEntry, options.label, {
+          ...common,
+          // Nothing scrapes it here, and 3001 may be taken.
+          HOOKLINE_WORKER_PORT: '0',
+          HOOKLINE_WORKER_BATCH_SIZE: String(workerSettings.batchSize),
+          HOOKLINE_WORKER_CONCURRENCY: String(workerSettings.concurrency),
+          ...(workerSettings.requestTimeoutMs === undefined
+            ? {}
+            : { HOOKLINE_REQUEST_TIMEOUT_MS: String(workerSettings.requestTimeoutMs) }),
+          ...workerSettings.env,
+        });
+        workers.push(worker);
+        await worker.waitForLine((line) => line.includes('"delivery worker started"'), 60_000, options.signal);
+        worker.readyPeakRssMb = worker.peakRssMb();
+      }
     }
   } catch (error) {
     await stop().catch(() => {});
@@ -304,15 +313,16 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
   }
   options.log(
     `Hookline up in ${((performance.now() - started) / 1000).toFixed(1)} s: API pid ${api.pid} on ${url}` +
-      (worker ? `, worker pid ${worker.pid}` : ''),
+      (workers.length > 0 ? `, worker pid ${workers.map((w) => w.pid).join(', ')}` : ''),
   );
   return {
     url,
     api,
-    worker,
+    worker: workers[0] ?? null,
+    workers,
     rest,
     sql,
-    cpuMs: () => ({ apiMs: api.cpuMs() ?? 0, workerMs: worker?.cpuMs() ?? 0 }),
+    cpuMs: () => ({ apiMs: api.cpuMs() ?? 0, workerMs: workers.reduce((sum, w) => sum + (w.cpuMs() ?? 0), 0) }),
     stop,
   };
 }

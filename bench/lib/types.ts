@@ -15,6 +15,8 @@ export interface BenchContext {
   receiver: ReceiverHandle;
   /** BENCH_SCALE (default 1): multiply every count by it, e.g. through `scaled`. */
   scale: number;
+  /** The `ceiling` scenario's deliveries/s in this run; null when it did not run (or failed). */
+  ceilingPerSec: number | null;
   /** `n × scale`, rounded, at least `min` (default 1). */
   scaled(n: number, min?: number): number;
   /** Nearest-rank percentile (p in 0..100) of unsorted values; NaN when there are none. */

@@ -5,11 +5,12 @@ import type { Log } from '@hookline/log';
 import type { Metrics } from '@hookline/monitoring';
 import type { QueueClient } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
-import { authenticateApiKey } from './auth/authenticate-api-key';
+import type { PrincipalCache } from './auth/principal-cache';
 import type { Principal } from './auth/principal';
 import { parseAuthorizationHeader } from './authorization-header';
 import { isDatabaseUnavailable } from './database-errors';
 import { AppError } from './errors';
+import type { PublishGroups } from './services/publish-groups';
 import { toTrpcError } from './wire-errors';
 
 /** What the API's business functions need; passed in so tests can build it over a test database. */
@@ -27,6 +28,10 @@ export type ApiDeps = {
   operatorAppId: string | null;
   /** This process's metrics (shared with the worker in the all-in-one process). */
   metrics: Metrics;
+  /** Single publishes committed together (group commit). */
+  publishGroups: PublishGroups;
+  /** Who each API key is, remembered for a few seconds. */
+  principals: PrincipalCache;
 };
 
 export type Context = ApiDeps & {
@@ -51,7 +56,7 @@ export async function createContext(
   if (header.key === null) return { ...request, principal: null, authProblem: header.problem };
   let principal: Principal | null;
   try {
-    principal = await authenticateApiKey(deps.db, deps.encryptionKey, header.key);
+    principal = await deps.principals.authenticate(header.key);
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     throw toTrpcError(new AppError('unavailable', 'the database is unavailable; retry shortly'));

@@ -1,8 +1,11 @@
 import http from 'node:http';
+import type { DatabaseAvailability } from '@hookline/db';
 import { serveStatus, type Readiness } from '@hookline/monitoring';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { consolePath, createConsoleFiles } from './console-files';
+import { createPrincipalCache } from './auth/principal-cache';
 import { createContext, type ApiDeps } from './context';
+import { createPublishGroups } from './services/publish-groups';
 import { defaultServerLimits, type ServerLimits } from './server-limits';
 import { loggableError } from './database-errors';
 import { serveDocs } from './docs-page';
@@ -14,7 +17,9 @@ import { restBasePath } from './routers/rest';
 import { appRouter } from './routers';
 import { refuseTooLarge, retryAfterOnUnavailable, sendNoRoute, sendRestInternalError } from './wire-errors';
 
-type ApiServerOptions = ApiDeps & {
+type ApiServerOptions = Omit<ApiDeps, 'publishGroups' | 'principals'> & {
+  /** Whether the database is known to be reachable: publishes waiting to be grouped are refused when it is not. */
+  databaseAvailability: DatabaseAvailability;
   maxPayloadBytes: number;
   readiness: Readiness;
   limits?: Partial<ServerLimits>;
@@ -27,7 +32,12 @@ type ApiServerOptions = ApiDeps & {
  * /metrics (unauthenticated, like /health: counts only, no ids, keys or URLs; see docs/operations.md).
  */
 export function createApiServer(options: ApiServerOptions): http.Server {
-  const { maxPayloadBytes, readiness, limits: givenLimits, consoleDir, ...deps } = options;
+  const { maxPayloadBytes, readiness, limits: givenLimits, consoleDir, databaseAvailability, ...given } = options;
+  const deps: ApiDeps = {
+    ...given,
+    publishGroups: createPublishGroups({ ...given, availability: databaseAvailability }),
+    principals: createPrincipalCache(given),
+  };
   const routes = createRouteLabeler();
   const limits = { ...defaultServerLimits, ...givenLimits };
   // Both faces answer an unexpected error with an opaque 500; the log is where its details go.

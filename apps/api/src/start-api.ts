@@ -55,7 +55,7 @@ const connectionWaitMs = 1_500;
 /** Migrates, then serves the API until `stop()`. */
 export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   await migrate(options.databaseUrl);
-  const { db, close } = createDatabase(options.databaseUrl, {
+  const { db, close, availability } = createDatabase(options.databaseUrl, {
     max: 20,
     applicationName: 'hookline-api',
     // A request waits at most this long for a connection, then answers 503; while the database is
@@ -85,6 +85,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
 
   const server = createApiServer({
     db,
+    databaseAvailability: availability,
     boss,
     log: options.log,
     operatorAppId,

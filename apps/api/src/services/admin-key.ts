@@ -1,6 +1,6 @@
 import { apiKeys, newId, type Database } from '@hookline/db';
 import type { EncryptionKey } from '@hookline/signing-keys';
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { configuredKeyFingerprint, hashApiKey } from '../auth/api-key-hash';
 import { createApiKey } from './api-keys';
 
@@ -40,8 +40,16 @@ export async function ensureAdminKey(
     });
     return { generatedKey: null };
   }
-  const [existing] = await db.select({ id: apiKeys.id }).from(apiKeys).where(isNull(apiKeys.appId)).limit(1);
-  if (existing) return { generatedKey: null };
-  const { key } = await createApiKey(db, encryptionKey, { appId: null, name: 'generated admin key' });
-  return { generatedKey: key };
+  // API processes starting at the same moment on a fresh database would each find no admin key and
+  // make one; the lock lets the first make it and the others find it.
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${adminKeyLockKey})`);
+    const [existing] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(isNull(apiKeys.appId)).limit(1);
+    if (existing) return { generatedKey: null };
+    const { key } = await createApiKey(tx, encryptionKey, { appId: null, name: 'generated admin key' });
+    return { generatedKey: key };
+  });
 }
+
+// Any constant works; it only has to be the same in every API process, and differ from the migrations' lock.
+const adminKeyLockKey = 727_002;

@@ -1,4 +1,4 @@
-import { apiKeys, newId, type Database } from '@hookline/db';
+import { apiKeys, newId, type Database, type Transaction } from '@hookline/db';
 import { and, desc, eq, isNull, lt, ne } from 'drizzle-orm';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from '../auth/api-key-hash';
 import type { Principal } from '../auth/principal';
@@ -12,7 +12,7 @@ import { getApplication } from './applications';
 
 /** Stores a new generated key as its keyed hash; the key itself is returned, to show once. */
 export async function createApiKey(
-  db: Database,
+  db: Database | Transaction,
   encryptionKey: EncryptionKey,
   { appId, name }: { appId: string | null; name: string },
 ) {
@@ -54,7 +54,7 @@ export async function listKeys(
 /** Revokes a key at once (the next request with it gets 401). Revoking a revoked key changes nothing. */
 export async function revokeKey(deps: ApiDeps, principal: Principal, input: { keyId: string }) {
   const appId = visibleAppId(principal);
-  return deps.db.transaction(async (tx) => {
+  const result = await deps.db.transaction(async (tx) => {
     const [row] = await tx
       .select()
       .from(apiKeys)
@@ -79,4 +79,7 @@ export async function revokeKey(deps: ApiDeps, principal: Principal, input: { ke
     const [revoked] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, row.id)).returning();
     return toApiKeyDto(revoked!);
   });
+  // This process stops accepting the key at once; others within principalCacheMs.
+  deps.principals.forgetAll();
+  return result;
 }

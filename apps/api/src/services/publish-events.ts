@@ -60,17 +60,19 @@ export async function publishEvents(
   // Ids are made before the transaction: if the connection is lost while it commits, the caller is
   // told which events may exist, to look up (or to publish again under the same idempotency key).
   const ids = ready.map(() => newId('evt'));
-  const stored = await transactionWithKnownOutcome(deps.db, (tx) =>
-    storeEvents(tx, deps.boss, {
-      appId,
-      items: ready.map(({ type, version, data, idempotencyKey }, i) => ({
-        type,
-        version,
-        data,
-        idempotencyKey,
-        id: ids[i],
-      })),
-    }),
+  const toStore = ready.map(({ type, version, data, idempotencyKey }, i) => ({
+    type,
+    version,
+    data,
+    idempotencyKey,
+    id: ids[i]!,
+  }));
+  // A single publish commits with the others arriving at the same time (publish-groups.ts); a batch
+  // is a group already.
+  const stored = await (
+    toStore.length === 1
+      ? deps.publishGroups.store(appId, toStore[0]!).then((event) => [event])
+      : transactionWithKnownOutcome(deps.db, (tx) => storeEvents(tx, deps.boss, { appId, items: toStore }))
   ).catch((error: unknown) => {
     if (error instanceof CommitOutcomeUnknownError) throw outcomeUnknown(ids, keys.length > 0);
     throw isForeignKeyViolation(error, 'events_app_id_applications_id_fk') ? notFound('application', appId) : error;

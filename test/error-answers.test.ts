@@ -11,7 +11,8 @@ import { orderCreatedV1 } from './support/fixtures';
  * little), on the second of two identical calls. The largest body and the most CPU seen are printed.
  */
 const maxErrorBodyBytes = 16 * 1024;
-const maxCpuMs = 100;
+// An amplifier costs seconds; 150 ms leaves room for a busy CI machine (120 ms was seen there).
+const maxCpuMs = 150;
 const payloadLimit = 256 * 1024;
 
 let hookline: TestHookline;

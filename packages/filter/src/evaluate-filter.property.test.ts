@@ -118,7 +118,9 @@ describe('evaluateFilter against the reference', () => {
     fc.assert(
       fc.property(filter, doc, (f, d) => {
         const parsed = parseFilter(f);
-        // Every generated filter is within the language; one the parser refuses is a bug in either.
+        // Deep generated trees can pass the 64-condition limit: refusing those is the limit working.
+        if (!parsed.ok && parsed.issues.every((i) => /more than \d+ conditions/.test(i.message))) return;
+        // Any other refusal of a generated filter is a bug in the generator or the parser.
         if (!parsed.ok) throw new Error(`refused: ${JSON.stringify(parsed.issues)}`);
         const result = evaluateFilter(parsed.filter, d);
         expect(result).toBe(reference(f, d));

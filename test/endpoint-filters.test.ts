@@ -2,8 +2,7 @@ import { eventCatalog } from '@hookline/schema';
 import { TRPCClientError } from '@trpc/client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { orderCreatedV1 } from './support/fixtures';
-import { testAdminKey, type TestHookline } from './support/hookline';
-import { useHooklineAndReceiver } from './support/hookline';
+import { useHooklineAndReceiver, type TestHookline } from './support/hookline';
 
 const env = useHooklineAndReceiver();
 let hookline: TestHookline;
@@ -12,17 +11,8 @@ beforeAll(() => {
   hookline = env.hookline;
 });
 
-// The issue's example: shipped or delivered orders of 100 or more.
+// The example of docs/api.md: shipped or delivered orders of 100 or more.
 const bigShippedOrders = { 'data.status': { $in: ['shipped', 'delivered'] }, 'data.amount': { $gte: 100 } };
-
-async function rest(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${hookline.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 async function refusal(call: Promise<unknown>) {
   const error = await call.then(
@@ -51,7 +41,7 @@ const publishOrder = (appId: string, data: Partial<typeof orderCreatedV1>) =>
 describe('payload filters at fan-out', () => {
   it('creates deliveries only for endpoints whose filter the event passes (filter set over REST)', async () => {
     const { id: appId } = await hookline.client.applications.create.mutate({ name: 'filters' });
-    const created = await rest('POST', `/applications/${appId}/endpoints`, {
+    const created = await hookline.rest('POST', `/applications/${appId}/endpoints`, {
       url: env.receiver.url('/filtered'),
       eventTypes: ['order.*'],
       filter: bigShippedOrders,
@@ -173,7 +163,7 @@ describe('payload filters are checked when saved', () => {
   });
 
   it('refuses over REST too, and rechecks a stored filter when the types or pins change', async () => {
-    const refused = await rest('POST', `/applications/${appId}/endpoints`, {
+    const refused = await hookline.rest('POST', `/applications/${appId}/endpoints`, {
       url: 'https://example.com/hook',
       filter: { $or: [{ 'data.amount': { $foo: 1 } }] },
     });
@@ -186,7 +176,7 @@ describe('payload filters are checked when saved', () => {
       eventTypes: ['order.created'],
       filter: { 'data.amount': { $gte: 100 } },
     });
-    const changed = await rest('PATCH', `/endpoints/${endpoint.id}`, { eventTypes: ['customer.created'] });
+    const changed = await hookline.rest('PATCH', `/endpoints/${endpoint.id}`, { eventTypes: ['customer.created'] });
     expect(changed.status).toBe(400);
     expect(changed.body.message).toMatch(
       /^filter\.data\.amount: bad path: no event this endpoint receives has data\.amount \(customer\.created 1\.0\)/,

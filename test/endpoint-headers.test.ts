@@ -2,7 +2,7 @@ import { TRPCClientError } from '@trpc/client';
 import { Webhook } from 'standardwebhooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { orderCreatedV1 } from './support/fixtures';
-import { testAdminKey, useHooklineAndReceiver, type TestHookline } from './support/hookline';
+import { useHooklineAndReceiver, type TestHookline } from './support/hookline';
 
 const env = useHooklineAndReceiver();
 let hookline: TestHookline;
@@ -12,15 +12,6 @@ beforeAll(async () => {
   hookline = env.hookline;
   appId = (await hookline.client.applications.create.mutate({ name: 'headers' })).id;
 });
-
-async function rest(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${hookline.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 /** Publishes one event for the app and returns what `path` received for it. */
 async function deliverTo(path: string) {
@@ -67,13 +58,13 @@ describe('custom headers', () => {
       url: env.receiver.url('/rest-headers'),
       headers: { 'x-old': 'gone soon' },
     });
-    const updated = await rest('PATCH', `/endpoints/${created.id}`, { headers: { 'X-Api-Key': 'k-123' } });
+    const updated = await hookline.rest('PATCH', `/endpoints/${created.id}`, { headers: { 'X-Api-Key': 'k-123' } });
     expect(updated.status).toBe(200);
     expect(updated.body.headers).toEqual({ 'x-api-key': 'k-123' });
     // An update that does not set them shows them masked.
-    const other = await rest('PATCH', `/endpoints/${created.id}`, { description: 'renamed' });
+    const other = await hookline.rest('PATCH', `/endpoints/${created.id}`, { description: 'renamed' });
     expect(other.body.headers).toEqual({ 'x-api-key': '********' });
-    expect((await rest('GET', `/endpoints/${created.id}`)).body.headers).toEqual({ 'x-api-key': '********' });
+    expect((await hookline.rest('GET', `/endpoints/${created.id}`)).body.headers).toEqual({ 'x-api-key': '********' });
 
     const request = await deliverTo('/rest-headers');
     expect(request.headers['x-api-key']).toBe('k-123');
@@ -115,7 +106,7 @@ describe('custom headers', () => {
       expect(error, JSON.stringify(headers)).toBeInstanceOf(TRPCClientError);
       expect((error!.data as unknown as { httpStatus: number }).httpStatus).toBe(400);
       expect(error!.message).toContain(message);
-      const overRest = await rest('PATCH', `/endpoints/${endpoint.id}`, { headers });
+      const overRest = await hookline.rest('PATCH', `/endpoints/${endpoint.id}`, { headers });
       expect(overRest.status).toBe(400);
       expect(overRest.body.message).toContain(message);
     }

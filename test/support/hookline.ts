@@ -83,6 +83,15 @@ export async function startHookline({
     sql: database.sql,
     db: database.db,
     clientFor: (apiKey: string) => createHooklineClient({ url: api.url, apiKey }),
+    /** One REST call (`/api/v1` + path) with the admin key: its status and its JSON body. */
+    rest: async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${api.url}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
     startWorker,
     stop: async () => {
       await Promise.all(workers.map((w) => w.stop()));

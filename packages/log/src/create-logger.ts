@@ -56,6 +56,9 @@ function wrap(logger: Logger): Log {
   const at =
     (level: 'debug' | 'info' | 'warn' | 'error'): LogMethod =>
     (message, fields) => {
+      // A level that is off returns before the fields are walked: the worker logs every delivered
+      // attempt at debug, and that must cost nothing when debug is off.
+      if (!logger.isLevelEnabled(level)) return;
       if (fields === undefined) logger[level](message);
       else logger[level](withReadableErrors(fields), message);
     };

@@ -61,14 +61,15 @@ export async function storeEvents(
     subscribers: Subscriber[];
   }[];
   const insertedAt = new Map(Object.entries(result!.inserted));
-  const inserted = new Set(insertedAt.keys());
   const subscribersOf = subscribersMatcher(result!.subscribers);
 
   // A key stored before (or by a concurrent publish that won the race): answer with that event.
   const firstSeen = await findByIdempotencyKeys(
     tx,
     appId,
-    items.flatMap((e, i) => (!inserted.has(freshIds[i]!) && e.idempotencyKey !== undefined ? [e.idempotencyKey] : [])),
+    items.flatMap((e, i) =>
+      !insertedAt.has(freshIds[i]!) && e.idempotencyKey !== undefined ? [e.idempotencyKey] : [],
+    ),
   );
 
   const toCreate: DeliveryToCreate[] = [];
@@ -81,12 +82,16 @@ export async function storeEvents(
   });
   const created = await createDeliveries(tx, boss, toCreate);
   const byEvent = new Map<string, { id: string; endpointId: string }[]>();
-  for (const d of created)
-    byEvent.set(d.eventId, [...(byEvent.get(d.eventId) ?? []), { id: d.id, endpointId: d.endpointId }]);
+  for (const d of created) {
+    const delivery = { id: d.id, endpointId: d.endpointId };
+    const list = byEvent.get(d.eventId);
+    if (list) list.push(delivery);
+    else byEvent.set(d.eventId, [delivery]);
+  }
 
   return items.map((e, i): StoredEvent => {
     const id = freshIds[i]!;
-    if (inserted.has(id)) return { id, duplicate: false, deliveries: byEvent.get(id) ?? [] };
+    if (insertedAt.has(id)) return { id, duplicate: false, deliveries: byEvent.get(id) ?? [] };
     const existing = firstSeen.get(e.idempotencyKey!);
     if (!existing) throw new Error(`event ${i} was neither inserted nor found by its idempotency key`);
     return { id: existing.id, duplicate: true, deliveries: existing.deliveries };

@@ -98,7 +98,11 @@ export function createPublishGroups({
   const storeGroup = (group: Member[]) =>
     transactionWithKnownOutcome(db, async (tx) => {
       const byApp = new Map<string, number[]>();
-      group.forEach((member, i) => byApp.set(member.appId, [...(byApp.get(member.appId) ?? []), i]));
+      group.forEach((member, i) => {
+        const indexes = byApp.get(member.appId);
+        if (indexes) indexes.push(i);
+        else byApp.set(member.appId, [i]);
+      });
       const stored: StoredEvent[] = [];
       for (const [appId, indexes] of byApp) {
         const results = await storeEvents(tx, boss, { appId, items: indexes.map((i) => group[i]!.event) });

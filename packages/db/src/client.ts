@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { watchDatabaseAvailability, type AvailabilityLog } from './availability';
 import { gateClient } from './connection-gate';
+import { preferPrepared } from './prepared-statements';
 import * as schema from './schema';
 
 export type Database = ReturnType<typeof createDatabase>['db'];
@@ -55,7 +56,10 @@ export function createDatabase(
     onnotice: () => {},
   });
   const availability = watchDatabaseAvailability({ url, log, label });
-  const db = drizzle({ client: gateClient(sql, { slots: max, waitMs: connectionWaitMs, availability }), schema });
+  const db = drizzle({
+    client: gateClient(preferPrepared(sql), { slots: max, waitMs: connectionWaitMs, availability }),
+    schema,
+  });
   return {
     db,
     sql,

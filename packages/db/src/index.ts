@@ -15,6 +15,7 @@ export {
   isDatabaseUnavailable,
 } from './database-unavailable';
 export { transactionWithKnownOutcome } from './transaction-outcome';
+export { maxPreparedParameters } from './prepared-statements';
 export { migrate } from './migrate';
 export { migrationsApplied } from './migrations-applied';
 export { newId } from './ids';

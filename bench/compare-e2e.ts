@@ -23,11 +23,21 @@ export interface Comparison {
   ratio: number;
   /** Each round's B over its A, in order. */
   roundRatios: number[];
+  /**
+   * Mean CPU per delivery of A over that of B (all processes and the database backends): the same
+   * direction as `ratio` (below 1, B costs more), and steadier on a machine where other work competes.
+   */
+  cpuRatio: number;
   /** Per-run figures for the JSON line: `<variant>Run<i>PerSec`, peak RSS of each process, … */
   details: Record<string, number>;
 }
 
 const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 
 /**
  * Runs `rounds` rounds of A then B (BENCH_COMPARE_ROUNDS overrides), each e2e with `events` (× scale,
@@ -61,6 +71,8 @@ export async function compareEndToEnd(
   const rate = (r: ScenarioResult) => r.deliveriesPerSec!;
   const ratio = mean(results.b.map(rate)) / mean(results.a.map(rate));
   const roundRatios = results.b.map((r, i) => rate(r) / rate(results.a[i]!));
+  const cpu = (r: ScenarioResult) => r.cpuMsPerDelivery!;
+  const cpuRatio = mean(results.a.map(cpu)) / mean(results.b.map(cpu));
   const details: Record<string, number> = {};
   for (const [side, variant] of [
     ['a', a],
@@ -69,7 +81,16 @@ export async function compareEndToEnd(
     const key = variant.name.replace(/[^a-z0-9]+(.)/gi, (_, c: string) => c.toUpperCase());
     results[side].forEach((r, i) => {
       details[`${key}Run${i + 1}PerSec`] = round1(rate(r));
-      for (const figure of ['workerPeakRssMb', 'apiPeakRssMb', 'sweptRows', 'seededRows', 'seedSeconds']) {
+      for (const figure of [
+        'workerPeakRssMb',
+        'apiPeakRssMb',
+        'workerCpuMsPerDelivery',
+        'apiCpuMsPerDelivery',
+        'databaseCpuMsPerDelivery',
+        'sweptRows',
+        'seededRows',
+        'seedSeconds',
+      ]) {
         const value = r.details?.[figure];
         if (typeof value === 'number')
           details[`${key}Run${i + 1}${figure[0]!.toUpperCase()}${figure.slice(1)}`] = value;
@@ -80,11 +101,15 @@ export async function compareEndToEnd(
   }
   roundRatios.forEach((r, i) => (details[`round${i + 1}Ratio`] = round3(r)));
   details.ratio = round3(ratio);
+  // With several rounds, one disturbed pair moves the median less than the mean.
+  details.medianRoundRatio = round3(median(roundRatios));
+  details.cpuRatio = round3(cpuRatio);
   ctx.log(
-    `${b.name} ÷ ${a.name}: ${ratio.toFixed(3)} (rounds ${roundRatios.map((r) => r.toFixed(3)).join(', ')}); ` +
+    `${b.name} ÷ ${a.name}: ${ratio.toFixed(3)} (rounds ${roundRatios.map((r) => r.toFixed(3)).join(', ')}; ` +
+      `by CPU per delivery ${cpuRatio.toFixed(3)}); ` +
       `${a.name} ${results.a.map((r) => rate(r).toFixed(0)).join(', ')}/s, ${b.name} ${results.b.map((r) => rate(r).toFixed(0)).join(', ')}/s`,
   );
-  return { a: results.a, b: results.b, ratio, roundRatios, details };
+  return { a: results.a, b: results.b, ratio, roundRatios, cpuRatio, details };
 }
 
 /** The largest value of `figure` in `results`' details (a peak over several runs). */

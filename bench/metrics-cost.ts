@@ -24,7 +24,9 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
   return {
     deliveriesPerSec: compared.details.metricsOnMeanPerSec,
     peakRssMb: Math.max(...compared.b.map((r) => r.peakRssMb)),
-    note: `metrics on ÷ off ×${compared.ratio.toFixed(3)} (target ≥ ${target}; rounds ${compared.roundRatios.map((r) => r.toFixed(3)).join(', ')})`,
+    note:
+      `metrics on ÷ off ×${compared.ratio.toFixed(3)} (target ≥ ${target}; rounds ` +
+      `${compared.roundRatios.map((r) => r.toFixed(3)).join(', ')}; by CPU per delivery ×${compared.cpuRatio.toFixed(3)})`,
     details: { ...compared.details, target, met: compared.ratio >= target },
   };
 }

@@ -2,10 +2,11 @@
  * Node flags: the e2e measurement without flags (Node sizes its heap from the machine's RAM) and with
  * the flags docs/operations.md recommends (`--max-old-space-size=96 --max-semi-space-size=4`), alternated.
  * Reports each process's peak RSS both ways and the throughput with the flags over without (it must
- * not drop by more than a few %). Opt-in: `npm run bench -- --only=node-flags --scale=0.3`.
+ * not drop by more than a few %). BENCH_NODE_FLAGS="…" tries other flags as B. Opt-in:
+ * `npm run bench -- --only=node-flags --scale=0.3`.
  */
 import { compareEndToEnd, largest } from './compare-e2e';
-import { recommendedNodeFlags } from './lib/hookline';
+import { benchNodeFlags } from './lib/hookline';
 import type { BenchContext, ScenarioResult } from './lib/types';
 
 export const name = 'node-flags';
@@ -13,11 +14,12 @@ export const optIn = true;
 export const timeoutMs = 300_000;
 
 export async function run(ctx: BenchContext): Promise<ScenarioResult> {
+  const flags = benchNodeFlags();
   const compared = await compareEndToEnd(ctx, {
     events: 50_000,
     rounds: 2,
     a: { name: 'no-flags', options: { nodeFlags: [] } },
-    b: { name: 'flags', options: { nodeFlags: recommendedNodeFlags } },
+    b: { name: 'flags', options: { nodeFlags: flags } },
   });
   const peaks = {
     workerPeakRssMbNoFlags: largest(compared.a, 'workerPeakRssMb'),
@@ -29,9 +31,10 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     deliveriesPerSec: compared.details.flagsMeanPerSec,
     peakRssMb: peaks.workerPeakRssMbFlags,
     note:
-      `with ${recommendedNodeFlags.join(' ')}: ×${compared.ratio.toFixed(3)} throughput; peak RSS worker ` +
+      `with ${flags.join(' ')}: ×${compared.ratio.toFixed(3)} throughput (×${compared.cpuRatio.toFixed(3)} by CPU ` +
+      `per delivery); peak RSS worker ` +
       `${peaks.workerPeakRssMbNoFlags.toFixed(0)} → ${peaks.workerPeakRssMbFlags.toFixed(0)} MB, API ` +
       `${peaks.apiPeakRssMbNoFlags.toFixed(0)} → ${peaks.apiPeakRssMbFlags.toFixed(0)} MB`,
-    details: { ...compared.details, ...peaks, flags: recommendedNodeFlags.join(' ') },
+    details: { ...compared.details, ...peaks, flags: flags.join(' ') },
   };
 }

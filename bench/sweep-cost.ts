@@ -29,7 +29,8 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     deliveriesPerSec: compared.details.sweepMeanPerSec,
     peakRssMb: Math.max(...compared.b.map((r) => r.peakRssMb)),
     note:
-      `sweep ÷ no sweep ×${compared.ratio.toFixed(3)} (target ≥ ${target}); removed ` +
+      `sweep ÷ no sweep ×${compared.ratio.toFixed(3)} (target ≥ ${target}; by CPU per delivery ` +
+      `×${compared.cpuRatio.toFixed(3)}); removed ` +
       `${swept.map((n) => n.toLocaleString('en')).join(', ')} of ${(sweepEvents * 3).toLocaleString('en')} rows during the runs`,
     details: { ...compared.details, seededRowsPerRun: sweepEvents * 3, target, met: compared.ratio >= target },
   };

@@ -1,12 +1,11 @@
 /**
- * Node flags: the e2e measurement without flags (Node sizes its heap from the machine's RAM) and with
- * the flags docs/operations.md recommends (`--max-old-space-size=96 --max-semi-space-size=4`), alternated.
- * Reports each process's peak RSS both ways and the throughput with the flags over without (it must
- * not drop by more than a few %). BENCH_NODE_FLAGS="…" tries other flags as B. Opt-in:
- * `npm run bench -- --only=node-flags --scale=0.3`.
+ * Node flags: the e2e measurement without flags (Node sizes its heap from the machine's RAM) and with a
+ * heap limit (`--max-old-space-size=128`, what docs/operations.md offers where memory is short; or
+ * BENCH_NODE_FLAGS="…"), alternated. Reports each process's peak RSS both ways and the throughput and CPU
+ * per delivery with the flags over without. Opt-in: `npm run bench -- --only=node-flags --scale=0.2`.
  */
 import { compareEndToEnd, largest } from './compare-e2e';
-import { benchNodeFlags } from './lib/hookline';
+import { memoryCappedNodeFlags } from './lib/hookline';
 import type { BenchContext, ScenarioResult } from './lib/types';
 
 export const name = 'node-flags';
@@ -14,7 +13,8 @@ export const optIn = true;
 export const timeoutMs = 300_000;
 
 export async function run(ctx: BenchContext): Promise<ScenarioResult> {
-  const flags = benchNodeFlags();
+  const setting = process.env.BENCH_NODE_FLAGS?.trim();
+  const flags = setting && setting !== 'none' ? setting.split(/\s+/) : memoryCappedNodeFlags;
   const compared = await compareEndToEnd(ctx, {
     events: 50_000,
     rounds: 2,

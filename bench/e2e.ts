@@ -41,20 +41,34 @@ export function run(ctx: BenchContext): Promise<ScenarioResult> {
   return measureEndToEnd(ctx, { label: 'e2e', events: envInt('BENCH_E2E_EVENTS', 50_000), workerProcesses: 1 });
 }
 
+export interface EndToEndOptions {
+  /** Names the run's database, its processes' logs and profiles. */
+  label: string;
+  /** Events before scaling. */
+  events: number;
+  workerProcesses: number;
+  /** Node flags of the API and the worker; the harness's (`benchNodeFlags()`) when left out. */
+  nodeFlags?: readonly string[];
+  /** HOOKLINE_METRICS of both; BENCH_METRICS when left out. */
+  metrics?: boolean;
+  /**
+   * Expired events (3 rows each) seeded first, which the retention sweep removes while the timed run goes
+   * on (the sweep's cost to throughput); BENCH_E2E_SWEEP_EVENTS (default 0) when left out.
+   */
+  sweepEvents?: number;
+}
+
 /**
  * The e2e measurement on a database of its own named after `label`: `events` (× scale) published in
- * batches and delivered by `workerProcesses` worker processes. The scale-out scenario runs it twice.
+ * batches and delivered by `workerProcesses` worker processes. The scale-out scenario runs it twice, the
+ * comparisons (node-flags, metrics-cost, sweep-cost) several times with one setting changed.
  */
-export async function measureEndToEnd(
-  ctx: BenchContext,
-  { label, events: unscaledEvents, workerProcesses }: { label: string; events: number; workerProcesses: number },
-): Promise<ScenarioResult> {
+export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOptions): Promise<ScenarioResult> {
+  const { label, events: unscaledEvents, workerProcesses } = options;
   const events = Math.ceil(ctx.scaled(unscaledEvents, batchSize) / batchSize) * batchSize;
   const warmup = Math.ceil(ctx.scaled(1_000, 0) / 100) * 100;
   const publishers = envInt('BENCH_E2E_PUBLISHERS', 2);
-  // With BENCH_E2E_SWEEP_EVENTS=N, N expired events (3 rows each) are seeded first and the retention sweep
-  // removes them while the timed run goes on: the sweep's cost to throughput.
-  const sweepEvents = envInt('BENCH_E2E_SWEEP_EVENTS', 0);
+  const sweepEvents = options.sweepEvents ?? envInt('BENCH_E2E_SWEEP_EVENTS', 0);
   const worker = workerSettings({ processes: workerProcesses });
   const runId = `${label}-${randomBytes(4).toString('hex')}`;
   ctx.log(
@@ -68,16 +82,20 @@ export async function measureEndToEnd(
     label,
     worker,
     apiConnections: publishers,
+    nodeFlags: options.nodeFlags,
+    metrics: options.metrics,
     log: ctx.log,
     signal: ctx.signal,
   });
   try {
     const appId = await hookline.rest.createApplication(`bench ${label}`);
     const endpointId = await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/${label}` });
+    let seedSeconds = 0;
     if (sweepEvents > 0) {
       const seedStarted = performance.now();
       await seedExpiredHistory(hookline.sql, { appId, endpointId, events: sweepEvents });
-      ctx.log(`seeded ${sweepEvents * 3} expired rows in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+      seedSeconds = (performance.now() - seedStarted) / 1000;
+      ctx.log(`seeded ${sweepEvents * 3} expired rows in ${seedSeconds.toFixed(1)} s`);
     }
     const publishRange = (first: number, count: number) => async (call: number) => {
       const size = Math.min(batchSize, count - call * batchSize);
@@ -196,7 +214,14 @@ export async function measureEndToEnd(
         ...cpuUsed.split(events, 'Delivery'),
         ...peak,
         harnessPeakRssMb: Number(rss.stop().toFixed(1)),
-        ...(swept ? { sweptRows: swept.rows, sweepBusySeconds: round3(swept.busyMs / 1000) } : {}),
+        ...(swept
+          ? {
+              seededRows: sweepEvents * 3,
+              seedSeconds: round3(seedSeconds),
+              sweptRows: swept.rows,
+              sweepBusySeconds: round3(swept.busyMs / 1000),
+            }
+          : {}),
       },
     };
   } finally {

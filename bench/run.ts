@@ -9,9 +9,12 @@ import * as e2e from './e2e';
 import * as ingest from './ingest';
 import * as isolation from './isolation';
 import * as latency from './latency';
+import * as metricsCost from './metrics-cost';
+import * as nodeFlags from './node-flags';
 import * as outbox from './outbox';
 import * as scaleOut from './scale-out';
 import * as soak from './soak';
+import * as sweepCost from './sweep-cost';
 import { startCpuMeter } from './lib/cpu';
 import { RunDatabases, startDatabaseServer, type DatabaseServer } from './lib/database';
 import { parseRunOptions, usage, UsageError } from './lib/options';
@@ -27,7 +30,20 @@ function ceilingPerSec(outcomes: readonly Outcome[]): number | null {
 }
 
 /** In report order. The ceiling comes first: every later scenario's ratio is relative to it. */
-const scenarios: Scenario[] = [ceiling, ingest.single, ingest.batch, e2e, latency, isolation, scaleOut, soak, outbox];
+const scenarios: Scenario[] = [
+  ceiling,
+  ingest.single,
+  ingest.batch,
+  e2e,
+  latency,
+  isolation,
+  scaleOut,
+  nodeFlags,
+  metricsCost,
+  sweepCost,
+  soak,
+  outbox,
+];
 
 /** The whole run must stay under 5 minutes, setup and cleanup included. */
 const runBudgetMs = 270_000;

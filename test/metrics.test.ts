@@ -29,7 +29,8 @@ describe('metrics after a publish → deliver', () => {
     receiver = await startReceiver();
     hookline = await startHookline({ worker: false });
     // The worker's own status port, as a deployed worker has (HOOKLINE_WORKER_PORT); 0 picks a free one.
-    worker = await hookline.startWorker({ statusServer: { host: '127.0.0.1', port: 0 } });
+    // Reconciling every second, so a dead letter deleted by hand is noticed within the test.
+    worker = await hookline.startWorker({ statusServer: { host: '127.0.0.1', port: 0 }, reconcileSeconds: 1 });
   });
   afterAll(async () => {
     await hookline?.stop();
@@ -107,6 +108,31 @@ describe('metrics after a publish → deliver', () => {
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
     for (const id of ids) expect(text).not.toContain(id);
+  });
+
+  it("the API's /metrics: the bytes of Hookline's and pg-boss's tables, one series per table", async () => {
+    const text = await scrape(hookline.url);
+    for (const table of ['public.events', 'public.deliveries', 'public.attempts', 'pgboss.job']) {
+      expect(sample(text, `hookline_table_bytes{table="${table}"}`)).toBeGreaterThan(0);
+    }
+    const tables = text.split('\n').filter((line) => line.startsWith('hookline_table_bytes{'));
+    expect(tables.every((line) => /^hookline_table_bytes\{table="(public|pgboss)\.[a-z_]+"\} \d+$/.test(line))).toBe(
+      true,
+    );
+  });
+
+  it("the worker's /metrics: a failed delivery whose dead letter was deleted is counted once", async () => {
+    const before = await scrape(worker.statusUrl!);
+    expect(sample(before, 'hookline_reconciled_deliveries_total{kind="dead_letter_lost"}')).toBe(0);
+    expect(sample(before, 'hookline_reconciled_deliveries_total{kind="requeued"}')).toBe(0);
+    await hookline.sql`delete from pgboss.job where name = 'delivery-dead-letter'`;
+    await expect
+      .poll(
+        async () =>
+          sample(await scrape(worker.statusUrl!), 'hookline_reconciled_deliveries_total{kind="dead_letter_lost"}'),
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe(1);
   });
 
   it.skipIf(promtoolMissing)('both outputs pass promtool check metrics', async () => {

@@ -21,6 +21,7 @@ async function servedNames(): Promise<Set<string>> {
     deadLetters: 0,
     endpoints: { enabled: 0, disabled: 0 },
   }));
+  metrics.observeTableSizes(async () => [{ table: 'public.events', bytes: 0 }]);
   const text = (await metrics.render())!.body;
   return new Set([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => m[1]!));
 }

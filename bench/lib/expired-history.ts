@@ -10,7 +10,10 @@ import type postgres from 'postgres';
 // Inserted this many events a statement, so no single transaction grows huge.
 const seedChunk = 50_000;
 
-/** Inserts `events` expired events, each with a delivered delivery and its attempt: 3 rows an event. */
+/**
+ * Inserts `events` expired events (two days old and older, a millisecond apart), each with a delivered
+ * delivery and its attempt: 3 rows an event.
+ */
 export async function seedExpiredHistory(
   sql: postgres.Sql,
   { appId, endpointId, events }: { appId: string; endpointId: string; events: number },
@@ -22,7 +25,9 @@ export async function seedExpiredHistory(
         insert into events (id, app_id, type, version, data, created_at)
         select 'evt_old' || i, ${appId}, 'order.created', '1.0',
                json_build_object('orderId', 'ord_' || i, 'amount', 1999, 'currency', 'EUR'),
-               now() - interval '2 days'
+               -- A millisecond apart, oldest first, as a real history is spread in time: with one shared
+               -- timestamp every chunk of the sweep would scan past the rows earlier chunks deleted.
+               now() - interval '2 days' - (${events}::int - i) * interval '1 millisecond'
           from generate_series(${first}::int, ${last}::int) i
         returning id
       ), d as (

@@ -1,7 +1,9 @@
 /**
  * Hookline itself, as a deployment runs it: the API and the delivery worker as two separate Node
- * processes (`apps/api/src/main.ts`, `apps/delivery/src/main.ts`) on one database, so each one's
- * CPU time and peak memory can be read from /proc. Plus a small REST client for the harness.
+ * processes from the compiled build (`apps/api/dist/main.js`, `apps/delivery/dist/main.js`, built
+ * first when missing or stale) on one database, with the Node flags docs/operations.md recommends
+ * (none by default), so each one's CPU time and peak memory, read from /proc, are a production process's. Plus a small
+ * REST client for the harness.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,13 +13,32 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '@hookline/db/free-port';
 import postgres from 'postgres';
 import { Pool } from 'undici';
+import { ensureCompiledBuild } from './compiled-build';
 import { processCpuMs } from './cpu';
 import { processMemoryMb } from './proc';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
-const apiEntry = resolve(repoRoot, 'apps/api/src/main.ts');
-const workerEntry = resolve(repoRoot, 'apps/delivery/src/main.ts');
+const apiEntry = 'apps/api/dist/main.js';
+const workerEntry = 'apps/delivery/dist/main.js';
+/**
+ * The Node flags docs/operations.md recommends by default ("Memory"): none. A heap limit cut the peak
+ * resident memory by a third but cost 10–45 % more CPU in the API and the worker (measured by the
+ * node-flags scenario), so it is the choice of a deployment short of memory, not the default.
+ * `BENCH_NODE_FLAGS="--flag …"` runs every process with other flags (`none`: none).
+ */
+export const recommendedNodeFlags: readonly string[] = [];
+
+/** The heap limit docs/operations.md offers where memory is short; the node-flags scenario's B. */
+export const memoryCappedNodeFlags: readonly string[] = ['--max-old-space-size=128'];
+
+/** The Node flags of this run: BENCH_NODE_FLAGS when set, otherwise the recommended ones. */
+export function benchNodeFlags(): readonly string[] {
+  const setting = process.env.BENCH_NODE_FLAGS?.trim();
+  if (setting === undefined || setting === '') return recommendedNodeFlags;
+  return setting === 'none' ? [] : setting.split(/\s+/);
+}
+
 /** HOOKLINE_MAX_PAYLOAD_BYTES given to the API: room for a batch of 1,000 events of ~1 KB. */
 export const apiMaxPayloadBytes = 2 * 1024 * 1024;
 
@@ -42,6 +63,10 @@ export interface StartHooklineOptions {
   worker?: WorkerSettings;
   /** Keep-alive connections from the harness to the API. */
   apiConnections?: number;
+  /** Node flags of both processes; `benchNodeFlags()` when left out. */
+  nodeFlags?: readonly string[];
+  /** HOOKLINE_METRICS of both processes; BENCH_METRICS (on unless `off`) when left out. */
+  metrics?: boolean;
   log(message: string): void;
   signal: AbortSignal;
 }
@@ -176,11 +201,12 @@ export class HooklineChild {
 }
 
 /**
- * Node flags for one child: `BENCH_CPU_PROF_DIR` writes V8 CPU profiles of it on exit, into
- * `<dir>/<label>-<role>-<time>/`. One file per thread: under tsx the module loader runs in a thread
- * of its own, so there are two; the main thread's is the larger (see bench/profile-summary.ts).
+ * Profiling flags for one child: `BENCH_CPU_PROF_DIR` writes V8 CPU profiles of it on exit, into
+ * `<dir>/<label>-<role>-<time>/`. One file per thread: from the build that is one; a child run
+ * from source under tsx has two (its module loader runs in a thread of its own), the main thread's
+ * the larger (see bench/profile-summary.ts).
  */
-function nodeArgs(role: string, label: string): string[] {
+function profilingArgs(role: string, label: string): string[] {
   const root = process.env.BENCH_CPU_PROF_DIR;
   if (!root) return [];
   const dir = resolve(root, `${label}-${role}-${Date.now()}`);
@@ -203,13 +229,20 @@ function childEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...settings };
 }
 
+/**
+ * Starts one Hookline process: `entry` is a path from the repository root, a built `.js` run by node
+ * as it is, or a `.ts` source run under tsx (the crash drills); `nodeFlags` go before it.
+ */
 export function spawnChild(
   role: 'api' | 'worker',
   entry: string,
   label: string,
   env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
 ): HooklineChild {
-  const child = spawn(process.execPath, ['--import', tsxLoader, ...nodeArgs(role, label), entry], {
+  const loader = entry.endsWith('.ts') ? ['--import', tsxLoader] : [];
+  const args = [...loader, ...nodeFlags, ...profilingArgs(role, label), resolve(repoRoot, entry)];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -239,6 +272,8 @@ export interface Hookline {
 
 /** Starts the API (and the worker when asked) on `databaseUrl` and waits until both are ready. */
 export async function startHookline(options: StartHooklineOptions): Promise<Hookline> {
+  ensureCompiledBuild(repoRoot, [apiEntry, workerEntry], options.log);
+  const nodeFlags = options.nodeFlags ?? benchNodeFlags();
   const adminKey = `bench_${randomBytes(16).toString('hex')}`;
   const port = await freePort();
   const common = {
@@ -248,21 +283,27 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     NODE_ENV: 'production',
     // Production refuses to start without one; the API and the worker must share it.
     HOOKLINE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    // BENCH_METRICS=off measures what recording metrics costs (see README, "Metrics overhead").
-    HOOKLINE_METRICS: process.env.BENCH_METRICS === 'off' ? 'off' : 'on',
+    // Off measures what recording metrics costs (the metrics-cost scenario, BENCH_METRICS=off).
+    HOOKLINE_METRICS: (options.metrics ?? process.env.BENCH_METRICS !== 'off') ? 'on' : 'off',
   };
   const started = performance.now();
   // The API migrates the database; the worker migrates too, so start the API first and the worker
   // once the schema exists, rather than racing two migrations.
-  const api = spawnChild('api', apiEntry, options.label, {
-    ...common,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    HOOKLINE_ADMIN_KEY: adminKey,
-    // The default limit (256 KiB) admits only ≈240 of the benchmark's 1 KB events in one batch;
-    // publishBatch takes up to 1,000, so allow a full batch.
-    HOOKLINE_MAX_PAYLOAD_BYTES: String(apiMaxPayloadBytes),
-  });
+  const api = spawnChild(
+    'api',
+    apiEntry,
+    options.label,
+    {
+      ...common,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      HOOKLINE_ADMIN_KEY: adminKey,
+      // The default limit (256 KiB) admits only ≈240 of the benchmark's 1 KB events in one batch;
+      // publishBatch takes up to 1,000, so allow a full batch.
+      HOOKLINE_MAX_PAYLOAD_BYTES: String(apiMaxPayloadBytes),
+    },
+    nodeFlags,
+  );
   const workers: HooklineChild[] = [];
   const url = `http://127.0.0.1:${port}`;
   const rest = new RestClient(url, adminKey, options.apiConnections ?? 32);
@@ -291,17 +332,23 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     if (workerSettings) {
       // One after another: each migrates on start, and the first creates the queues.
       for (let i = 0; i < (workerSettings.processes ?? 1); i++) {
-        const worker = spawnChild('worker', workerEntry, options.label, {
-          ...common,
-          // Nothing scrapes it here, and 3001 may be taken.
-          HOOKLINE_WORKER_PORT: '0',
-          HOOKLINE_WORKER_BATCH_SIZE: String(workerSettings.batchSize),
-          HOOKLINE_WORKER_CONCURRENCY: String(workerSettings.concurrency),
-          ...(workerSettings.requestTimeoutMs === undefined
-            ? {}
-            : { HOOKLINE_REQUEST_TIMEOUT_MS: String(workerSettings.requestTimeoutMs) }),
-          ...workerSettings.env,
-        });
+        const worker = spawnChild(
+          'worker',
+          workerEntry,
+          options.label,
+          {
+            ...common,
+            // Nothing scrapes it here, and 3001 may be taken.
+            HOOKLINE_WORKER_PORT: '0',
+            HOOKLINE_WORKER_BATCH_SIZE: String(workerSettings.batchSize),
+            HOOKLINE_WORKER_CONCURRENCY: String(workerSettings.concurrency),
+            ...(workerSettings.requestTimeoutMs === undefined
+              ? {}
+              : { HOOKLINE_REQUEST_TIMEOUT_MS: String(workerSettings.requestTimeoutMs) }),
+            ...workerSettings.env,
+          },
+          nodeFlags,
+        );
         workers.push(worker);
         await worker.waitForLine((line) => line.includes('"delivery worker started"'), 60_000, options.signal);
         worker.readyPeakRssMb = worker.peakRssMb();

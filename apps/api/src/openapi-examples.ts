@@ -57,6 +57,7 @@ const delivery = {
   attemptCount: 1,
   nextAttemptAt: null,
   lastAttemptAt: later,
+  deadLetterLost: null,
   createdAt: at,
 };
 const attempt = {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createDatabase, isDatabaseUnavailable, migrate } from '@hookline/db';
 import { createMetrics, createReadiness, type Metrics } from '@hookline/monitoring';
 import { createEgressPolicy, systemResolveHost, type ResolveHost } from '@hookline/egress';
-import { createQueueClient, ensureOperatorApp, ensureQueues } from '@hookline/pipeline';
+import { createQueueClient, ensureOperatorApp, ensureQueues, tableBytes } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import { countForMetrics } from './database-counts';
 import { ensureAdminKey } from './services/admin-key';
@@ -82,6 +82,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const { generatedKey } = await ensureAdminKey(db, options.encryptionKey, options.adminKey);
   const metrics = options.metrics ?? createMetrics();
   metrics.observeDatabase(() => countForMetrics(db));
+  metrics.observeTableSizes(() => tableBytes(db));
 
   const server = createApiServer({
     db,

@@ -1,5 +1,6 @@
 import type { Database } from '@hookline/db';
 import type { Log } from '@hookline/log';
+import type { Metrics } from '@hookline/monitoring';
 import { createSweptTablesVacuum, reconcileDeliveries, sweepExpired, type QueueClient } from '@hookline/pipeline';
 
 export type HousekeepingSettings = {
@@ -7,6 +8,8 @@ export type HousekeepingSettings = {
   retentionSeconds: number;
   /** How often pending deliveries are checked for a live job (HOOKLINE_RECONCILE_SECONDS). */
   reconcileSeconds: number;
+  /** How long pg-boss keeps a dead letter: one gone after that is `expired`, before it `removed`. */
+  deadLetterRetentionSeconds: number;
 };
 
 /**
@@ -24,11 +27,13 @@ export function startHousekeeping({
   db,
   boss,
   log,
+  metrics,
   settings,
 }: {
   db: Database;
   boss: QueueClient;
   log: Log;
+  metrics: Metrics;
   settings: HousekeepingSettings;
 }): { stop: () => Promise<void> } {
   const vacuumIfDue = createSweptTablesVacuum(db);
@@ -45,8 +50,15 @@ export function startHousekeeping({
       log('retention sweep removed expired rows', { ...swept, vacuumed });
     }),
     every(settings.reconcileSeconds * 1000, async () => {
-      const { requeued } = await reconcileDeliveries(db, boss);
+      const { requeued, deadLetterLost } = await reconcileDeliveries(db, boss, {
+        deadLetterRetentionSeconds: settings.deadLetterRetentionSeconds,
+      });
       for (const fixed of requeued) log('pending delivery had no live job; enqueued it again', { ...fixed });
+      for (const lost of deadLetterLost) {
+        log.warn("failed delivery's dead letter is gone; recorded why on the delivery", { ...lost });
+      }
+      metrics.deliveriesReconciled('requeued', requeued.length);
+      metrics.deliveriesReconciled('dead_letter_lost', deadLetterLost.length);
     }),
   ].map((loop) => loop(log));
   return {

@@ -168,7 +168,17 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
       })
     : null;
 
-  const housekeeping = startHousekeeping({ db, boss, log, settings: { retentionSeconds, reconcileSeconds } });
+  const housekeeping = startHousekeeping({
+    db,
+    boss,
+    log,
+    metrics,
+    settings: {
+      retentionSeconds,
+      reconcileSeconds,
+      deadLetterRetentionSeconds: queueSettings.deadLetterRetentionSeconds,
+    },
+  });
 
   // Drains: pg-boss stops fetching at once, waits for the batches in flight (each bounded by the
   // request timeout, plus time to record them), then fails whatever is still running so another

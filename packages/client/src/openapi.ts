@@ -3457,6 +3457,7 @@ export interface operations {
                      *       "attemptCount": 0,
                      *       "nextAttemptAt": null,
                      *       "lastAttemptAt": null,
+                     *       "deadLetterLost": null,
                      *       "createdAt": "2026-01-15T09:30:00.000Z"
                      *     }
                      */
@@ -3470,6 +3471,8 @@ export interface operations {
                         attemptCount: number;
                         nextAttemptAt: string | null;
                         lastAttemptAt: string | null;
+                        /** @description Why a failed delivery has no dead letter any more: expired (after the dead-letter retention) or removed (earlier, e.g. by hand); null otherwise. deliveries.retry still retries it. */
+                        deadLetterLost: ("expired" | "removed") | null;
                         /** Format: date-time */
                         createdAt: string;
                     };
@@ -3654,6 +3657,7 @@ export interface operations {
                      *           "attemptCount": 1,
                      *           "nextAttemptAt": null,
                      *           "lastAttemptAt": "2026-01-15T09:30:02.000Z",
+                     *           "deadLetterLost": null,
                      *           "createdAt": "2026-01-15T09:30:00.000Z"
                      *         }
                      *       ],
@@ -3671,6 +3675,8 @@ export interface operations {
                             attemptCount: number;
                             nextAttemptAt: string | null;
                             lastAttemptAt: string | null;
+                            /** @description Why a failed delivery has no dead letter any more: expired (after the dead-letter retention) or removed (earlier, e.g. by hand); null otherwise. deliveries.retry still retries it. */
+                            deadLetterLost: ("expired" | "removed") | null;
                             /** Format: date-time */
                             createdAt: string;
                         }[];
@@ -3821,6 +3827,7 @@ export interface operations {
                      *       "attemptCount": 1,
                      *       "nextAttemptAt": null,
                      *       "lastAttemptAt": "2026-01-15T09:30:02.000Z",
+                     *       "deadLetterLost": null,
                      *       "createdAt": "2026-01-15T09:30:00.000Z",
                      *       "attempts": [
                      *         {
@@ -3849,6 +3856,8 @@ export interface operations {
                         attemptCount: number;
                         nextAttemptAt: string | null;
                         lastAttemptAt: string | null;
+                        /** @description Why a failed delivery has no dead letter any more: expired (after the dead-letter retention) or removed (earlier, e.g. by hand); null otherwise. deliveries.retry still retries it. */
+                        deadLetterLost: ("expired" | "removed") | null;
                         /** Format: date-time */
                         createdAt: string;
                         attempts: {
@@ -4012,6 +4021,7 @@ export interface operations {
                      *       "attemptCount": 1,
                      *       "nextAttemptAt": "2026-01-15T09:30:02.000Z",
                      *       "lastAttemptAt": "2026-01-15T09:30:02.000Z",
+                     *       "deadLetterLost": null,
                      *       "createdAt": "2026-01-15T09:30:00.000Z"
                      *     }
                      */
@@ -4025,6 +4035,8 @@ export interface operations {
                         attemptCount: number;
                         nextAttemptAt: string | null;
                         lastAttemptAt: string | null;
+                        /** @description Why a failed delivery has no dead letter any more: expired (after the dead-letter retention) or removed (earlier, e.g. by hand); null otherwise. deliveries.retry still retries it. */
+                        deadLetterLost: ("expired" | "removed") | null;
                         /** Format: date-time */
                         createdAt: string;
                     };

@@ -128,6 +128,13 @@ export const events = pgTable(
 export const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
+/**
+ * Why a `failed` delivery has no dead letter any more: `expired` when pg-boss removed it after the
+ * dead-letter retention, `removed` when it went earlier (deleted by hand, a restore from backup).
+ */
+export const deadLetterLostReasons = ['expired', 'removed'] as const;
+export type DeadLetterLostReason = (typeof deadLetterLostReasons)[number];
+
 /** One copy of an event on its way to one endpoint. */
 export const deliveries = pgTable(
   'deliveries',
@@ -147,6 +154,9 @@ export const deliveries = pgTable(
     // The pg-boss job last enqueued for this delivery (pgboss.job's id). While the delivery is pending it
     // names a live job; the reconciler checks that by primary key instead of searching jobs by payload.
     jobId: uuid('job_id'),
+    // Set by the reconciler on a failed delivery whose dead letter is gone, so an operator who looks for
+    // it learns why it is not in the dead-letter listing; cleared when the delivery is retried.
+    deadLetterLost: text('dead_letter_lost').$type<DeadLetterLostReason>(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -159,6 +169,11 @@ export const deliveries = pgTable(
     index('deliveries_pending_due_idx')
       .on(sql`coalesce(${t.nextAttemptAt}, ${t.createdAt})`)
       .where(sql`${t.status} = 'pending'`),
+    // The reconciler's second pass reads failed deliveries not yet found without their dead letter:
+    // only those are probed, never the whole table.
+    index('deliveries_failed_unchecked_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.status} = 'failed' and ${t.deadLetterLost} is null`),
   ],
 );
 

@@ -4,6 +4,12 @@ import { cachedLoader } from './cached-loader';
 /** How an attempt that was recorded came out: delivered, scheduled again, or given up (dead-lettered). */
 export type AttemptOutcomeLabel = 'success' | 'retry' | 'dead';
 
+/** What the reconciler fixed or recorded: a pending delivery enqueued again, a failed one without its dead letter. */
+export type ReconciledKindLabel = 'requeued' | 'dead_letter_lost';
+
+/** One of Hookline's or pg-boss's tables and its bytes on disk, indexes and TOAST included. */
+export type TableSize = { table: string; bytes: number };
+
 /** What the database-wide gauges show; read at scrape time (see `observeDatabase`). */
 export type DatabaseCounts = {
   /** Delivery jobs by pg-boss state (`created` includes retries waiting for their time). */
@@ -29,11 +35,17 @@ export type Metrics = {
     lagSeconds: number | null;
   }): void;
   httpRequest(request: { method: string; route: string; status: number; seconds: number }): void;
+  deliveriesReconciled(kind: ReconciledKindLabel, count: number): void;
   /**
    * Serves the database-wide gauges from `load`, called at scrape time at most once per `maxAgeMs`
    * however many scrapes arrive. One process per deployment should: the API does.
    */
   observeDatabase(load: () => Promise<DatabaseCounts>, options?: { maxAgeMs?: number }): void;
+  /**
+   * Serves `hookline_table_bytes{table}` from `load` (the tables of two schemas, so a bounded set), at
+   * most once per `maxAgeMs` (a minute by default: sizes move slowly, and the query stats every table).
+   */
+  observeTableSizes(load: () => Promise<TableSize[]>, options?: { maxAgeMs?: number }): void;
   /** The Prometheus text exposition; null when metrics are off. */
   render(): Promise<{ contentType: string; body: string } | null>;
 };
@@ -49,7 +61,9 @@ const disabledMetrics: Metrics = {
   eventsPublished: () => {},
   attemptRecorded: () => {},
   httpRequest: () => {},
+  deliveriesReconciled: () => {},
   observeDatabase: () => {},
+  observeTableSizes: () => {},
   render: async () => null,
 };
 
@@ -103,8 +117,15 @@ export function createMetrics({ enabled = true }: { enabled?: boolean } = {}): M
     buckets: apiBuckets,
     registers,
   });
+  const reconciled = new Counter({
+    name: 'hookline_reconciled_deliveries_total',
+    help: 'Deliveries the reconciler found: requeued (pending without a live job) or dead_letter_lost (failed, dead letter gone).',
+    labelNames: ['kind'],
+    registers,
+  });
   // Present from the start, so a rate() has a zero to start from.
   for (const outcome of ['success', 'retry', 'dead'] satisfies AttemptOutcomeLabel[]) attempts.inc({ outcome }, 0);
+  for (const kind of ['requeued', 'dead_letter_lost'] satisfies ReconciledKindLabel[]) reconciled.inc({ kind }, 0);
 
   return {
     enabled: true,
@@ -118,8 +139,11 @@ export function createMetrics({ enabled = true }: { enabled?: boolean } = {}): M
       httpRequests.inc({ method, route, status: String(status) });
       httpDuration.observe({ method, route }, seconds);
     },
+    deliveriesReconciled: (kind, count) => reconciled.inc({ kind }, count),
     observeDatabase: (load, { maxAgeMs = 5_000 } = {}) =>
       registerDatabaseGauges(registry, cachedLoader(load, maxAgeMs)),
+    observeTableSizes: (load, { maxAgeMs = 60_000 } = {}) =>
+      registerTableSizeGauge(registry, cachedLoader(load, maxAgeMs)),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }
@@ -157,6 +181,20 @@ function registerDatabaseGauges(registry: Registry, load: () => Promise<Database
       const counts = await load();
       this.reset();
       if (counts) for (const [state, n] of Object.entries(counts.endpoints)) this.set({ state }, n);
+    },
+  });
+}
+
+function registerTableSizeGauge(registry: Registry, load: () => Promise<TableSize[] | null>) {
+  new Gauge({
+    name: 'hookline_table_bytes',
+    help: "Bytes on disk of each of Hookline's and pg-boss's tables (schema.table), indexes and TOAST included.",
+    labelNames: ['table'],
+    registers: [registry],
+    async collect() {
+      const sizes = await load();
+      this.reset();
+      if (sizes) for (const { table, bytes } of sizes) this.set({ table }, bytes);
     },
   });
 }

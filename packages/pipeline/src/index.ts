@@ -25,6 +25,7 @@ export {
 } from './dead-letters';
 export { countQueueJobs, type QueueCounts } from './queue-counts';
 export { reconcileDeliveries, type ReconcileResult, type ReconciledDelivery } from './reconcile-deliveries';
+export { type LostDeadLetter } from './record-lost-dead-letters';
 export { sweepExpired, type SweepOptions, type SweepResult } from './sweep-expired';
 export { tableBytes, type TableBytes } from './table-bytes';
 export { createSweptTablesVacuum } from './vacuum-swept-tables';

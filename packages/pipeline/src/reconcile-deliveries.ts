@@ -1,9 +1,10 @@
 import type { Database } from '@hookline/db';
 import { sql } from 'drizzle-orm';
 import { backgroundLocks, tryBackgroundLock } from './background-locks';
-import type { QueueClient } from './boss';
+import { defaultDeliveryQueueSettings, type QueueClient } from './boss';
 import { insertDeliveryJobs } from './insert-jobs';
 import { deliveryQueue, queueSchema } from './names';
+import { recordLostDeadLetters, type LostDeadLetter } from './record-lost-dead-letters';
 
 /** A pending delivery that had no live job, and the job it was given. */
 export type ReconciledDelivery = {
@@ -18,13 +19,15 @@ export type ReconcileResult = {
   /** Another process held the reconcile lock, so this one did nothing. */
   skipped: boolean;
   requeued: ReconciledDelivery[];
+  /** Failed deliveries found without their dead letter, each now recording why (`dead_letter_lost`). */
+  deadLetterLost: LostDeadLetter[];
 };
 
 // Orphans are rare; a run fixes this many at most and the next run takes the rest.
 const defaultLimit = 1_000;
 
 /**
- * Makes `pending` mean "will be attempted": finds pending deliveries whose next attempt is due but whose
+ * Two checks, one process at a time. First, makes `pending` mean "will be attempted": finds pending deliveries whose next attempt is due but whose
  * job (`deliveries.job_id`) is no longer waiting, retrying or running in pg-boss — deleted by hand, removed
  * by pg-boss's retention, lost to a bug or a restore from backup — and enqueues their next attempt again.
  *
@@ -33,6 +36,9 @@ const defaultLimit = 1_000;
  * itself (state `failed`: it killed its worker retryLimit times) is not an orphan: it waits in the
  * dead-letter queue for an operator, and enqueueing it again would only kill more workers.
  *
+ * Then makes a `failed` delivery without a dead letter say why (`recordLostDeadLetters`): pass the
+ * dead-letter retention the queue was created with, so a dead letter removed on schedule reads `expired`.
+ *
  * One process at a time (an advisory lock held for the run's transaction); the rows are locked too,
  * so a delivery recorded meanwhile is not enqueued twice. A duplicate job would still be harmless: the
  * worker settles a job whose attempt is already recorded without sending.
@@ -40,10 +46,15 @@ const defaultLimit = 1_000;
 export async function reconcileDeliveries(
   db: Database,
   boss: QueueClient,
-  { limit = defaultLimit }: { limit?: number } = {},
+  {
+    limit = defaultLimit,
+    deadLetterRetentionSeconds = defaultDeliveryQueueSettings.deadLetterRetentionSeconds,
+  }: { limit?: number; deadLetterRetentionSeconds?: number } = {},
 ): Promise<ReconcileResult> {
   return db.transaction(async (tx) => {
-    if (!(await tryBackgroundLock(tx, backgroundLocks.reconcile))) return { skipped: true, requeued: [] };
+    if (!(await tryBackgroundLock(tx, backgroundLocks.reconcile))) {
+      return { skipped: true, requeued: [], deadLetterLost: [] };
+    }
     const orphans = (await tx.execute(sql`
       select d.id, d.attempt_count, d.job_id,
              (select j.state::text from ${sql.identifier(queueSchema)}.job j
@@ -74,6 +85,7 @@ export async function reconcileDeliveries(
       requeued.map((r) => ({ deliveryId: r.deliveryId, attempt: r.attempt })),
       { tx },
     );
-    return { skipped: false, requeued };
+    const deadLetterLost = await recordLostDeadLetters(tx, { deadLetterRetentionSeconds, limit });
+    return { skipped: false, requeued, deadLetterLost };
   });
 }

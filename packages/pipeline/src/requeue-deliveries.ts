@@ -44,7 +44,8 @@ export async function requeueDeliveries(
   const now = new Date();
   await tx
     .update(deliveries)
-    .set({ status: 'pending', nextAttemptAt: now, updatedAt: now })
+    // A lost dead letter's reason described the failure this attempt follows up on.
+    .set({ status: 'pending', nextAttemptAt: now, updatedAt: now, deadLetterLost: null })
     .where(
       inArray(
         deliveries.id,

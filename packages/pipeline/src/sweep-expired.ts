@@ -72,14 +72,17 @@ export async function sweepExpired(db: Database, options: SweepOptions): Promise
            limit ${chunkSize}
              for update of e skip locked
         ),
+        -- Each delete probes its index with the chunk's ids as an array (= any): written as a join, the
+        -- planner misjudged the chunk's size with a large table and scanned all of deliveries and attempts
+        -- for every chunk (a second per 500 events at a million rows, so a backlog took quadratic time).
         gone_deliveries as (
-          delete from deliveries d using doomed where d.event_id = doomed.id returning d.id
+          delete from deliveries d where d.event_id = any(array(select id from doomed)) returning d.id
         ),
         gone_attempts as (
-          delete from attempts a using gone_deliveries g where a.delivery_id = g.id returning 1
+          delete from attempts a where a.delivery_id = any(array(select id from gone_deliveries)) returning 1
         ),
         gone_events as (
-          delete from events e using doomed where e.id = doomed.id returning e.created_at
+          delete from events e where e.id = any(array(select id from doomed)) returning e.created_at
         )
         select (select count(*) from gone_events)::int as events,
                (select count(*) from gone_deliveries)::int as deliveries,

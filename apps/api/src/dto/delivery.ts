@@ -1,4 +1,4 @@
-import { attemptTriggers, deliveryStatuses, type attempts, type deliveries } from '@hookline/db';
+import { attemptTriggers, deadLetterLostReasons, deliveryStatuses, type attempts, type deliveries } from '@hookline/db';
 import { z } from 'zod';
 
 export const Attempt = z.object({
@@ -29,6 +29,12 @@ export const Delivery = z.object({
   attemptCount: z.number().int(),
   nextAttemptAt: z.string().datetime().nullable(),
   lastAttemptAt: z.string().datetime().nullable(),
+  deadLetterLost: z
+    .enum(deadLetterLostReasons)
+    .nullable()
+    .describe(
+      'Why a failed delivery has no dead letter any more: expired (after the dead-letter retention) or removed (earlier, e.g. by hand); null otherwise. deliveries.retry still retries it.',
+    ),
   createdAt: z.string().datetime(),
 });
 type Delivery = z.infer<typeof Delivery>;
@@ -45,6 +51,7 @@ export function toDeliveryDto(row: typeof deliveries.$inferSelect): Delivery {
     attemptCount: row.attemptCount,
     nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
     lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
+    deadLetterLost: row.deadLetterLost,
     createdAt: row.createdAt.toISOString(),
   };
 }

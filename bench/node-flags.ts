@@ -1,0 +1,40 @@
+/**
+ * Node flags: the e2e measurement without flags (Node sizes its heap from the machine's RAM) and with a
+ * heap limit (`--max-old-space-size=128`, what docs/operations.md offers where memory is short; or
+ * BENCH_NODE_FLAGS="…"), alternated. Reports each process's peak RSS both ways and the throughput and CPU
+ * per delivery with the flags over without. Opt-in: `npm run bench -- --only=node-flags --scale=0.2`.
+ */
+import { compareEndToEnd, largest } from './compare-e2e';
+import { memoryCappedNodeFlags } from './lib/hookline';
+import type { BenchContext, ScenarioResult } from './lib/types';
+
+export const name = 'node-flags';
+export const optIn = true;
+export const timeoutMs = 300_000;
+
+export async function run(ctx: BenchContext): Promise<ScenarioResult> {
+  const setting = process.env.BENCH_NODE_FLAGS?.trim();
+  const flags = setting && setting !== 'none' ? setting.split(/\s+/) : memoryCappedNodeFlags;
+  const compared = await compareEndToEnd(ctx, {
+    events: 50_000,
+    rounds: 2,
+    a: { name: 'no-flags', options: { nodeFlags: [] } },
+    b: { name: 'flags', options: { nodeFlags: flags } },
+  });
+  const peaks = {
+    workerPeakRssMbNoFlags: largest(compared.a, 'workerPeakRssMb'),
+    apiPeakRssMbNoFlags: largest(compared.a, 'apiPeakRssMb'),
+    workerPeakRssMbFlags: largest(compared.b, 'workerPeakRssMb'),
+    apiPeakRssMbFlags: largest(compared.b, 'apiPeakRssMb'),
+  };
+  return {
+    deliveriesPerSec: compared.details.flagsMeanPerSec,
+    peakRssMb: peaks.workerPeakRssMbFlags,
+    note:
+      `with ${flags.join(' ')}: ×${compared.ratio.toFixed(3)} throughput (×${compared.cpuRatio.toFixed(3)} by CPU ` +
+      `per delivery); peak RSS worker ` +
+      `${peaks.workerPeakRssMbNoFlags.toFixed(0)} → ${peaks.workerPeakRssMbFlags.toFixed(0)} MB, API ` +
+      `${peaks.apiPeakRssMbNoFlags.toFixed(0)} → ${peaks.apiPeakRssMbFlags.toFixed(0)} MB`,
+    details: { ...compared.details, ...peaks, flags: flags.join(' ') },
+  };
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "deliveries" ADD COLUMN "dead_letter_lost" text;--> statement-breakpoint
+CREATE INDEX "deliveries_failed_unchecked_idx" ON "deliveries" USING btree ("updated_at") WHERE "deliveries"."status" = 'failed' and "deliveries"."dead_letter_lost" is null;

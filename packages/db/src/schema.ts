@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, json, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  json,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -110,6 +123,9 @@ export const events = pgTable(
     // json, not jsonb: jsonb reorders keys, and receivers should see the payload as it was published.
     data: json('data').notNull(),
     idempotencyKey: text('idempotency_key'),
+    // Deliveries of events with the same ordering key are sent to each endpoint one at a time, in publish
+    // order (docs/ordering.md). Kept on the event so a resend can put its new delivery in the key's line.
+    orderingKey: text('ordering_key'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -127,6 +143,12 @@ export const events = pgTable(
 
 export const deliveryStatuses = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/**
+ * Positions in the per-(endpoint, ordering key) lines. Taken while the line's advisory lock is held, so
+ * within a line the numbers follow commit order (docs/ordering.md).
+ */
+export const orderingSequence = pgSequence('deliveries_ordering_seq');
 
 /** One copy of an event on its way to one endpoint. */
 export const deliveries = pgTable(
@@ -147,6 +169,10 @@ export const deliveries = pgTable(
     // The pg-boss job last enqueued for this delivery (pgboss.job's id). While the delivery is pending it
     // names a live job; the reconciler checks that by primary key instead of searching jobs by payload.
     jobId: uuid('job_id'),
+    // The event's ordering key (null for an unkeyed event) and the delivery's place in the line of its
+    // (endpoint, key): only the line's head has a job; the others wait, pending, without one.
+    orderingKey: text('ordering_key'),
+    orderingSeq: bigint('ordering_seq', { mode: 'number' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -159,6 +185,11 @@ export const deliveries = pgTable(
     index('deliveries_pending_due_idx')
       .on(sql`coalesce(${t.nextAttemptAt}, ${t.createdAt})`)
       .where(sql`${t.status} = 'pending'`),
+    // A line: the pending deliveries of one (endpoint, ordering key) in order. Publishing asks whether a
+    // line is empty, ending a head finds the next, the reconciler asks whether a delivery is a head.
+    index('deliveries_ordering_line_idx')
+      .on(t.endpointId, t.orderingKey, t.orderingSeq)
+      .where(sql`${t.status} = 'pending' and ${t.orderingKey} is not null`),
   ],
 );
 

@@ -43,11 +43,19 @@ export function run(ctx: BenchContext): Promise<ScenarioResult> {
 
 /**
  * The e2e measurement on a database of its own named after `label`: `events` (× scale) published in
- * batches and delivered by `workerProcesses` worker processes. The scale-out scenario runs it twice.
+ * batches and delivered by `workerProcesses` worker processes to `endpoints` endpoints (deliveries/s
+ * counts every endpoint's copy). With `orderingKeys`, event i carries ordering key `key-(i mod
+ * orderingKeys)` (docs/ordering.md). The scale-out and ordered scenarios run it twice.
  */
 export async function measureEndToEnd(
   ctx: BenchContext,
-  { label, events: unscaledEvents, workerProcesses }: { label: string; events: number; workerProcesses: number },
+  {
+    label,
+    events: unscaledEvents,
+    workerProcesses,
+    endpoints = 1,
+    orderingKeys = 0,
+  }: { label: string; events: number; workerProcesses: number; endpoints?: number; orderingKeys?: number },
 ): Promise<ScenarioResult> {
   const events = Math.ceil(ctx.scaled(unscaledEvents, batchSize) / batchSize) * batchSize;
   const warmup = Math.ceil(ctx.scaled(1_000, 0) / 100) * 100;
@@ -58,7 +66,8 @@ export async function measureEndToEnd(
   const worker = workerSettings({ processes: workerProcesses });
   const runId = `${label}-${randomBytes(4).toString('hex')}`;
   ctx.log(
-    `${events} events (+${warmup} warm-up) in batches of ${batchSize} from ${publishers} callers, one endpoint; ` +
+    `${events} events (+${warmup} warm-up) in batches of ${batchSize} from ${publishers} callers, ` +
+      `${endpoints} endpoint(s), ${orderingKeys > 0 ? `${orderingKeys} ordering keys` : 'unkeyed'}; ` +
       `${workerProcesses} worker process(es), batch ${worker.batchSize}, concurrency ${worker.concurrency}`,
   );
   const databaseUrl = await ctx.createDatabase(label);
@@ -73,7 +82,11 @@ export async function measureEndToEnd(
   });
   try {
     const appId = await hookline.rest.createApplication(`bench ${label}`);
-    const endpointId = await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/${label}` });
+    const endpointIds: string[] = [];
+    for (let i = 0; i < endpoints; i++) {
+      endpointIds.push(await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/${label}-${i}` }));
+    }
+    const endpointId = endpointIds[0]!;
     if (sweepEvents > 0) {
       const seedStarted = performance.now();
       await seedExpiredHistory(hookline.sql, { appId, endpointId, events: sweepEvents });
@@ -81,17 +94,21 @@ export async function measureEndToEnd(
     }
     const publishRange = (first: number, count: number) => async (call: number) => {
       const size = Math.min(batchSize, count - call * batchSize);
-      const results = await hookline.rest.publishBatch(appId, orderBatch(first + call * batchSize, size, runId));
-      if (results.some((r) => r.duplicate || r.deliveries.length !== 1)) {
-        throw new Error('a publish came back duplicate or without exactly one delivery');
+      const batch = orderBatch(first + call * batchSize, size, runId);
+      if (orderingKeys > 0) {
+        batch.forEach((event, i) => (event.orderingKey = `key-${(first + call * batchSize + i) % orderingKeys}`));
+      }
+      const results = await hookline.rest.publishBatch(appId, batch);
+      if (results.some((r) => r.duplicate || r.deliveries.length !== endpoints)) {
+        throw new Error(`a publish came back duplicate or without exactly ${endpoints} deliveries`);
       }
     };
 
     // Warm-up, untimed: connections, the JIT, prepared statements, in both processes.
     if (warmup > 0) {
       await runCallers(Math.ceil(warmup / batchSize), 1, publishRange(0, warmup), ctx.signal);
-      await ctx.receiver.waitForCount(warmup, ctx.signal);
-      await waitForAttempts(hookline, warmup, ctx.signal);
+      await ctx.receiver.waitForCount(warmup * endpoints, ctx.signal);
+      await waitForAttempts(hookline, warmup * endpoints, ctx.signal);
       await ctx.receiver.reset();
     }
 
@@ -100,9 +117,9 @@ export async function measureEndToEnd(
     const startedAt = performance.now();
     await runCallers(events / batchSize, publishers, publishRange(warmup, events), ctx.signal);
     const publishedAt = performance.now();
-    await ctx.receiver.waitForCount(events, ctx.signal);
+    await ctx.receiver.waitForCount(events * endpoints, ctx.signal);
     const receivedAt = performance.now();
-    const finishedAt = await waitForAttempts(hookline, warmup + events, ctx.signal, notSeeded);
+    const finishedAt = await waitForAttempts(hookline, (warmup + events) * endpoints, ctx.signal, notSeeded);
     const seconds = (finishedAt - startedAt) / 1000;
     const swept = await sweeper?.stop();
     if (swept) {
@@ -112,11 +129,11 @@ export async function measureEndToEnd(
       );
     }
     const cpuUsed = await cpu.stop();
-    await cpuUsed.logStatements(events, 'delivery');
+    await cpuUsed.logStatements(events * endpoints, 'delivery');
     const peak = footprint(hookline);
 
     // Everything must have gone through exactly once; a figure from a broken run is worse than none.
-    const total = warmup + events;
+    const total = (warmup + events) * endpoints;
     const [deliveries, attempts, received] = await Promise.all([
       hookline.sql<{ status: string; n: number }[]>`
         select status, count(*)::int as n from deliveries where left(id, 7) <> 'dlv_old' group by status`,
@@ -132,12 +149,12 @@ export async function measureEndToEnd(
       allDeliveries !== total ||
       attempts[0]!.ok !== total ||
       attempts[0]!.n !== total ||
-      received.count !== events
+      received.count !== events * endpoints
     ) {
       throw new Error(
         `incomplete run: ${delivered}/${total} deliveries delivered (${allDeliveries} in all), ` +
           `${attempts[0]!.ok}/${total} first attempts answered 204 (${attempts[0]!.n} attempts in all), ` +
-          `${received.count}/${events} requests received`,
+          `${received.count}/${events * endpoints} requests received`,
       );
     }
     assertNoProcessErrors(hookline);
@@ -168,9 +185,9 @@ export async function measureEndToEnd(
       await sql.end({ timeout: 5 });
     }
 
-    const deliveriesPerSec = events / seconds;
+    const deliveriesPerSec = (events * endpoints) / seconds;
     ctx.log(
-      `${events} deliveries in ${seconds.toFixed(2)} s: ${deliveriesPerSec.toFixed(0)}/s (publishing took ` +
+      `${events * endpoints} deliveries in ${seconds.toFixed(2)} s: ${deliveriesPerSec.toFixed(0)}/s (publishing took ` +
         `${((publishedAt - startedAt) / 1000).toFixed(2)} s, the receiver had everything after ` +
         `${((receivedAt - startedAt) / 1000).toFixed(2)} s); peak RSS worker ${peak.workerPeakRssMb} MB, API ${peak.apiPeakRssMb} MB`,
     );
@@ -178,10 +195,12 @@ export async function measureEndToEnd(
       deliveriesPerSec,
       eventsPerSec: events / ((publishedAt - startedAt) / 1000),
       peakRssMb: peak.workerPeakRssMb ?? Number.NaN,
-      cpuMsPerDelivery: cpuUsed.totalMs / events,
+      cpuMsPerDelivery: cpuUsed.totalMs / (events * endpoints),
       note: `RSS = worker (API ${peak.apiPeakRssMb?.toFixed(0)} MB); events/s = publish rate`,
       details: {
         events,
+        endpoints,
+        orderingKeys,
         warmupEvents: warmup,
         publishBatchSize: batchSize,
         publishers,
@@ -193,7 +212,7 @@ export async function measureEndToEnd(
         lastReceivedSeconds: round3((receivedAt - startedAt) / 1000),
         // Jobs of the delivery queue that were not a delivery's own: watchdogs and deferrals.
         extraJobs,
-        ...cpuUsed.split(events, 'Delivery'),
+        ...cpuUsed.split(events * endpoints, 'Delivery'),
         ...peak,
         harnessPeakRssMb: Number(rss.stop().toFixed(1)),
         ...(swept ? { sweptRows: swept.rows, sweepBusySeconds: round3(swept.busyMs / 1000) } : {}),

@@ -9,6 +9,7 @@ import * as e2e from './e2e';
 import * as ingest from './ingest';
 import * as isolation from './isolation';
 import * as latency from './latency';
+import * as ordered from './ordered';
 import * as outbox from './outbox';
 import * as scaleOut from './scale-out';
 import * as soak from './soak';
@@ -27,7 +28,18 @@ function ceilingPerSec(outcomes: readonly Outcome[]): number | null {
 }
 
 /** In report order. The ceiling comes first: every later scenario's ratio is relative to it. */
-const scenarios: Scenario[] = [ceiling, ingest.single, ingest.batch, e2e, latency, isolation, scaleOut, soak, outbox];
+const scenarios: Scenario[] = [
+  ceiling,
+  ingest.single,
+  ingest.batch,
+  e2e,
+  latency,
+  isolation,
+  scaleOut,
+  ordered,
+  soak,
+  outbox,
+];
 
 /** The whole run must stay under 5 minutes, setup and cleanup included. */
 const runBudgetMs = 270_000;

@@ -418,6 +418,7 @@ export interface PublishBody {
   version: string;
   data: unknown;
   idempotencyKey?: string;
+  orderingKey?: string;
 }
 
 export interface PublishResult {

@@ -283,6 +283,46 @@ describe('ordered delivery per key', () => {
     expect((await hookline.client.events.get.query({ eventId: e.id })).orderingKey).toBe('line');
   }, 60_000);
 
+  it('a disabled endpoint drains each line into dead letters without sending; a replay brings them back in order', async () => {
+    const app = await f.makeApp('disabled in line');
+    const endpoint = await f.makeEndpoint({
+      appId: app.id,
+      url: receiver.url('/disabled'),
+      retrySchedule: Array<number>(40).fill(0.2),
+    });
+    const succeeded: string[] = [];
+    let failing = true;
+    receiver.respond((request) => {
+      if (request.path !== '/disabled') return undefined;
+      if (failing) return { status: 500 };
+      succeeded.push(orderIdOf(request));
+      return { status: 204 };
+    });
+    const { events } = await hookline.client.events.publishBatch.mutate({
+      appId: app.id,
+      events: indexes(4).map((i) => order(`drain:${i}`, 'drain')),
+    });
+    const deliveryIds = events.map((e) => e.deliveries[0]!.id);
+    await expect.poll(() => receiver.on('/disabled').length).toBeGreaterThan(1);
+
+    await hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, enabled: false });
+    for (const id of deliveryIds) await f.waitForDelivery(id, 'failed');
+    // Only the head was ever sent (its retries until the endpoint was disabled): the others ended unsent.
+    expect(new Set(receiver.on('/disabled').map(orderIdOf))).toEqual(new Set(['drain:0']));
+    const lastRules = await hookline.sql<{ rule: string }[]>`
+      select a.rule from attempts a
+       where a.delivery_id in ${hookline.sql(deliveryIds.slice(1))}`;
+    expect(lastRules.map((r) => r.rule)).toEqual(['endpoint_disabled', 'endpoint_disabled', 'endpoint_disabled']);
+
+    failing = false;
+    await hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, enabled: true });
+    expect(await hookline.client.deadLetters.replay.mutate({ filter: { endpointId: endpoint.id } })).toMatchObject({
+      replayed: 4,
+    });
+    await f.waitForDelivery(deliveryIds[3]!, 'delivered');
+    expect(succeeded).toEqual(indexes(4).map((i) => `drain:${i}`));
+  });
+
   it('refuses an ordering key that is empty or longer than 128 characters, naming it, on both faces', async () => {
     const app = await f.makeApp('bad keys');
     const error = await hookline.client.events.publish

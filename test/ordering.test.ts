@@ -135,14 +135,14 @@ describe('ordered delivery per key', () => {
     const publishing = Promise.all(keys.map(publishKey));
 
     // Mid-run, one worker dies without a chance to finish what it holds; another takes its place.
-    await expect.poll(() => successes.inOrder.length, { timeout: 30_000, interval: 20 }).toBeGreaterThan(300);
+    await expect.poll(() => successes.inOrder.length, { timeout: 60_000, interval: 20 }).toBeGreaterThan(300);
     workers[0]!.kill('SIGKILL');
     await workers[0]!.exited;
     const killedAt = successes.inOrder.length;
     await startWorker();
     await publishing;
 
-    await expect.poll(() => successes.inOrder.length, { timeout: 75_000, interval: 50 }).toBe(keys.length * perKey);
+    await expect.poll(() => successes.inOrder.length, { timeout: 100_000, interval: 50 }).toBe(keys.length * perKey);
     const seconds = (Date.now() - started) / 1000;
     for (const key of keys) {
       expect(successes.ofKey(key), key).toEqual(indexes(perKey).map((i) => `${key}:${i}`));
@@ -159,7 +159,7 @@ describe('ordered delivery per key', () => {
       `ordering test: ${keys.length * perKey} keyed events over ${keys.length} keys in ${seconds.toFixed(1)} s, ` +
         `${failures} failed requests, a worker SIGKILLed after ${killedAt} first successes`,
     );
-  }, 150_000);
+  }, 200_000);
 
   it("a key whose head keeps failing holds only that key: other keys' and unkeyed events all arrive meanwhile", async () => {
     const app = await f.makeApp('one key blocked');
@@ -192,7 +192,7 @@ describe('ordered delivery per key', () => {
     ]);
 
     await expect
-      .poll(() => successes.inOrder.filter((id) => !id.startsWith('stuck:')).length, { timeout: 20_000, interval: 20 })
+      .poll(() => successes.inOrder.filter((id) => !id.startsWith('stuck:')).length, { timeout: 40_000, interval: 20 })
       .toBe(others.length + unkeyed.length);
     const othersSeconds = (Date.now() - started) / 1000;
     // Everything else arrived while the stuck key's head was still failing, and nothing behind it was sent.
@@ -205,19 +205,19 @@ describe('ordered delivery per key', () => {
       expect(successes.ofKey(`free-${k}`)).toEqual(indexes(5).map((i) => `free-${k}:${i}`));
     }
     // The head keeps its own retry schedule meanwhile (0.25 s, less 20 % jitter, between attempts).
-    await expect.poll(() => blockedAttempts.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => blockedAttempts.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
     for (let i = 1; i < blockedAttempts.length; i++) {
       expect(blockedAttempts[i]! - blockedAttempts[i - 1]!).toBeGreaterThanOrEqual(0.25 * 0.8 * 1000 - 20);
     }
 
     blocking = false;
-    await expect.poll(() => successes.ofKey('stuck'), { timeout: 15_000 }).toHaveLength(5);
+    await expect.poll(() => successes.ofKey('stuck'), { timeout: 30_000 }).toHaveLength(5);
     expect(successes.ofKey('stuck')).toEqual(indexes(5).map((i) => `stuck:${i}`));
     console.log(
       `ordering test: 60 other events arrived in ${othersSeconds.toFixed(1)} s while the stuck key's head failed ` +
         `${blockedAttempts.length} times`,
     );
-  }, 60_000);
+  }, 120_000);
 
   it('replay and resend put a keyed delivery at the end of its line; the reconciler leaves waiting ones alone', async () => {
     const app = await f.makeApp('replayed in line');
@@ -250,15 +250,17 @@ describe('ordered delivery per key', () => {
     // A dead letter ends its line's head: B goes once A is dead-lettered.
     const a = await publish('A');
     const b = await publish('B');
-    await f.waitForDelivery(a.deliveries[0]!.id, 'failed');
-    await f.waitForDelivery(b.deliveries[0]!.id, 'delivered');
+    await f.waitForDelivery(a.deliveries[0]!.id, 'failed', 30_000);
+    await f.waitForDelivery(b.deliveries[0]!.id, 'delivered', 30_000);
 
     // E fails and retries; F waits behind it without a job, and the reconciler leaves it so.
     failing.add('line:E');
     const e = await publish('E');
     const fEvent = await publish('F');
     const fDelivery = fEvent.deliveries[0]!.id;
-    await expect.poll(() => receiver.on('/replay').filter((r) => orderIdOf(r) === 'line:E').length).toBeGreaterThan(1);
+    await expect
+      .poll(() => receiver.on('/replay').filter((r) => orderIdOf(r) === 'line:E').length, { timeout: 30_000 })
+      .toBeGreaterThan(1);
     expect(await stateOf(fDelivery)).toEqual({ status: 'pending', job_id: null });
     const { requeued } = await reconcileDeliveries(hookline.db, boss);
     expect(requeued.map((r) => r.deliveryId)).not.toContain(fDelivery);
@@ -278,10 +280,10 @@ describe('ordered delivery per key', () => {
     expect(succeeded).toEqual(['line:B']);
 
     failing.delete('line:E');
-    await f.waitForDelivery(resent.id, 'delivered', 15_000);
+    await f.waitForDelivery(resent.id, 'delivered', 30_000);
     expect(succeeded).toEqual(['line:B', 'line:E', 'line:F', 'line:A', 'line:B']);
     expect((await hookline.client.events.get.query({ eventId: e.id })).orderingKey).toBe('line');
-  }, 60_000);
+  }, 120_000);
 
   it('a disabled endpoint drains each line into dead letters without sending; a replay brings them back in order', async () => {
     const app = await f.makeApp('disabled in line');
@@ -303,10 +305,10 @@ describe('ordered delivery per key', () => {
       events: indexes(4).map((i) => order(`drain:${i}`, 'drain')),
     });
     const deliveryIds = events.map((e) => e.deliveries[0]!.id);
-    await expect.poll(() => receiver.on('/disabled').length).toBeGreaterThan(1);
+    await expect.poll(() => receiver.on('/disabled').length, { timeout: 30_000 }).toBeGreaterThan(1);
 
     await hookline.client.endpoints.update.mutate({ endpointId: endpoint.id, enabled: false });
-    for (const id of deliveryIds) await f.waitForDelivery(id, 'failed');
+    for (const id of deliveryIds) await f.waitForDelivery(id, 'failed', 30_000);
     // Only the head was ever sent (its retries until the endpoint was disabled): the others ended unsent.
     expect(new Set(receiver.on('/disabled').map(orderIdOf))).toEqual(new Set(['drain:0']));
     const lastRules = await hookline.sql<{ rule: string }[]>`
@@ -319,9 +321,9 @@ describe('ordered delivery per key', () => {
     expect(await hookline.client.deadLetters.replay.mutate({ filter: { endpointId: endpoint.id } })).toMatchObject({
       replayed: 4,
     });
-    await f.waitForDelivery(deliveryIds[3]!, 'delivered');
+    await f.waitForDelivery(deliveryIds[3]!, 'delivered', 30_000);
     expect(succeeded).toEqual(indexes(4).map((i) => `drain:${i}`));
-  });
+  }, 120_000);
 
   it('refuses an ordering key that is empty or longer than 128 characters, naming it, on both faces', async () => {
     const app = await f.makeApp('bad keys');

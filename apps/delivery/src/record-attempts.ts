@@ -41,7 +41,9 @@ export async function recordAttempts(records: AttemptRecord[], options: RecordAt
   const { db, boss, health, operatorAppId, now } = options;
   // Keyed deliveries this batch ends (delivered or given up): the next one of each line goes next.
   const endedLines = records.flatMap((r) =>
-    r.orderingKey !== null && r.decision.kind !== 'retry' ? [{ endpointId: r.endpointId, orderingKey: r.orderingKey }] : [],
+    r.orderingKey !== null && r.decision.kind !== 'retry'
+      ? [{ endpointId: r.endpointId, orderingKey: r.orderingKey }]
+      : [],
   );
   return db.transaction(async (tx) => {
     // First, before any row or endpoint lock (see ordering-lines.ts): a publish appending to one of

@@ -39,7 +39,7 @@ export async function createDeliveries(
   }));
   // Unkeyed deliveries pay for this null check only.
   const keyed = withIds.filter((d) => d.orderingKey !== null);
-  if (keyed.length > 0) await placeInLines(tx, keyed as (typeof keyed[number] & { orderingKey: string })[]);
+  if (keyed.length > 0) await placeInLines(tx, keyed as ((typeof keyed)[number] & { orderingKey: string })[]);
   for (let i = 0; i < withIds.length; i += deliveryRowsPerInsert) {
     await tx.insert(deliveries).values(withIds.slice(i, i + deliveryRowsPerInsert));
   }

@@ -60,9 +60,10 @@ async function placeInLines(
   tx: Transaction,
   keyed: { endpointId: string; orderingKey: string; jobId: string | null; orderingSeq: number | null }[],
 ): Promise<void> {
-  await lockLines(tx, keyed);
+  const lines = [...new Map(keyed.map((d) => [lineName(d), d] as const)).values()];
+  await lockLines(tx, lines);
   // After the lock, in statements of their own: their snapshot then sees what the lock's last holder committed.
-  const [busy, positions] = await Promise.all([busyLines(tx, keyed), takeLinePositions(tx, keyed.length)]);
+  const [busy, positions] = await Promise.all([busyLines(tx, lines), takeLinePositions(tx, keyed.length)]);
   keyed.forEach((d, i) => {
     d.orderingSeq = positions[i]!;
     const line = lineName(d);

@@ -56,15 +56,21 @@ export interface EndToEndOptions {
    * on (the sweep's cost to throughput); BENCH_E2E_SWEEP_EVENTS (default 0) when left out.
    */
   sweepEvents?: number;
+  /** Endpoints subscribed; deliveries/s counts every endpoint's copy. */
+  endpoints?: number;
+  /** With n > 0, event i carries ordering key `key-(i mod n)`. */
+  orderingKeys?: number;
 }
 
 /**
  * The e2e measurement on a database of its own named after `label`: `events` (× scale) published in
- * batches and delivered by `workerProcesses` worker processes. The scale-out scenario runs it twice, the
- * comparisons (node-flags, metrics-cost, sweep-cost) several times with one setting changed.
+ * batches and delivered by `workerProcesses` worker processes to `endpoints` endpoints (deliveries/s
+ * counts every endpoint's copy). With `orderingKeys`, event i carries ordering key `key-(i mod
+ * orderingKeys)` (docs/ordering.md). The scale-out and ordered scenarios run it twice, the comparisons
+ * (node-flags, metrics-cost, sweep-cost) several times with one setting changed.
  */
 export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOptions): Promise<ScenarioResult> {
-  const { label, events: unscaledEvents, workerProcesses } = options;
+  const { label, events: unscaledEvents, workerProcesses, endpoints = 1, orderingKeys = 0 } = options;
   const events = Math.ceil(ctx.scaled(unscaledEvents, batchSize) / batchSize) * batchSize;
   const warmup = Math.ceil(ctx.scaled(1_000, 0) / 100) * 100;
   const publishers = envInt('BENCH_E2E_PUBLISHERS', 2);
@@ -72,7 +78,8 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
   const worker = workerSettings({ processes: workerProcesses });
   const runId = `${label}-${randomBytes(4).toString('hex')}`;
   ctx.log(
-    `${events} events (+${warmup} warm-up) in batches of ${batchSize} from ${publishers} callers, one endpoint; ` +
+    `${events} events (+${warmup} warm-up) in batches of ${batchSize} from ${publishers} callers, ` +
+      `${endpoints} endpoint(s), ${orderingKeys > 0 ? `${orderingKeys} ordering keys` : 'unkeyed'}; ` +
       `${workerProcesses} worker process(es), batch ${worker.batchSize}, concurrency ${worker.concurrency}`,
   );
   const databaseUrl = await ctx.createDatabase(label);
@@ -89,7 +96,11 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
   });
   try {
     const appId = await hookline.rest.createApplication(`bench ${label}`);
-    const endpointId = await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/${label}` });
+    const endpointIds: string[] = [];
+    for (let i = 0; i < endpoints; i++) {
+      endpointIds.push(await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/${label}-${i}` }));
+    }
+    const endpointId = endpointIds[0]!;
     let seedSeconds = 0;
     if (sweepEvents > 0) {
       const seedStarted = performance.now();
@@ -99,17 +110,21 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
     }
     const publishRange = (first: number, count: number) => async (call: number) => {
       const size = Math.min(batchSize, count - call * batchSize);
-      const results = await hookline.rest.publishBatch(appId, orderBatch(first + call * batchSize, size, runId));
-      if (results.some((r) => r.duplicate || r.deliveries.length !== 1)) {
-        throw new Error('a publish came back duplicate or without exactly one delivery');
+      const batch = orderBatch(first + call * batchSize, size, runId);
+      if (orderingKeys > 0) {
+        batch.forEach((event, i) => (event.orderingKey = `key-${(first + call * batchSize + i) % orderingKeys}`));
+      }
+      const results = await hookline.rest.publishBatch(appId, batch);
+      if (results.some((r) => r.duplicate || r.deliveries.length !== endpoints)) {
+        throw new Error(`a publish came back duplicate or without exactly ${endpoints} deliveries`);
       }
     };
 
     // Warm-up, untimed: connections, the JIT, prepared statements, in both processes.
     if (warmup > 0) {
       await runCallers(Math.ceil(warmup / batchSize), 1, publishRange(0, warmup), ctx.signal);
-      await ctx.receiver.waitForCount(warmup, ctx.signal);
-      await waitForAttempts(hookline, warmup, ctx.signal);
+      await ctx.receiver.waitForCount(warmup * endpoints, ctx.signal);
+      await waitForAttempts(hookline, warmup * endpoints, ctx.signal);
       await ctx.receiver.reset();
     }
 
@@ -118,9 +133,9 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
     const startedAt = performance.now();
     await runCallers(events / batchSize, publishers, publishRange(warmup, events), ctx.signal);
     const publishedAt = performance.now();
-    await ctx.receiver.waitForCount(events, ctx.signal);
+    await ctx.receiver.waitForCount(events * endpoints, ctx.signal);
     const receivedAt = performance.now();
-    const finishedAt = await waitForAttempts(hookline, warmup + events, ctx.signal, notSeeded);
+    const finishedAt = await waitForAttempts(hookline, (warmup + events) * endpoints, ctx.signal, notSeeded);
     const seconds = (finishedAt - startedAt) / 1000;
     const swept = await sweeper?.stop();
     if (swept) {
@@ -130,11 +145,11 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
       );
     }
     const cpuUsed = await cpu.stop();
-    await cpuUsed.logStatements(events, 'delivery');
+    await cpuUsed.logStatements(events * endpoints, 'delivery');
     const peak = footprint(hookline);
 
     // Everything must have gone through exactly once; a figure from a broken run is worse than none.
-    const total = warmup + events;
+    const total = (warmup + events) * endpoints;
     const [deliveries, attempts, received] = await Promise.all([
       hookline.sql<{ status: string; n: number }[]>`
         select status, count(*)::int as n from deliveries where left(id, 7) <> 'dlv_old' group by status`,
@@ -150,12 +165,12 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
       allDeliveries !== total ||
       attempts[0]!.ok !== total ||
       attempts[0]!.n !== total ||
-      received.count !== events
+      received.count !== events * endpoints
     ) {
       throw new Error(
         `incomplete run: ${delivered}/${total} deliveries delivered (${allDeliveries} in all), ` +
           `${attempts[0]!.ok}/${total} first attempts answered 204 (${attempts[0]!.n} attempts in all), ` +
-          `${received.count}/${events} requests received`,
+          `${received.count}/${events * endpoints} requests received`,
       );
     }
     assertNoProcessErrors(hookline);
@@ -186,9 +201,9 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
       await sql.end({ timeout: 5 });
     }
 
-    const deliveriesPerSec = events / seconds;
+    const deliveriesPerSec = (events * endpoints) / seconds;
     ctx.log(
-      `${events} deliveries in ${seconds.toFixed(2)} s: ${deliveriesPerSec.toFixed(0)}/s (publishing took ` +
+      `${events * endpoints} deliveries in ${seconds.toFixed(2)} s: ${deliveriesPerSec.toFixed(0)}/s (publishing took ` +
         `${((publishedAt - startedAt) / 1000).toFixed(2)} s, the receiver had everything after ` +
         `${((receivedAt - startedAt) / 1000).toFixed(2)} s); peak RSS worker ${peak.workerPeakRssMb} MB, API ${peak.apiPeakRssMb} MB`,
     );
@@ -196,10 +211,12 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
       deliveriesPerSec,
       eventsPerSec: events / ((publishedAt - startedAt) / 1000),
       peakRssMb: peak.workerPeakRssMb ?? Number.NaN,
-      cpuMsPerDelivery: cpuUsed.totalMs / events,
+      cpuMsPerDelivery: cpuUsed.totalMs / (events * endpoints),
       note: `RSS = worker (API ${peak.apiPeakRssMb?.toFixed(0)} MB); events/s = publish rate`,
       details: {
         events,
+        endpoints,
+        orderingKeys,
         warmupEvents: warmup,
         publishBatchSize: batchSize,
         publishers,
@@ -211,7 +228,7 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
         lastReceivedSeconds: round3((receivedAt - startedAt) / 1000),
         // Jobs of the delivery queue that were not a delivery's own: watchdogs and deferrals.
         extraJobs,
-        ...cpuUsed.split(events, 'Delivery'),
+        ...cpuUsed.split(events * endpoints, 'Delivery'),
         ...peak,
         harnessPeakRssMb: Number(rss.stop().toFixed(1)),
         ...(swept

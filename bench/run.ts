@@ -11,6 +11,7 @@ import * as isolation from './isolation';
 import * as latency from './latency';
 import * as metricsCost from './metrics-cost';
 import * as nodeFlags from './node-flags';
+import * as ordered from './ordered';
 import * as outbox from './outbox';
 import * as scaleOut from './scale-out';
 import * as soak from './soak';
@@ -41,6 +42,7 @@ const scenarios: Scenario[] = [
   nodeFlags,
   metricsCost,
   sweepCost,
+  ordered,
   soak,
   outbox,
 ];

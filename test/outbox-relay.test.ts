@@ -124,6 +124,23 @@ describe('the outbox', () => {
     expect(running.stats().lagMs).toBeGreaterThanOrEqual(0);
   });
 
+  it("forwards each event's ordering key to Hookline, and none for an event without one", async () => {
+    const appId = await appWithEndpoint('/ordering-key');
+    const caller = await callerDatabase();
+    const keyed = orders(3, appId).map((o, i) => (i < 2 ? { ...o, orderingKey: 'cus_1' } : o));
+    await caller.sql.begin((tx) => enqueueMany(tx, keyed));
+    await relay({ database: caller.url });
+    await waitUntilDrained(caller);
+    expect(
+      await hookline.sql`
+        select data->>'orderId' as order_id, ordering_key from events where app_id = ${appId} order by 1`,
+    ).toEqual([
+      { order_id: 'ord_0', ordering_key: 'cus_1' },
+      { order_id: 'ord_1', ordering_key: 'cus_1' },
+      { order_id: 'ord_2', ordering_key: null },
+    ]);
+  });
+
   it('moves an event Hookline refuses aside as failed, with the reason, and publishes the rest', async () => {
     const appId = await appWithEndpoint('/refused');
     const caller = await callerDatabase();

@@ -465,6 +465,7 @@ export interface PublishBody {
   version: string;
   data: unknown;
   idempotencyKey?: string;
+  orderingKey?: string;
 }
 
 export interface PublishResult {

@@ -13,26 +13,28 @@ export type Behaviour =
 /**
  * A real HTTP receiver on 127.0.0.1:0 (after Svix's TestReceiver): records every request and
  * answers as told: a status, a hang until the client gives up, or a connection reset.
- * `script` answers the first requests in order; after it runs out, the behaviour `route` set for the
- * request's path answers, else `fallback`.
+ * `script` answers the first requests in order; after it runs out, `respond`'s answer (a function of the
+ * request, when set and it answers), then the behaviour `route` set for the request's path, else `fallback`.
  */
 export async function startReceiver({ fallback = { status: 204 } as Behaviour, delayMs = 0 } = {}) {
   const requests: ReceivedRequest[] = [];
   const script: Behaviour[] = [];
   const routes = new Map<string, Behaviour>();
+  let responder: ((request: ReceivedRequest) => Behaviour | undefined) | null = null;
   let defaultBehaviour = fallback;
   const sockets = new Set<Socket>();
 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    requests.push({
+    const request = {
       path: req.url ?? '/',
       headers: req.headers,
       body: Buffer.concat(chunks).toString('utf8'),
       receivedAt: Date.now(),
-    });
-    const behaviour = script.shift() ?? routes.get(req.url ?? '/') ?? defaultBehaviour;
+    };
+    requests.push(request);
+    const behaviour = script.shift() ?? responder?.(request) ?? routes.get(req.url ?? '/') ?? defaultBehaviour;
     // A slow receiver: the answer (not the recording above) waits.
     const wait = ('delayMs' in behaviour ? behaviour.delayMs : undefined) ?? delayMs;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -56,6 +58,8 @@ export async function startReceiver({ fallback = { status: 204 } as Behaviour, d
     /** Answers the next requests with these behaviours, in order. */
     script: (...behaviours: Behaviour[]) => void script.push(...behaviours),
     setFallback: (behaviour: Behaviour) => void (defaultBehaviour = behaviour),
+    /** Decides each request's answer from the request itself (undefined: the route or fallback answers). */
+    respond: (decide: ((request: ReceivedRequest) => Behaviour | undefined) | null) => void (responder = decide),
     /** Answers every request to `path` this way (after any script), until routed again. */
     route: (path: string, behaviour: Behaviour) => void routes.set(path, behaviour),
     /** The requests received on one path. */

@@ -75,6 +75,7 @@ function describePublishedData(document: OpenAPIObject, payloadSchemas: string[]
       version: '1.0',
       data: orderCreated?.example,
       idempotencyKey: 'ord_123-created',
+      orderingKey: 'ord_123',
     };
   }
   const batchItems = jsonBody(document, '/applications/{appId}/events/batch')?.schema?.properties?.events?.items;

@@ -46,6 +46,7 @@ const event = {
   version: '1.0',
   data: orderCreated,
   idempotencyKey: 'ord_123-created',
+  orderingKey: 'ord_123',
   createdAt: at,
 };
 const delivery = {

@@ -16,6 +16,8 @@ export type AttemptRecord = {
   /** When the event was stored: the delivery lag is measured from here. */
   eventCreatedAt: Date;
   endpointId: string;
+  /** The delivery's ordering key: ending it lets the next one of its line go (docs/ordering.md). */
+  orderingKey: string | null;
   attempt: number;
   trigger: AttemptTrigger;
   startedAt: Date;

@@ -11,6 +11,7 @@ function selectDeliveries(db: Database, deliveryIds: string[]) {
         endpointId: deliveries.endpointId,
         status: deliveries.status,
         attemptCount: deliveries.attemptCount,
+        orderingKey: deliveries.orderingKey,
       },
       event: {
         id: events.id,

@@ -1,6 +1,8 @@
 import { newId, type Database } from '@hookline/db';
 import {
+  advanceLines,
   insertDeliveryJobs,
+  lockLines,
   publishOperationalEvents,
   type OperationalFact,
   type QueueClient,
@@ -24,8 +26,9 @@ const deliveryStatusAfter = { delivered: 'delivered', retry: 'pending', 'give-up
 
 /**
  * Records a batch of attempts in one transaction: the attempt rows (one multi-row insert), each
- * delivery's new state (one UPDATE … FROM VALUES), the jobs for the next attempts, the endpoints'
- * health, and the operational events all that caused. A crash before the commit leaves the jobs
+ * delivery's new state (one UPDATE … FROM VALUES), the jobs for the next attempts, the job of the next
+ * delivery in line behind each keyed delivery that ended (docs/ordering.md), the endpoints' health, and
+ * the operational events all that caused. A crash before the commit leaves the jobs
  * active, so pg-boss hands them out again and nothing is lost; a crash after it leaves them to be
  * settled by their re-run (see settle-repeats.ts).
  *
@@ -36,7 +39,16 @@ const deliveryStatusAfter = { delivered: 'delivered', retry: 'pending', 'give-up
 export async function recordAttempts(records: AttemptRecord[], options: RecordAttemptsOptions): Promise<Set<string>> {
   if (records.length === 0) return new Set();
   const { db, boss, health, operatorAppId, now } = options;
+  // Keyed deliveries this batch ends (delivered or given up): the next one of each line goes next.
+  const endedLines = records.flatMap((r) =>
+    r.orderingKey !== null && r.decision.kind !== 'retry'
+      ? [{ endpointId: r.endpointId, orderingKey: r.orderingKey }]
+      : [],
+  );
   return db.transaction(async (tx) => {
+    // First, before any row or endpoint lock (see ordering-lines.ts): a publish appending to one of
+    // these lines waits for this commit, or this waits for its.
+    await lockLines(tx, endedLines);
     // The whole batch travels as one JSON parameter (json_to_recordset), not a parameter per value:
     // the statement and its plan stay the same whatever the batch size, and building it is cheap.
     const attemptRows = records.map((r) => ({
@@ -102,6 +114,16 @@ export async function recordAttempts(records: AttemptRecord[], options: RecordAt
         return startAfter && id ? [{ id, deliveryId: r.deliveryId, attempt: r.attempt + 1, startAfter }] : [];
       }),
       { tx, jobIdsRecorded: true },
+    );
+    // A line whose head's attempt did not land (a duplicate) finds that head still pending: nothing moves.
+    await advanceLines(
+      tx,
+      boss,
+      landed.flatMap((r) =>
+        r.orderingKey !== null && r.decision.kind !== 'retry'
+          ? [{ endpointId: r.endpointId, orderingKey: r.orderingKey }]
+          : [],
+      ),
     );
 
     const facts: OperationalFact[] = await updateEndpointHealth(tx, landed, health, now);

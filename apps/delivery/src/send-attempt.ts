@@ -51,6 +51,7 @@ export async function makeAttempt(
     eventId: row.delivery.eventId,
     eventCreatedAt: row.event.createdAt,
     endpointId: row.delivery.endpointId,
+    orderingKey: row.delivery.orderingKey,
     attempt: data.attempt,
     trigger: data.manual ? 'manual' : 'scheduled',
     startedAt,

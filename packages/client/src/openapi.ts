@@ -2712,6 +2712,7 @@ export interface operations {
                      *             "status": "pending"
                      *           },
                      *           "idempotencyKey": "ord_123-created",
+                     *           "orderingKey": "ord_123",
                      *           "createdAt": "2026-01-15T09:30:00.000Z"
                      *         }
                      *       ],
@@ -2726,6 +2727,7 @@ export interface operations {
                             version: string;
                             data: unknown;
                             idempotencyKey: string | null;
+                            orderingKey: string | null;
                             /** Format: date-time */
                             createdAt: string;
                         }[];
@@ -2886,7 +2888,8 @@ export interface operations {
                  *         ],
                  *         "status": "pending"
                  *       },
-                 *       "idempotencyKey": "ord_123-created"
+                 *       "idempotencyKey": "ord_123-created",
+                 *       "orderingKey": "ord_123"
                  *     }
                  */
                 "application/json": {
@@ -2895,6 +2898,8 @@ export interface operations {
                     /** @description The payload; it must match the schema of (type, version). */
                     data: components["schemas"]["CustomerCreatedV1_0"] | components["schemas"]["CustomerUpdatedV1_0"] | components["schemas"]["DeliveryExhaustedV1_0"] | components["schemas"]["DeliveryRecoveredV1_0"] | components["schemas"]["EndpointDisabledV1_0"] | components["schemas"]["OrderCancelledV1_0"] | components["schemas"]["OrderCreatedV1_0"] | components["schemas"]["OrderCreatedV2_0"] | components["schemas"]["OrderUpdatedV1_0"] | components["schemas"]["PaymentFailedV1_0"] | components["schemas"]["PaymentSucceededV1_0"] | components["schemas"]["PaymentSucceededV1_1"];
                     idempotencyKey?: string;
+                    /** @description Deliveries of events with the same key reach each endpoint one at a time, in publish order */
+                    orderingKey?: string;
                 };
             };
         };
@@ -3078,6 +3083,8 @@ export interface operations {
                         /** @description The payload; it must match the schema of (type, version). */
                         data: components["schemas"]["CustomerCreatedV1_0"] | components["schemas"]["CustomerUpdatedV1_0"] | components["schemas"]["DeliveryExhaustedV1_0"] | components["schemas"]["DeliveryRecoveredV1_0"] | components["schemas"]["EndpointDisabledV1_0"] | components["schemas"]["OrderCancelledV1_0"] | components["schemas"]["OrderCreatedV1_0"] | components["schemas"]["OrderCreatedV2_0"] | components["schemas"]["OrderUpdatedV1_0"] | components["schemas"]["PaymentFailedV1_0"] | components["schemas"]["PaymentSucceededV1_0"] | components["schemas"]["PaymentSucceededV1_1"];
                         idempotencyKey?: string;
+                        /** @description Deliveries of events with the same key reach each endpoint one at a time, in publish order */
+                        orderingKey?: string;
                     }[];
                 };
             };
@@ -3293,6 +3300,7 @@ export interface operations {
                      *         "status": "pending"
                      *       },
                      *       "idempotencyKey": "ord_123-created",
+                     *       "orderingKey": "ord_123",
                      *       "createdAt": "2026-01-15T09:30:00.000Z"
                      *     }
                      */
@@ -3303,6 +3311,7 @@ export interface operations {
                         version: string;
                         data: unknown;
                         idempotencyKey: string | null;
+                        orderingKey: string | null;
                         /** Format: date-time */
                         createdAt: string;
                     };

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, json, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  json,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -110,6 +123,9 @@ export const events = pgTable(
     // json, not jsonb: jsonb reorders keys, and receivers should see the payload as it was published.
     data: json('data').notNull(),
     idempotencyKey: text('idempotency_key'),
+    // Deliveries of events with the same ordering key are sent to each endpoint one at a time, in publish
+    // order (docs/ordering.md). Kept on the event so a resend can put its new delivery in the key's line.
+    orderingKey: text('ordering_key'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -135,6 +151,12 @@ export type DeliveryStatus = (typeof deliveryStatuses)[number];
 export const deadLetterLostReasons = ['expired', 'removed'] as const;
 export type DeadLetterLostReason = (typeof deadLetterLostReasons)[number];
 
+/**
+ * Positions in the per-(endpoint, ordering key) lines. Taken while the line's advisory lock is held, so
+ * within a line the numbers follow commit order (docs/ordering.md).
+ */
+export const orderingSequence = pgSequence('deliveries_ordering_seq');
+
 /** One copy of an event on its way to one endpoint. */
 export const deliveries = pgTable(
   'deliveries',
@@ -157,6 +179,10 @@ export const deliveries = pgTable(
     // Set by the reconciler on a failed delivery whose dead letter is gone, so an operator who looks for
     // it learns why it is not in the dead-letter listing; cleared when the delivery is retried.
     deadLetterLost: text('dead_letter_lost').$type<DeadLetterLostReason>(),
+    // The event's ordering key (null for an unkeyed event) and the delivery's place in the line of its
+    // (endpoint, key): only the line's head has a job; the others wait, pending, without one.
+    orderingKey: text('ordering_key'),
+    orderingSeq: bigint('ordering_seq', { mode: 'number' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -174,6 +200,11 @@ export const deliveries = pgTable(
     index('deliveries_failed_unchecked_idx')
       .on(t.updatedAt)
       .where(sql`${t.status} = 'failed' and ${t.deadLetterLost} is null`),
+    // A line: the pending deliveries of one (endpoint, ordering key) in order. Publishing asks whether a
+    // line is empty, ending a head finds the next, the reconciler asks whether a delivery is a head.
+    index('deliveries_ordering_line_idx')
+      .on(t.endpointId, t.orderingKey, t.orderingSeq)
+      .where(sql`${t.status} = 'pending' and ${t.orderingKey} is not null`),
   ],
 );
 

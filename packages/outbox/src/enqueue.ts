@@ -21,15 +21,17 @@ export async function enqueueEvents(
     version: event.version,
     data: event.data,
     idempotency_key: event.idempotencyKey ?? null,
+    ordering_key: event.orderingKey ?? null,
   }));
   // `with ordinality` keeps the caller's order in `position`, which is the order relays publish in.
   const statement = `
     with inserted as (
-      insert into ${qualifiedName(location)} (id, app_id, type, version, data, idempotency_key)
-      select x.id, x.app_id, x.type, x.version, x.data, x.idempotency_key
+      insert into ${qualifiedName(location)} (id, app_id, type, version, data, idempotency_key, ordering_key)
+      select x.id, x.app_id, x.type, x.version, x.data, x.idempotency_key, x.ordering_key
         from rows from (json_to_recordset($1::text::json)
-                        as (id uuid, app_id text, type text, version text, data jsonb, idempotency_key text))
-             with ordinality as x(id, app_id, type, version, data, idempotency_key, ord)
+                        as (id uuid, app_id text, type text, version text, data jsonb, idempotency_key text,
+                            ordering_key text))
+             with ordinality as x(id, app_id, type, version, data, idempotency_key, ordering_key, ord)
        order by x.ord
       returning 1)
     select pg_notify('${notifyChannel(location)}', '') from (select 1 from inserted limit 1) as first_inserted`;

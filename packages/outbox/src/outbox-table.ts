@@ -24,6 +24,8 @@ export function outboxTable({ schema, table }: OutboxLocation) {
       version: text('version').notNull(),
       data: jsonb('data').notNull(),
       idempotencyKey: text('idempotency_key'),
+      /** Forwarded to Hookline: events with the same key reach each endpoint in publish order. */
+      orderingKey: text('ordering_key'),
       enqueuedAt: timestamp('enqueued_at', { withTimezone: true }).notNull().defaultNow(),
       state: text('state', { enum: outboxStates }).notNull().default('pending'),
       /** Why Hookline refused the event (a `failed` row), for whoever looks at it. */

@@ -8,6 +8,7 @@ const row = (id: string, extra: Partial<OutboxRow> = {}): OutboxRow => ({
   version: '1.0',
   data: {},
   idempotencyKey: null,
+  orderingKey: null,
   ...extra,
 });
 
@@ -16,6 +17,25 @@ const wireError = (httpStatus: number, issues?: { path: (string | number)[]; mes
   Object.assign(new Error(`HTTP ${httpStatus}`), { data: { httpStatus, issues } });
 
 describe('publishRows', () => {
+  it("forwards a row's ordering key, in enqueue order, and sends none for a row without one", async () => {
+    const sent: { idempotencyKey: string; orderingKey?: string }[][] = [];
+    const publish: PublishBatch = async (_appId, events) => {
+      sent.push(
+        events.map(({ idempotencyKey, orderingKey }) => ({ idempotencyKey, ...(orderingKey ? { orderingKey } : {}) })),
+      );
+      return events.map(() => ({ duplicate: false }));
+    };
+    await publishRows(publish, [row('a', { orderingKey: 'cus_1' }), row('b'), row('c', { orderingKey: 'cus_1' })]);
+    expect(sent).toEqual([
+      [
+        { idempotencyKey: 'a', orderingKey: 'cus_1' },
+        { idempotencyKey: 'b' },
+        { idempotencyKey: 'c', orderingKey: 'cus_1' },
+      ],
+    ]);
+    expect(Object.keys((await captureFirst(row('b')))[0]!)).not.toContain('orderingKey');
+  });
+
   it('sets aside the items a 400 names and publishes the others', async () => {
     const calls: string[][] = [];
     const publish: PublishBatch = async (_appId, events) => {
@@ -87,3 +107,16 @@ describe('publishRows', () => {
     ]);
   });
 });
+
+/** The events one single-row publish sends. */
+async function captureFirst(only: OutboxRow) {
+  let events: Parameters<PublishBatch>[1] = [];
+  await publishRows(
+    async (_appId, sent) => {
+      events = sent;
+      return sent.map(() => ({ duplicate: false }));
+    },
+    [only],
+  );
+  return events;
+}

@@ -9,12 +9,13 @@ export type OutboxRow = {
   version: string;
   data: unknown;
   idempotencyKey: string | null;
+  orderingKey: string | null;
 };
 
 /** One `events.publishBatch` call: the events of one application, answered item by item. */
 export type PublishBatch = (
   appId: string,
-  events: (PublishableEvent & { idempotencyKey: string })[],
+  events: (PublishableEvent & { idempotencyKey: string; orderingKey?: string })[],
 ) => Promise<{ duplicate: boolean }[]>;
 
 export type PublishOutcome = {
@@ -58,7 +59,8 @@ async function publishRound(publish: PublishBatch, appId: string, rows: OutboxRo
         version: row.version,
         data: row.data,
         idempotencyKey: idempotencyKeyOf(row),
-      })) as (PublishableEvent & { idempotencyKey: string })[],
+        ...(row.orderingKey === null ? {} : { orderingKey: row.orderingKey }),
+      })) as (PublishableEvent & { idempotencyKey: string; orderingKey?: string })[],
     );
     outcome.published.push(...rows.map((row) => row.id));
     outcome.duplicates += results.filter((r) => r.duplicate).length;

@@ -57,6 +57,7 @@ type SelectedRow = {
   version: string;
   data: unknown;
   idempotency_key: string | null;
+  ordering_key: string | null;
   age_ms: number;
 };
 
@@ -91,7 +92,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
 
   const table = qualifiedName(location);
   const selectPending = `
-    select id, app_id, type, version, data, idempotency_key,
+    select id, app_id, type, version, data, idempotency_key, ordering_key,
            extract(epoch from clock_timestamp() - enqueued_at) * 1000 as age_ms
       from ${table}
      where state = 'pending'
@@ -132,6 +133,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
         version: r.version,
         data: r.data,
         idempotencyKey: r.idempotency_key,
+        orderingKey: r.ordering_key,
       }));
       const startedAt = performance.now();
       const outcome = await publishRows(publish, rows);

@@ -10,7 +10,7 @@ export {
   type DeliveryQueueSettings,
   type QueueClient,
 } from './boss';
-export { storeEvents, type EventToStore, type StoredEvent } from './store-events';
+export { storeEvents, storeEventsOfApps, type EventToStore, type StoredEvent } from './store-events';
 export { createDeliveries, type DeliveryToCreate } from './create-deliveries';
 export { publishOperationalEvents, type OperationalFact } from './operational-events';
 export { ensureOperatorApp, operatorAppIdPattern } from './operator-app';
@@ -29,3 +29,4 @@ export { type LostDeadLetter } from './record-lost-dead-letters';
 export { sweepExpired, type SweepOptions, type SweepResult } from './sweep-expired';
 export { tableBytes, type TableBytes } from './table-bytes';
 export { createSweptTablesVacuum } from './vacuum-swept-tables';
+export { advanceLines, lockLines, type Line } from './ordering-lines';

@@ -34,7 +34,8 @@ const defaultLimit = 1_000;
  * The check is a primary-key probe into pg-boss's delivery partition per due pending delivery (the
  * `deliveries_pending_due_idx` index), never a search of jobs by payload. A job dead-lettered by pg-boss
  * itself (state `failed`: it killed its worker retryLimit times) is not an orphan: it waits in the
- * dead-letter queue for an operator, and enqueueing it again would only kill more workers.
+ * dead-letter queue for an operator, and enqueueing it again would only kill more workers. Neither is a
+ * keyed delivery waiting behind the head of its line (docs/ordering.md): only a lost head is repaired.
  *
  * Then makes a `failed` delivery without a dead letter say why (`recordLostDeadLetters`): pass the
  * dead-letter retention the queue was created with, so a dead letter removed on schedule reads `expired`.
@@ -66,6 +67,13 @@ export async function reconcileDeliveries(
                select 1 from ${sql.identifier(queueSchema)}.job j
                 where j.name = ${deliveryQueue} and j.id = d.job_id
                   and j.state in ('created', 'retry', 'active', 'failed'))
+         -- A keyed delivery behind its line's head waits without a job by design (ordering-lines.ts):
+         -- only a head is an orphan.
+         and (d.ordering_key is null
+              or not exists (
+                   select 1 from deliveries ahead
+                    where ahead.endpoint_id = d.endpoint_id and ahead.ordering_key = d.ordering_key
+                      and ahead.status = 'pending' and ahead.ordering_seq < d.ordering_seq))
        order by coalesce(d.next_attempt_at, d.created_at)
        limit ${limit}
          for update of d skip locked`)) as unknown as {

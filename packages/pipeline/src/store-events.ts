@@ -10,6 +10,8 @@ export type EventToStore = {
   version: string;
   data: unknown;
   idempotencyKey?: string;
+  /** Deliveries of events with the same key go to each endpoint one at a time, in publish order. */
+  orderingKey?: string;
   /** The id to store it under, made before the transaction so a caller can be told it if the commit's outcome is lost. */
   id?: string;
 };
@@ -24,14 +26,66 @@ export type StoredEvent = {
 /**
  * Stores events of one application and fans them out inside `tx`: the events, one delivery per
  * enabled endpoint subscribed to the type whose payload filter the event passes, and one pg-boss job
- * per delivery. An item whose
- * idempotency key was stored before creates nothing and answers with the first event.
+ * per delivery (or, for an event with an ordering key, a place in its line; see ordering-lines.ts).
+ * An item whose idempotency key was stored before creates nothing and answers with the first event.
  */
 export async function storeEvents(
   tx: Transaction,
   boss: QueueClient,
-  { appId, items }: { appId: string; items: EventToStore[] },
+  batch: { appId: string; items: EventToStore[] },
 ): Promise<StoredEvent[]> {
+  const [stored] = await storeEventsOfApps(tx, boss, [batch]);
+  return stored!;
+}
+
+/**
+ * `storeEvents` for several applications in one transaction (a publish group): each application's
+ * events are stored and matched to its endpoints, then every delivery is created at once, so the
+ * transaction takes all its ordering lines' locks in one statement, before any row lock.
+ */
+export async function storeEventsOfApps(
+  tx: Transaction,
+  boss: QueueClient,
+  batches: { appId: string; items: EventToStore[] }[],
+): Promise<StoredEvent[][]> {
+  const fannedOut: FannedOut[] = [];
+  for (const batch of batches) fannedOut.push(await insertAndMatch(tx, batch));
+  const created = await createDeliveries(
+    tx,
+    boss,
+    fannedOut.flatMap((f) => f.toCreate),
+  );
+  const byEvent = new Map<string, { id: string; endpointId: string }[]>();
+  for (const d of created) {
+    const delivery = { id: d.id, endpointId: d.endpointId };
+    const list = byEvent.get(d.eventId);
+    if (list) list.push(delivery);
+    else byEvent.set(d.eventId, [delivery]);
+  }
+  return fannedOut.map(({ items, freshIds, insertedAt, firstSeen }) =>
+    items.map((e, i): StoredEvent => {
+      const id = freshIds[i]!;
+      if (insertedAt.has(id)) return { id, duplicate: false, deliveries: byEvent.get(id) ?? [] };
+      const existing = firstSeen.get(e.idempotencyKey!);
+      if (!existing) throw new Error(`event ${i} was neither inserted nor found by its idempotency key`);
+      return { id: existing.id, duplicate: true, deliveries: existing.deliveries };
+    }),
+  );
+}
+
+type FannedOut = {
+  items: EventToStore[];
+  freshIds: string[];
+  insertedAt: Map<string, string>;
+  firstSeen: Awaited<ReturnType<typeof findByIdempotencyKeys>>;
+  toCreate: DeliveryToCreate[];
+};
+
+/** Inserts one application's events and lists the deliveries they need, in item order. */
+async function insertAndMatch(
+  tx: Transaction,
+  { appId, items }: { appId: string; items: EventToStore[] },
+): Promise<FannedOut> {
   // Every item gets an id; one whose key was stored before loses the insert's ON CONFLICT and is
   // answered with the first event below. No lookup first: publishing is the hottest path, and one
   // statement here both stores the events and reads the subscribed endpoints (a round trip each saved).
@@ -42,13 +96,14 @@ export async function storeEvents(
     version: e.version,
     data: e.data,
     idempotency_key: e.idempotencyKey ?? null,
+    ordering_key: e.orderingKey ?? null,
   }));
   const [result] = (await tx.execute(sql`
     with inserted as (
-      insert into events (id, app_id, type, version, data, idempotency_key)
-      select x.id, ${appId}, x.type, x.version, x.data, x.idempotency_key
+      insert into events (id, app_id, type, version, data, idempotency_key, ordering_key)
+      select x.id, ${appId}, x.type, x.version, x.data, x.idempotency_key, x.ordering_key
         from json_to_recordset(${JSON.stringify(rows)}::json)
-             as x(id text, type text, version text, data json, idempotency_key text)
+             as x(id text, type text, version text, data json, idempotency_key text, ordering_key text)
       on conflict (app_id, idempotency_key) where idempotency_key is not null do nothing
       returning id, created_at)
     select (select coalesce(json_object_agg(id, created_at), '{}'::json) from inserted) as inserted,
@@ -77,25 +132,11 @@ export async function storeEvents(
     const id = freshIds[i]!;
     const createdAt = insertedAt.get(id);
     if (createdAt === undefined) return;
+    const orderingKey = e.orderingKey ?? null;
     for (const endpointId of subscribersOf({ id, type: e.type, version: e.version, data: e.data, createdAt }))
-      toCreate.push({ appId, eventId: id, endpointId });
+      toCreate.push({ appId, eventId: id, endpointId, orderingKey });
   });
-  const created = await createDeliveries(tx, boss, toCreate);
-  const byEvent = new Map<string, { id: string; endpointId: string }[]>();
-  for (const d of created) {
-    const delivery = { id: d.id, endpointId: d.endpointId };
-    const list = byEvent.get(d.eventId);
-    if (list) list.push(delivery);
-    else byEvent.set(d.eventId, [delivery]);
-  }
-
-  return items.map((e, i): StoredEvent => {
-    const id = freshIds[i]!;
-    if (insertedAt.has(id)) return { id, duplicate: false, deliveries: byEvent.get(id) ?? [] };
-    const existing = firstSeen.get(e.idempotencyKey!);
-    if (!existing) throw new Error(`event ${i} was neither inserted nor found by its idempotency key`);
-    return { id: existing.id, duplicate: true, deliveries: existing.deliveries };
-  });
+  return { items, freshIds, insertedAt, firstSeen, toCreate };
 }
 
 /** The first event stored under each key, with the deliveries it created. */

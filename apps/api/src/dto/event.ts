@@ -8,6 +8,8 @@ export const Event = z.object({
   version: z.string(),
   data: z.unknown(),
   idempotencyKey: z.string().nullable(),
+  /** The key its deliveries are ordered by, per endpoint (docs/ordering.md); null when unordered. */
+  orderingKey: z.string().nullable(),
   createdAt: z.string().datetime(),
 });
 type Event = z.infer<typeof Event>;
@@ -20,6 +22,7 @@ export function toEventDto(row: typeof events.$inferSelect): Event {
     version: row.version,
     data: row.data,
     idempotencyKey: row.idempotencyKey,
+    orderingKey: row.orderingKey,
     createdAt: row.createdAt.toISOString(),
   };
 }

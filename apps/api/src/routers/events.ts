@@ -9,7 +9,7 @@ import { getEvent, listEvents, resendEvent } from '../services/events';
 import { publishEvents } from '../services/publish-events';
 import { protectedProcedure } from '../trpc';
 import { restFor } from './rest';
-import { Id, IdempotencyKey, StorableJson, Text } from './inputs';
+import { Id, IdempotencyKey, OrderingKey, StorableJson, Text } from './inputs';
 
 const rest = restFor('events');
 
@@ -19,9 +19,10 @@ const EventFields = {
   // Checked against the (type, version) schema in publishEvents, which names the failing field.
   data: StorableJson,
   idempotencyKey: IdempotencyKey.optional(),
+  orderingKey: OrderingKey.optional(),
 };
 
-type TypedEvent = PublishableEvent & { idempotencyKey?: string };
+type TypedEvent = PublishableEvent & { idempotencyKey?: string; orderingKey?: string };
 
 /**
  * At run time the payload is checked against the registry; at compile time the input is the

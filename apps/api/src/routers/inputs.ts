@@ -95,6 +95,14 @@ export const RetrySchedule = z
 
 export const IdempotencyKey = Text.min(1).max(255);
 
+/**
+ * Events with the same ordering key reach each endpoint one at a time, in publish order
+ * (docs/ordering.md). Bounded: the key is stored on the event and on each of its deliveries.
+ */
+export const OrderingKey = Text.min(1)
+  .max(128)
+  .describe('Deliveries of events with the same key reach each endpoint one at a time, in publish order');
+
 // Event payloads are documents, not data structures: 32 levels is far beyond any real one, and the
 // bound keeps every recursive walk over a payload (ours, zod's, the database's) far from the stack limit.
 const maxJsonDepth = 32;

@@ -47,6 +47,7 @@ export async function listEvents(
 /**
  * Sends an existing event to one of its application's endpoints again, as a new delivery whose first
  * attempt is marked manual. The endpoint need not subscribe to the type: the operator asked for it.
+ * An event with an ordering key: the new delivery joins the end of its (endpoint, key) line.
  */
 export async function resendEvent(deps: ApiDeps, principal: Principal, input: { eventId: string; endpointId: string }) {
   const event = await getEvent(deps, principal, { eventId: input.eventId });
@@ -62,9 +63,12 @@ export async function resendEvent(deps: ApiDeps, principal: Principal, input: { 
     );
   }
   const [created] = await deps.db.transaction((tx) =>
-    createDeliveries(tx, deps.boss, [{ appId: event.appId, eventId: event.id, endpointId: endpoint.id }], {
-      manual: true,
-    }),
+    createDeliveries(
+      tx,
+      deps.boss,
+      [{ appId: event.appId, eventId: event.id, endpointId: endpoint.id, orderingKey: event.orderingKey }],
+      { manual: true },
+    ),
   );
   const [row] = await deps.db.select().from(deliveries).where(eq(deliveries.id, created!.id));
   return toDeliveryDto(row!);

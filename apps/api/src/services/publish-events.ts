@@ -12,7 +12,7 @@ function withoutPath(message: string, path: (string | number)[]): string {
   return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
-type EventToPublish = { type: string; version: string; data: unknown; idempotencyKey?: string };
+type EventToPublish = { type: string; version: string; data: unknown; idempotencyKey?: string; orderingKey?: string };
 
 type PublishedEvent = StoredEvent & { warnings: string[] };
 
@@ -60,11 +60,12 @@ export async function publishEvents(
   // Ids are made before the transaction: if the connection is lost while it commits, the caller is
   // told which events may exist, to look up (or to publish again under the same idempotency key).
   const ids = ready.map(() => newId('evt'));
-  const toStore = ready.map(({ type, version, data, idempotencyKey }, i) => ({
+  const toStore = ready.map(({ type, version, data, idempotencyKey, orderingKey }, i) => ({
     type,
     version,
     data,
     idempotencyKey,
+    orderingKey,
     id: ids[i]!,
   }));
   // A single publish commits with the others arriving at the same time (publish-groups.ts); a batch

@@ -6,14 +6,16 @@ import {
   type Database,
   type DatabaseAvailability,
 } from '@hookline/db';
-import { storeEvents, type EventToStore, type QueueClient, type StoredEvent } from '@hookline/pipeline';
+import { storeEventsOfApps, type EventToStore, type QueueClient, type StoredEvent } from '@hookline/pipeline';
 
 /**
  * Group commit for single publishes. A publish on its own pays for a transaction (BEGIN, its
  * statements, COMMIT, each a round trip, and a WAL flush) to store one row; batch publishes store a
  * thousand for about the same. So single publishes that arrive while groups are committing (at most
  * `maxConcurrentGroups`) wait for one to finish and then go together: one transaction, the multi-row statements of `storeEvents`. Each caller is
- * answered only after that commit, as before.
+ * answered only after that commit, as before. For ordering keys (docs/ordering.md) the publish order is
+ * the commit order, and within a group the member order (arrival order, sorted by application and
+ * idempotency key; see takeGroup).
  *
  * A group that fails is taken apart: every member is stored again in a transaction of its own, so one
  * bad publish (an unknown application, a payload PostgreSQL refuses) never fails its neighbours, and
@@ -94,7 +96,10 @@ export function createPublishGroups({
     }
   };
 
-  /** One transaction; one `storeEvents` per application, whose statements take all its members at once. */
+  /**
+   * One transaction; `storeEventsOfApps` takes each application's members at once, in group order, and
+   * creates every delivery of the group together.
+   */
   const storeGroup = (group: Member[]) =>
     transactionWithKnownOutcome(db, async (tx) => {
       const byApp = new Map<string, number[]>();
@@ -103,11 +108,14 @@ export function createPublishGroups({
         if (indexes) indexes.push(i);
         else byApp.set(member.appId, [i]);
       });
+      const apps = [...byApp];
+      const results = await storeEventsOfApps(
+        tx,
+        boss,
+        apps.map(([appId, indexes]) => ({ appId, items: indexes.map((i) => group[i]!.event) })),
+      );
       const stored: StoredEvent[] = [];
-      for (const [appId, indexes] of byApp) {
-        const results = await storeEvents(tx, boss, { appId, items: indexes.map((i) => group[i]!.event) });
-        indexes.forEach((memberIndex, i) => (stored[memberIndex] = results[i]!));
-      }
+      apps.forEach(([, indexes], a) => indexes.forEach((memberIndex, i) => (stored[memberIndex] = results[a]![i]!)));
       return stored;
     });
 

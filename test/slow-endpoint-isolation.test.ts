@@ -13,7 +13,7 @@ let healthy: TestReceiver;
 let hanging: TestReceiver;
 beforeAll(async () => {
   hookline = await startHookline({
-    delivery: { requestTimeoutMs, maxSlowRequestsPerEndpoint: 2, concurrency: 1 },
+    delivery: { requestTimeoutMs, concurrency: 1 },
   });
   healthy = await startReceiver();
   hanging = await startReceiver({ fallback: { hang: true } });

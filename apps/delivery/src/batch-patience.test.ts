@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { waitForBatch } from './batch-patience';
-import { createSlowEndpointTracker, deferralDelayMs } from './slow-endpoints';
 
 const after = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const never = new Promise<void>(() => {});
@@ -32,28 +31,5 @@ describe('waitForBatch', () => {
 
   it('rejects when a finished attempt failed', async () => {
     await expect(waitForBatch([Promise.reject(new Error('boom')), never], patience)).rejects.toThrow('boom');
-  });
-});
-
-describe('slow endpoints', () => {
-  it('is congested at the limit and recovers as slow requests end', () => {
-    const tracker = createSlowEndpointTracker(2);
-    tracker.add('ep_a');
-    expect(tracker.isCongested('ep_a')).toBe(false);
-    tracker.add('ep_a');
-    expect(tracker.isCongested('ep_a')).toBe(true);
-    expect(tracker.isCongested('ep_b')).toBe(false);
-    tracker.remove('ep_a');
-    expect(tracker.isCongested('ep_a')).toBe(false);
-  });
-
-  it('defers for the request timeout, doubling per deferral up to 5 minutes, ±20 %', () => {
-    const at = (deferrals: number, r: number) =>
-      deferralDelayMs({ requestTimeoutMs: 15_000, deferrals, random: () => r });
-    expect(at(0, 0.5)).toBe(15_000);
-    expect(at(1, 0.5)).toBe(30_000);
-    expect(at(10, 0.5)).toBe(300_000);
-    expect(at(0, 0)).toBe(12_000);
-    expect(at(0, 1)).toBe(18_000);
   });
 });

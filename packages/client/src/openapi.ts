@@ -1339,6 +1339,8 @@ export interface operations {
                             headers: {
                                 [key: string]: string;
                             };
+                            rateLimit: number | null;
+                            maxInFlight: number;
                             /** @enum {string} */
                             signing: "hmac" | "ed25519";
                             publicKey: string | null;
@@ -1496,6 +1498,9 @@ export interface operations {
                     headers?: {
                         [key: string]: string;
                     };
+                    rateLimit?: number | null;
+                    /** @description Requests to this endpoint running at once at most, over every worker together (1–1000, default 10). Deliveries over it wait; they are not failed. */
+                    maxInFlight?: number;
                     /** @enum {string} */
                     signing?: "hmac" | "ed25519";
                 };
@@ -1566,6 +1571,8 @@ export interface operations {
                         headers: {
                             [key: string]: string;
                         };
+                        rateLimit: number | null;
+                        maxInFlight: number;
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;
@@ -1784,6 +1791,8 @@ export interface operations {
                         headers: {
                             [key: string]: string;
                         };
+                        rateLimit: number | null;
+                        maxInFlight: number;
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;
@@ -2084,6 +2093,9 @@ export interface operations {
                     headers?: {
                         [key: string]: string;
                     } | null;
+                    rateLimit?: number | null;
+                    /** @description Requests to this endpoint running at once at most, over every worker together (1–1000, default 10). Deliveries over it wait; they are not failed. */
+                    maxInFlight?: number;
                     enabled?: boolean;
                 };
             };
@@ -2152,6 +2164,8 @@ export interface operations {
                         headers: {
                             [key: string]: string;
                         };
+                        rateLimit: number | null;
+                        maxInFlight: number;
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;

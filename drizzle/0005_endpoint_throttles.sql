@@ -1,6 +1,7 @@
 CREATE TABLE "endpoint_throttles" (
 	"endpoint_id" text PRIMARY KEY NOT NULL,
 	"next_slot_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"queue_until" timestamp with time zone DEFAULT now() NOT NULL,
 	"leases" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"request_ms" double precision
 );

@@ -13,8 +13,8 @@ export const batchPatience = {
 } as const;
 
 export type WaitOptions = {
-  /** How many jobs of the batch still wait for their lane (see send-lanes.ts): they hold nothing and count as done. */
-  queued?: () => number;
+  /** How many jobs of the batch wait for their lane or slot (see send-lanes.ts): they count as done. */
+  waiting?: () => number;
   /** Called the moment the batch stops waiting, before anything else can start. */
   onSettle?: () => void;
 };
@@ -28,7 +28,7 @@ export type WaitOptions = {
 export function waitForBatch(
   attempts: readonly Promise<unknown>[],
   { quorum, graceMs, maxWaitMs }: { quorum: number; graceMs: number; maxWaitMs: number } = batchPatience,
-  { queued = () => 0, onSettle }: WaitOptions = {},
+  { waiting = () => 0, onSettle }: WaitOptions = {},
 ): Promise<boolean[]> {
   const done = attempts.map(() => false);
   if (attempts.length === 0) {
@@ -52,7 +52,7 @@ export function waitForBatch(
     const check = () => {
       if (over) return;
       if (finished === attempts.length) return settle();
-      if (finished + queued() >= quorum * attempts.length) {
+      if (finished + waiting() >= quorum * attempts.length) {
         clearTimeout(graceTimer);
         graceTimer = setTimeout(settle, graceMs);
       }

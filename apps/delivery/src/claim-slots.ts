@@ -1,5 +1,6 @@
 import type { Database } from '@hookline/db';
 import { sql } from 'drizzle-orm';
+import { throttleSettings } from './throttle-plan';
 
 /** What a batch asks of one endpoint: slots for `jobs` requests under its limits. */
 export type SlotDemand = {
@@ -14,8 +15,10 @@ export type SlotDemand = {
 export type SlotClaim = {
   /** One in-flight lease per lane the batch may run; empty when every slot is taken. */
   leaseIds: string[];
-  /** When the first granted request may start (lane i starts at firstSlot + i × interval); null without a rate limit. */
+  /** When the first kept job may start (job i at firstSlot + i × interval); null without a rate limit. */
   firstSlot: Date | null;
+  /** How many of the endpoint's jobs the lanes send; the rest wait in the queue. */
+  jobs: number;
   /** The endpoint's recent request duration (a moving average), null before its first recorded attempt. */
   requestMs: number | null;
 };
@@ -31,14 +34,15 @@ type ClaimRow = {
   endpoint_id: string;
   lease_ids: string[];
   first_slot: Date | string | null;
+  jobs: number;
   request_ms: number | null;
 };
 
 /**
  * Claims in-flight leases and, for rate-limited endpoints, start slots, for every endpoint of a batch in
  * one statement (one round trip). Each endpoint's throttle row is locked in id order (two batches never
- * deadlock), its expired leases are dropped, and it grants as many lanes as it has free leases, and for a
- * rate-limited endpoint no more than the slots due within the horizon; the slot pointer moves past them.
+ * deadlock), its expired leases are dropped, and it grants as many lanes as it has free leases; a
+ * rate-limited endpoint hands out the slots due within the horizon, and its slot pointer moves past them.
  * An endpoint's first claim creates its row (one more round trip, once per endpoint).
  */
 export async function claimSlots(
@@ -66,11 +70,13 @@ function toClaim(row: ClaimRow): SlotClaim {
   return {
     leaseIds: row.lease_ids ?? [],
     firstSlot: row.first_slot === null ? null : new Date(row.first_slot),
+    jobs: Number(row.jobs),
     requestMs: row.request_ms === null ? null : Number(row.request_ms),
   };
 }
 
 async function claimStatement(db: Database, demands: SlotDemand[], { leaseMs, horizonMs }: ClaimSettings) {
+  const { slotsPerLane, unknownRequestMs, slotLeadMs } = throttleSettings;
   const demand = demands.map((d) => ({
     endpoint_id: d.endpointId,
     jobs: d.jobs,
@@ -92,22 +98,30 @@ async function claimStatement(db: Database, demands: SlotDemand[], { leaseMs, ho
     ),
     live as (
       select l.endpoint_id, l.request_ms, d.jobs, d.interval_ms, d.max_in_flight, c.at,
-             greatest(l.next_slot_at, c.at) as first_slot,
+             greatest(l.next_slot_at, c.at + make_interval(secs => ${slotLeadMs}::float8 / 1000)) as first_slot,
              coalesce((select jsonb_agg(x) from jsonb_array_elements(l.leases) x
                         where (x->>'until')::timestamptz > c.at), '[]'::jsonb) as live_leases
         from locked l
         join demand d using (endpoint_id)
         cross join lateral (select clock_timestamp() as at) c
     ),
-    granted as (
-      select v.*, greatest(0, least(
-               v.jobs,
-               v.max_in_flight - jsonb_array_length(v.live_leases),
-               case when v.interval_ms is null then v.jobs
-                    else floor(extract(epoch from (v.at - v.first_slot)) * 1000 / v.interval_ms
-                               + ${horizonMs}::float8 / v.interval_ms)::int + 1 end
-             )) as lanes
+    due as (
+      select v.*, greatest(0, v.max_in_flight - jsonb_array_length(v.live_leases)) as free,
+             case when v.interval_ms is null then v.jobs
+                  else greatest(0, least(v.jobs, floor(extract(epoch from (v.at - v.first_slot)) * 1000 / v.interval_ms
+                                                      + ${horizonMs}::float8 / v.interval_ms)::int + 1)) end as within
         from live v
+    ),
+    -- Without a rate limit: a lane per free lease, up to one per job, and every job is kept. With one:
+    -- the slots due within the horizon, over as few lanes as keep pace with the endpoint's request
+    -- duration (each lane sends at most slotsPerLane of them, one after another).
+    granted as (
+      select d.*, least(d.free, d.within,
+                        case when d.interval_ms is null then d.within
+                             else greatest(ceil(d.within / ${slotsPerLane}::int),
+                                           ceil(coalesce(d.request_ms, ${unknownRequestMs}::float8) / d.interval_ms) + 1)::int end
+             ) as lanes
+        from due d
     ),
     leased as (
       select g.*,
@@ -121,11 +135,14 @@ async function claimStatement(db: Database, demands: SlotDemand[], { leaseMs, ho
     update endpoint_throttles t
        set leases = n.live_leases || n.new_leases,
            next_slot_at = case when n.interval_ms is null or n.lanes = 0 then t.next_slot_at
-                               else n.first_slot + make_interval(secs => n.lanes * n.interval_ms / 1000) end
+                               else n.first_slot + make_interval(secs => least(n.within, n.lanes * ${slotsPerLane}::int) * n.interval_ms / 1000) end
       from leased n
      where t.endpoint_id = n.endpoint_id
     returning t.endpoint_id,
               (select coalesce(array_agg(x->>'id'), '{}') from jsonb_array_elements(n.new_leases) x) as lease_ids,
               case when n.interval_ms is null then null else n.first_slot end as first_slot,
+              case when n.lanes = 0 then 0
+                   when n.interval_ms is null then n.jobs
+                   else least(n.within, n.lanes * ${slotsPerLane}::int) end as jobs,
               n.request_ms`)) as unknown as ClaimRow[];
 }

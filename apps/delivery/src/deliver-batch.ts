@@ -17,12 +17,12 @@ import { recordAttempts } from './record-attempts';
 import type { SlotRelease } from './release-slots';
 import type { RetryPolicy } from './retry-policy';
 import { makeAttempt } from './send-attempt';
-import { createPacer, runLanes, type LaneItemRun } from './send-lanes';
+import { createPacer, missedSlot, runLanes } from './send-lanes';
 import { settleAttempts } from './settle-attempts';
 import { settleRepeats } from './settle-repeats';
 import { endpointSecretsOnce } from './endpoint-secrets-once';
 import { createStragglers, watchdogMarginMs } from './stragglers';
-import { deferBusy, planLanes, slotDemands, throttleSettings, type Lane } from './throttle-plan';
+import { planLanes, slotDemands, throttleSettings, type Lane } from './throttle-plan';
 
 export type DeliverBatchDeps = {
   db: Database;
@@ -63,8 +63,12 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
   const pacer = createPacer();
   const claimSettings = {
     horizonMs: throttleSettings.horizonMs,
-    // The longest a lane holds its lease: the batch's wait, a slot's wait, then one request to its timeout.
-    leaseMs: batchPatience.maxWaitMs + throttleSettings.horizonMs + requestTimeoutMs + watchdogMarginMs,
+    // The longest a lane holds its lease: the batch's wait, a slot's wait, then its requests to their timeout.
+    leaseMs:
+      batchPatience.maxWaitMs +
+      throttleSettings.horizonMs +
+      throttleSettings.slotsPerLane * requestTimeoutMs +
+      watchdogMarginMs,
   };
   const leaseOf = (lane: Lane): SlotRelease[] =>
     lane.leaseId ? [{ endpointId: lane.endpointId, leaseIds: [lane.leaseId], intervalMs: lane.intervalMs }] : [];
@@ -73,48 +77,56 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
     const { settled, repeats, fresh } = await parseJobs(db, jobs);
     const repeated = await settleRepeats(db, repeats);
     const claims = await claimSlots(db, slotDemands(fresh), claimSettings);
-    const planOptions = { now: now(), requestTimeoutMs, random };
-    const { lanes, deferred } = planLanes(fresh, claims, planOptions);
+    const { lanes, waiting } = planLanes(fresh, claims);
 
     const secrets = endpointSecretsOnce(encryptionKey, now());
     const run = runLanes(lanes, {
       send: ({ work }) => makeAttempt(work, { send, policy, secrets, now, random }),
       pacer,
     });
-    // The batch moves on without its slowest requests (they finish detached, guarded by watchdog
-    // jobs) and without jobs still waiting for a busy endpoint's lane (deferred).
+    // The batch moves on without its slowest requests and its jobs waiting for a rate-limit slot
+    // (they go on detached, guarded by watchdog jobs), and without jobs still waiting for a busy
+    // endpoint's lane (deferred), so its other endpoints' leases are given back at once.
     const finished = await waitForBatch(
       run.items.map((item) => item.attempt),
       batchPatience,
-      { queued: run.queued, onSettle: run.stop },
+      { waiting: run.waiting, onSettle: run.stop },
     );
-    const unstarted = run.items.filter((item) => item.state === 'queued');
-    const deferredResults = await deferThrottled([...deferred, ...deferUnstarted(unstarted)], { db, boss });
+    const results = await Promise.all(run.items.filter((_, i) => finished[i]).map((item) => item.attempt));
+    const made = results.filter((result): result is AttemptRecord => !missedSlot(result));
+    // Left in a lane without a rate limit, or too late for its slot: deferred. Anything else unfinished
+    // goes on detached.
+    const unstarted = run.items.filter((item) => item.state === 'queued' && item.lane.intervalMs === null);
+    const late = run.items.filter((_, i) => finished[i]).filter((_, i) => missedSlot(results[i]!));
+    const deferred = await deferThrottled([...waiting, ...[...unstarted, ...late].map((item) => item.work)], {
+      db,
+      boss,
+      claims,
+      now: now(),
+      requestTimeoutMs,
+      random,
+    });
 
-    const running = run.items.filter((item, i) => item.state !== 'queued' && !finished[i]);
-    // A lane whose job still runs hands its lease to that job; the others give theirs back with the batch.
-    const holding = new Set(running.map((item) => item.lane));
+    const unsent = new Set(unstarted);
+    const running = run.items.filter((item, i) => !finished[i] && !unsent.has(item));
+    // A lane with a job still running hands its lease to its last such job; the others give theirs back
+    // with the batch. A job queued behind others in its lane may wait for each of them to time out.
+    const lastRunning = new Map(running.map((item) => [item.lane, item]));
+    const ahead = new Map<Lane, number>();
     const detached = await stragglers.detach(
-      running.map((item) => ({ work: item.work, attempt: item.attempt, release: leaseOf(item.lane)[0] ?? null })),
+      running.map((item) => {
+        const before = ahead.get(item.lane) ?? 0;
+        ahead.set(item.lane, before + 1);
+        return {
+          work: item.work,
+          attempt: item.attempt,
+          release: lastRunning.get(item.lane) === item ? (leaseOf(item.lane)[0] ?? null) : null,
+          aheadMs: before * requestTimeoutMs,
+        };
+      }),
     );
-    const made = await Promise.all(run.items.filter((_, i) => finished[i]).map((item) => item.attempt));
-    const landed = await record(made, lanes.filter((lane) => !holding.has(lane)).flatMap(leaseOf));
-    return [...settled, ...repeated, ...deferredResults, ...detached, ...settleAttempts(made, landed)];
-
-    /** Jobs left in a lane's queue, each deferred to about its turn behind the endpoint's lanes. */
-    function deferUnstarted(items: LaneItemRun[]) {
-      const byEndpoint = new Map<string, LaneItemRun[]>();
-      for (const item of items)
-        byEndpoint.set(item.lane.endpointId, [...(byEndpoint.get(item.lane.endpointId) ?? []), item]);
-      return [...byEndpoint].flatMap(([endpointId, waiting]) => {
-        const endpoint = waiting[0]!.work.row.endpoint;
-        return deferBusy(
-          waiting.map((item) => item.work),
-          { maxInFlight: endpoint.maxInFlight, requestMs: claims.get(endpointId)?.requestMs ?? null },
-          { ...planOptions, now: now() },
-        );
-      });
-    }
+    const landed = await record(made, lanes.filter((lane) => !lastRunning.has(lane)).flatMap(leaseOf));
+    return [...settled, ...repeated, ...deferred, ...detached, ...settleAttempts(made, landed)];
   }
 
   return Object.assign(deliverBatch, { drain: stragglers.drain });

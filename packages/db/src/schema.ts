@@ -132,6 +132,9 @@ export const endpointThrottles = pgTable('endpoint_throttles', {
     .references(() => endpoints.id, { onDelete: 'cascade' }),
   // Pacing (the theoretical arrival time of GCRA): the earliest start the next request may be given.
   nextSlotAt: timestamp('next_slot_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  // The end of the line of jobs put back in the queue to wait for their turn: the next one deferred is
+  // due after it, so jobs deferred by different batches come back one after another, not all at once.
+  queueUntil: timestamp('queue_until', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   // Live in-flight leases, each with its expiry; a handful per endpoint (at most max_in_flight), so a
   // jsonb array in the locked row rather than rows of their own: a claim reads and rewrites one row.
   leases: jsonb('leases').$type<ThrottleLease[]>().notNull().default([]),

@@ -29,6 +29,24 @@ describe('waitForBatch', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
   });
 
+  it('does not wait for jobs still waiting for their lane, and stops them the moment it settles', async () => {
+    let settledAt = 0;
+    const done = await waitForBatch([after(5), never, never], patience, {
+      waiting: () => 2,
+      onSettle: () => (settledAt = Date.now()),
+    });
+    expect(done).toEqual([true, false, false]);
+    expect(settledAt).toBeGreaterThan(0);
+  });
+
+  it('keeps waiting while requests keep finishing within the grace of each other', async () => {
+    const started = Date.now();
+    // Ten finishing 30 ms apart: each within the 50 ms grace of the one before, so all are waited for.
+    const chain = Array.from({ length: 10 }, (_, i) => after(30 * (i + 1)));
+    expect(await waitForBatch(chain, patience, { waiting: () => 10 })).toEqual(chain.map(() => true));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   it('rejects when a finished attempt failed', async () => {
     await expect(waitForBatch([Promise.reject(new Error('boom')), never], patience)).rejects.toThrow('boom');
   });

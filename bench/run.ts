@@ -12,6 +12,7 @@ import * as latency from './latency';
 import * as outbox from './outbox';
 import * as scaleOut from './scale-out';
 import * as soak from './soak';
+import * as throttle from './throttle';
 import { startCpuMeter } from './lib/cpu';
 import { RunDatabases, startDatabaseServer, type DatabaseServer } from './lib/database';
 import { parseRunOptions, usage, UsageError } from './lib/options';
@@ -27,7 +28,18 @@ function ceilingPerSec(outcomes: readonly Outcome[]): number | null {
 }
 
 /** In report order. The ceiling comes first: every later scenario's ratio is relative to it. */
-const scenarios: Scenario[] = [ceiling, ingest.single, ingest.batch, e2e, latency, isolation, scaleOut, soak, outbox];
+const scenarios: Scenario[] = [
+  ceiling,
+  ingest.single,
+  ingest.batch,
+  e2e,
+  latency,
+  isolation,
+  throttle,
+  scaleOut,
+  soak,
+  outbox,
+];
 
 /** The whole run must stay under 5 minutes, setup and cleanup included. */
 const runBudgetMs = 270_000;

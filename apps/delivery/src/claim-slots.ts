@@ -41,8 +41,8 @@ type ClaimRow = {
 /**
  * Claims in-flight leases and, for rate-limited endpoints, start slots, for every endpoint of a batch in
  * one statement (one round trip). Each endpoint's throttle row is locked in id order (two batches never
- * deadlock), its expired leases are dropped, and it grants as many lanes as it has free leases; a
- * rate-limited endpoint hands out the slots due within the horizon, and its slot pointer moves past them.
+ * deadlock), its expired leases are dropped, and it grants lanes from its free leases; a rate-limited
+ * endpoint hands out the slots due within the horizon, and its slot pointer moves past them.
  * An endpoint's first claim creates its row (one more round trip, once per endpoint).
  */
 export async function claimSlots(
@@ -112,12 +112,14 @@ async function claimStatement(db: Database, demands: SlotDemand[], { leaseMs, ho
                                                       + ${horizonMs}::float8 / v.interval_ms)::int + 1)) end as within
         from live v
     ),
-    -- Without a rate limit: a lane per free lease, up to one per job, and every job is kept. With one:
+    -- Without a rate limit: half the free leases (at least one), up to one per job, and every job is
+    -- kept: a lane sends any number of jobs, so batches claiming at the same moment each get a lane
+    -- and send, instead of the first taking every lease and the others deferring all. With one:
     -- the slots due within the horizon, over as few lanes as keep pace with the endpoint's request
     -- duration (each lane sends at most slotsPerLane of them, one after another).
     granted as (
       select d.*, least(d.free, d.within,
-                        case when d.interval_ms is null then d.within
+                        case when d.interval_ms is null then ceil(d.free / 2.0)::int
                              else greatest(ceil(d.within / ${slotsPerLane}::int),
                                            ceil(coalesce(d.request_ms, ${unknownRequestMs}::float8) / d.interval_ms) + 1)::int end
              ) as lanes

@@ -1307,6 +1307,8 @@ export interface operations {
                      *           "headers": {
                      *             "authorization": "********"
                      *           },
+                     *           "rateLimit": 50,
+                     *           "maxInFlight": 10,
                      *           "signing": "hmac",
                      *           "publicKey": null,
                      *           "consecutiveFailures": 0,
@@ -1542,6 +1544,8 @@ export interface operations {
                      *       "headers": {
                      *         "authorization": "Bearer rk_live_51HqZ2"
                      *       },
+                     *       "rateLimit": 50,
+                     *       "maxInFlight": 10,
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,
@@ -1763,6 +1767,8 @@ export interface operations {
                      *       "headers": {
                      *         "authorization": "********"
                      *       },
+                     *       "rateLimit": 50,
+                     *       "maxInFlight": 10,
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,
@@ -2136,6 +2142,8 @@ export interface operations {
                      *       "headers": {
                      *         "authorization": "********"
                      *       },
+                     *       "rateLimit": 50,
+                     *       "maxInFlight": 10,
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,

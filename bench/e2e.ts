@@ -73,7 +73,12 @@ export async function measureEndToEnd(
   });
   try {
     const appId = await hookline.rest.createApplication(`bench ${label}`);
-    const endpointId = await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/${label}` });
+    // The endpoint's maxInFlight caps requests to it at once (default 10); BENCH_E2E_MAX_IN_FLIGHT raises it.
+    const maxInFlight = envInt('BENCH_E2E_MAX_IN_FLIGHT', 0);
+    const endpointId = await hookline.rest.createEndpoint(appId, {
+      url: `${ctx.receiver.url}/ok/${label}`,
+      ...(maxInFlight > 0 ? { maxInFlight } : {}),
+    });
     if (sweepEvents > 0) {
       const seedStarted = performance.now();
       await seedExpiredHistory(hookline.sql, { appId, endpointId, events: sweepEvents });

@@ -203,3 +203,34 @@ describe('endpoint limits in the API', () => {
     });
   });
 });
+
+describe('a worker that died holding a lease', () => {
+  it('blocks the endpoint only until the lease expires; the delivery then goes out, with no attempt before', async () => {
+    const app = await hookline.client.applications.create.mutate({ name: 'orphaned lease' });
+    const endpoint = await hookline.client.endpoints.create.mutate({
+      appId: app.id,
+      url: fast.url('/orphaned'),
+      maxInFlight: 1,
+    });
+    // What a killed worker leaves behind: its one lease, never released, expiring in 3 s.
+    const [lease] = await hookline.sql<{ until: Date }[]>`
+      insert into endpoint_throttles (endpoint_id, leases)
+      values (${endpoint.id}, jsonb_build_array(jsonb_build_object(
+        'id', gen_random_uuid(), 'until', clock_timestamp() + interval '3 seconds')))
+      returning (leases->0->>'until')::timestamptz as until`;
+    await hookline.startWorker();
+    const event = await hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'order.created',
+      version: '1.0',
+      data: orderCreatedV1,
+    });
+    await expect.poll(() => fast.on('/orphaned').length, { timeout: 15_000, interval: 50 }).toBe(1);
+    expect(fast.on('/orphaned')[0]!.headers['webhook-id']).toBe(event.id);
+    // Not before the dead worker's lease ran out.
+    expect(fast.on('/orphaned')[0]!.receivedAt).toBeGreaterThanOrEqual(new Date(lease!.until).getTime() - 50);
+    const attempts = await hookline.sql`select number from attempts a join deliveries d on d.id = a.delivery_id
+      where d.endpoint_id = ${endpoint.id}`;
+    expect(attempts).toEqual([{ number: 1 }]);
+  });
+});

@@ -96,9 +96,16 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
   });
   try {
     const appId = await hookline.rest.createApplication(`bench ${label}`);
+    // An endpoint's maxInFlight caps requests to it at once (default 10); BENCH_E2E_MAX_IN_FLIGHT raises it.
+    const maxInFlight = envInt('BENCH_E2E_MAX_IN_FLIGHT', 0);
     const endpointIds: string[] = [];
     for (let i = 0; i < endpoints; i++) {
-      endpointIds.push(await hookline.rest.createEndpoint(appId, { url: `${ctx.receiver.url}/ok/${label}-${i}` }));
+      endpointIds.push(
+        await hookline.rest.createEndpoint(appId, {
+          url: `${ctx.receiver.url}/ok/${label}-${i}`,
+          ...(maxInFlight > 0 ? { maxInFlight } : {}),
+        }),
+      );
     }
     const endpointId = endpointIds[0]!;
     let seedSeconds = 0;

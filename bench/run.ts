@@ -16,6 +16,7 @@ import * as outbox from './outbox';
 import * as scaleOut from './scale-out';
 import * as soak from './soak';
 import * as sweepCost from './sweep-cost';
+import * as throttle from './throttle';
 import { startCpuMeter } from './lib/cpu';
 import { RunDatabases, startDatabaseServer, type DatabaseServer } from './lib/database';
 import { parseRunOptions, usage, UsageError } from './lib/options';
@@ -38,6 +39,7 @@ const scenarios: Scenario[] = [
   e2e,
   latency,
   isolation,
+  throttle,
   scaleOut,
   nodeFlags,
   metricsCost,

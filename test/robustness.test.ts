@@ -87,6 +87,8 @@ const fieldNames = [
   'status',
   'ids',
   'filter',
+  'rateLimit',
+  'maxInFlight',
   'dryRun',
   'since',
   'until',

@@ -52,13 +52,16 @@ const rules: Record<string, IsolationRule> = {
         url: 'https://example.com/steal',
         headers: { 'x-steal': '1' },
         filter: { event: 'order.created' },
+        rateLimit: 1,
+        maxInFlight: 1,
       }),
     ],
   },
   'endpoints.list': { scoped: [({ appId }) => ({ appId })] },
   'endpoints.get': { scoped: [({ endpointId }) => ({ endpointId })] },
   'endpoints.update': {
-    // Headers and a filter too: another tenant must not redirect credentials nor silence an endpoint.
+    // Headers, a filter and limits too: another tenant must not redirect credentials, silence an
+    // endpoint nor throttle it.
     scoped: [
       ({ endpointId }) => ({
         endpointId,
@@ -66,6 +69,8 @@ const rules: Record<string, IsolationRule> = {
         enabled: false,
         headers: { authorization: 'stolen' },
         filter: { event: 'never.sent' },
+        rateLimit: 0.1,
+        maxInFlight: 1,
       }),
     ],
   },
@@ -150,12 +155,14 @@ beforeAll(async () => {
   // A has objects of its own too, so "lists only its own" is checked against something.
   const objectsOf = async (appId: string, keyId: string) => {
     // Port 9 (discard) refuses connections on loopback: the one attempt fails at once.
-    // With a header and a filter, so the snapshot below proves a foreign call changes neither.
+    // With a header, a filter and limits, so the snapshot below proves a foreign call changes none of them.
     const endpoint = await admin.endpoints.create.mutate({
       appId,
       url: 'http://127.0.0.1:9/refused',
       headers: { authorization: `Bearer ${appId}` },
       filter: { event: { $exists: true } },
+      rateLimit: 50,
+      maxInFlight: 5,
     });
     const event = await admin.events.publish.mutate({
       appId,

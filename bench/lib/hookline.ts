@@ -438,6 +438,8 @@ export class RestClient {
       retrySchedule?: number[];
       description?: string;
       filter?: Record<string, unknown>;
+      rateLimit?: number;
+      maxInFlight?: number;
     },
   ): Promise<string> {
     const created = await this.request<{ id: string }>('POST', `/applications/${appId}/endpoints`, endpoint);

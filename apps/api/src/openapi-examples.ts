@@ -29,6 +29,8 @@ const endpoint = {
   retrySchedule: null,
   filter: { 'data.status': { $in: ['shipped', 'delivered'] }, 'data.amount': { $gte: 100 } },
   headers: { authorization: '********' },
+  rateLimit: 50,
+  maxInFlight: 10,
   signing: 'hmac',
   publicKey: null,
   consecutiveFailures: 0,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { waitForBatch } from './batch-patience';
-import { createSlowEndpointTracker, deferralDelayMs } from './slow-endpoints';
 
 const after = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const never = new Promise<void>(() => {});
@@ -30,30 +29,25 @@ describe('waitForBatch', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
   });
 
+  it('does not wait for jobs still waiting for their lane, and stops them the moment it settles', async () => {
+    let settledAt = 0;
+    const done = await waitForBatch([after(5), never, never], patience, {
+      waiting: () => 2,
+      onSettle: () => (settledAt = Date.now()),
+    });
+    expect(done).toEqual([true, false, false]);
+    expect(settledAt).toBeGreaterThan(0);
+  });
+
+  it('keeps waiting while requests keep finishing within the grace of each other', async () => {
+    const started = Date.now();
+    // Ten finishing 30 ms apart: each within the 50 ms grace of the one before, so all are waited for.
+    const chain = Array.from({ length: 10 }, (_, i) => after(30 * (i + 1)));
+    expect(await waitForBatch(chain, patience, { waiting: () => 10 })).toEqual(chain.map(() => true));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   it('rejects when a finished attempt failed', async () => {
     await expect(waitForBatch([Promise.reject(new Error('boom')), never], patience)).rejects.toThrow('boom');
-  });
-});
-
-describe('slow endpoints', () => {
-  it('is congested at the limit and recovers as slow requests end', () => {
-    const tracker = createSlowEndpointTracker(2);
-    tracker.add('ep_a');
-    expect(tracker.isCongested('ep_a')).toBe(false);
-    tracker.add('ep_a');
-    expect(tracker.isCongested('ep_a')).toBe(true);
-    expect(tracker.isCongested('ep_b')).toBe(false);
-    tracker.remove('ep_a');
-    expect(tracker.isCongested('ep_a')).toBe(false);
-  });
-
-  it('defers for the request timeout, doubling per deferral up to 5 minutes, ±20 %', () => {
-    const at = (deferrals: number, r: number) =>
-      deferralDelayMs({ requestTimeoutMs: 15_000, deferrals, random: () => r });
-    expect(at(0, 0.5)).toBe(15_000);
-    expect(at(1, 0.5)).toBe(30_000);
-    expect(at(10, 0.5)).toBe(300_000);
-    expect(at(0, 0)).toBe(12_000);
-    expect(at(0, 1)).toBe(18_000);
   });
 });

@@ -5,21 +5,24 @@ import type { QueueClient } from '@hookline/pipeline';
 import type { EncryptionKey } from '@hookline/signing-keys';
 import type { Job, JobResult } from 'pg-boss';
 import type { AttemptRecord } from './attempt-record';
-import { waitForBatch } from './batch-patience';
-import { deferCongested } from './defer-congested';
+import { batchPatience, waitForBatch } from './batch-patience';
+import { claimSlots } from './claim-slots';
+import { deferThrottled } from './defer-throttled';
 import type { EndpointHealthSettings } from './endpoint-health';
 import type { SendWebhook } from './http-sender';
 import { logAttempts } from './log-attempts';
 import { parseJobs } from './parse-jobs';
 import { countRecorded } from './count-recorded';
 import { recordAttempts } from './record-attempts';
+import type { SlotRelease } from './release-slots';
 import type { RetryPolicy } from './retry-policy';
 import { makeAttempt } from './send-attempt';
+import { createPacer, missedSlot, runLanes } from './send-lanes';
 import { settleAttempts } from './settle-attempts';
 import { settleRepeats } from './settle-repeats';
 import { endpointSecretsOnce } from './endpoint-secrets-once';
-import { createSlowEndpointTracker } from './slow-endpoints';
-import { createStragglers } from './stragglers';
+import { createStragglers, watchdogMarginMs } from './stragglers';
+import { planLanes, slotDemands, throttleSettings, type Lane } from './throttle-plan';
 
 export type DeliverBatchDeps = {
   db: Database;
@@ -34,53 +37,95 @@ export type DeliverBatchDeps = {
   operatorAppId: string | null;
   /** The sender's timeout: a detached request is over by then, so its watchdog job runs after it. */
   requestTimeoutMs: number;
-  /** Detached requests an endpoint may have before its jobs are deferred (see slow-endpoints.ts). */
-  maxSlowRequestsPerEndpoint: number;
   metrics: Metrics;
   now?: () => Date;
   random?: () => number;
 };
 
 /**
- * The worker's batch handler: load every delivery of the batch in one query, send them all
- * concurrently, record every attempt in one transaction, and settle each job on its own
- * (`perJobResults`), so one failure never fails its neighbours.
+ * The worker's batch handler: load every delivery of the batch in one query, claim its endpoints'
+ * in-flight leases and rate-limit slots in one statement, send over the granted lanes, record every
+ * attempt (and give the leases back) in one transaction, and settle each job on its own
+ * (`perJobResults`), so one failure never fails its neighbours. Jobs over an endpoint's limits are
+ * deferred: put back in the queue, due about when their turn comes.
  */
 export function createBatchHandler(deps: DeliverBatchDeps) {
   const { db, boss, send, log, encryptionKey, policy, health, operatorAppId, requestTimeoutMs } = deps;
   const { now = () => new Date(), random = Math.random } = deps;
-  const slowEndpoints = createSlowEndpointTracker(deps.maxSlowRequestsPerEndpoint);
   // Every attempt is recorded here, the batch's and the stragglers', so this is where they are counted.
-  const record = async (records: AttemptRecord[]) => {
-    const landed = await recordAttempts(records, { db, boss, health, operatorAppId, now: now() });
+  const record = async (records: AttemptRecord[], releases: SlotRelease[]) => {
+    const landed = await recordAttempts(records, { db, boss, health, operatorAppId, now: now(), releases });
     countRecorded(deps.metrics, records, landed);
     logAttempts(records, landed, log);
     return landed;
   };
-  const stragglers = createStragglers({ db, boss, log, record, slowEndpoints, requestTimeoutMs, now });
+  const stragglers = createStragglers({ db, boss, log, record, requestTimeoutMs, now });
+  const pacer = createPacer();
+  const claimSettings = {
+    horizonMs: throttleSettings.horizonMs,
+    // The longest a lane holds its lease: the batch's wait, a slot's wait, then its requests to their timeout.
+    leaseMs:
+      batchPatience.maxWaitMs +
+      throttleSettings.horizonMs +
+      throttleSettings.slotsPerLane * requestTimeoutMs +
+      watchdogMarginMs,
+  };
+  const leaseOf = (lane: Lane): SlotRelease[] =>
+    lane.leaseId ? [{ endpointId: lane.endpointId, leaseIds: [lane.leaseId], intervalMs: lane.intervalMs }] : [];
 
   async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
     const { settled, repeats, fresh } = await parseJobs(db, jobs);
     const repeated = await settleRepeats(db, repeats);
-    const { sending, deferred } = await deferCongested(fresh, {
+    const claims = await claimSlots(db, slotDemands(fresh), claimSettings);
+    const { lanes, waiting } = planLanes(fresh, claims);
+
+    const secrets = endpointSecretsOnce(encryptionKey, now());
+    const run = runLanes(lanes, {
+      send: ({ work }) => makeAttempt(work, { send, policy, secrets, now, random }),
+      pacer,
+    });
+    // The batch moves on without its slowest requests and its jobs waiting for a rate-limit slot
+    // (they go on detached, guarded by watchdog jobs), and without jobs still waiting for a busy
+    // endpoint's lane (deferred), so its other endpoints' leases are given back at once.
+    const finished = await waitForBatch(
+      run.items.map((item) => item.attempt),
+      batchPatience,
+      { waiting: run.waiting, onSettle: run.stop },
+    );
+    const results = await Promise.all(run.items.filter((_, i) => finished[i]).map((item) => item.attempt));
+    const made = results.filter((result): result is AttemptRecord => !missedSlot(result));
+    // Left in a lane without a rate limit, or too late for its slot: deferred. Anything else unfinished
+    // goes on detached.
+    const unstarted = run.items.filter((item) => item.state === 'queued' && item.lane.intervalMs === null);
+    const late = run.items.filter((_, i) => finished[i]).filter((_, i) => missedSlot(results[i]!));
+    const deferred = await deferThrottled([...waiting, ...[...unstarted, ...late].map((item) => item.work)], {
       db,
       boss,
-      slowEndpoints,
+      claims,
+      now: now(),
       requestTimeoutMs,
-      now,
       random,
     });
 
-    const secrets = endpointSecretsOnce(encryptionKey, now());
-    const attempts = sending.map((work) => makeAttempt(work, { send, policy, secrets, now, random }));
-    // The batch moves on without its slowest requests; they finish detached, guarded by watchdog jobs.
-    const finished = await waitForBatch(attempts);
+    const unsent = new Set(unstarted);
+    const running = run.items.filter((item, i) => !finished[i] && !unsent.has(item));
+    // A lane with a job still running hands its lease to its last such job; the others give theirs back
+    // with the batch. A job queued behind others in its lane may wait for each of them to time out.
+    const lastRunning = new Map(running.map((item) => [item.lane, item]));
+    const ahead = new Map<Lane, number>();
     const detached = await stragglers.detach(
-      sending.flatMap((work, i) => (finished[i] ? [] : [{ work, attempt: attempts[i]! }])),
+      running.map((item) => {
+        const before = ahead.get(item.lane) ?? 0;
+        ahead.set(item.lane, before + 1);
+        return {
+          work: item.work,
+          attempt: item.attempt,
+          release: lastRunning.get(item.lane) === item ? (leaseOf(item.lane)[0] ?? null) : null,
+          aheadMs: before * requestTimeoutMs,
+        };
+      }),
     );
-
-    const made = await Promise.all(attempts.filter((_, i) => finished[i]));
-    const landed = await record(made);
+    const landed = await record(made, lanes.filter((lane) => !lastRunning.has(lane)).flatMap(leaseOf));
     return [...settled, ...repeated, ...deferred, ...detached, ...settleAttempts(made, landed)];
   }
 

@@ -47,8 +47,6 @@ export const DeliveryEnv = z
     HOOKLINE_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
     /** Fetch loops per process; several keep one slow batch from holding up the rest. */
     HOOKLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-    /** Requests an endpoint may have running past their batch before its jobs are deferred. */
-    HOOKLINE_MAX_SLOW_REQUESTS_PER_ENDPOINT: z.coerce.number().int().min(1).max(1000).default(10),
     /** A batch active this long is presumed lost with its worker and handed out again. */
     HOOKLINE_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(60),
     /** A job whose worker stopped heart-beating this long is handed out again; 0 turns heartbeats off. */
@@ -117,7 +115,6 @@ export function deliveryOptionsFromEnv(
     operatorAppId: env.HOOKLINE_OPERATOR_APP_ID ?? null,
     batchSize: env.HOOKLINE_WORKER_BATCH_SIZE,
     concurrency: env.HOOKLINE_WORKER_CONCURRENCY,
-    maxSlowRequestsPerEndpoint: env.HOOKLINE_MAX_SLOW_REQUESTS_PER_ENDPOINT,
     queue: {
       expireInSeconds: env.HOOKLINE_JOB_EXPIRE_SECONDS,
       heartbeatSeconds: env.HOOKLINE_JOB_HEARTBEAT_SECONDS === 0 ? null : env.HOOKLINE_JOB_HEARTBEAT_SECONDS,

@@ -28,6 +28,8 @@ function selectDeliveries(db: Database, deliveryIds: string[]) {
         headers: endpoints.headers,
         versionPins: endpoints.versionPins,
         retrySchedule: endpoints.retrySchedule,
+        rateLimit: endpoints.rateLimit,
+        maxInFlight: endpoints.maxInFlight,
         // Read without a lock: only a hint of whether a success needs to reset the failure count.
         consecutiveFailures: endpoints.consecutiveFailures,
       },

@@ -1,4 +1,4 @@
-import { newId, type Database } from '@hookline/db';
+import { newId, type Database, type Transaction } from '@hookline/db';
 import {
   advanceLines,
   insertDeliveryJobs,
@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { nextAttemptAt, type AttemptRecord } from './attempt-record';
 import { updateEndpointHealth, type EndpointHealthSettings } from './endpoint-health';
 import { attemptKey } from './load-deliveries';
+import { releaseSlots, type SlotRelease } from './release-slots';
 
 export type RecordAttemptsOptions = {
   db: Database;
@@ -20,6 +21,8 @@ export type RecordAttemptsOptions = {
   /** Where operational events go; null sends none. */
   operatorAppId: string | null;
   now: Date;
+  /** In-flight leases whose lanes are done, given back in the same transaction (see release-slots.ts). */
+  releases?: SlotRelease[];
 };
 
 const deliveryStatusAfter = { delivered: 'delivered', retry: 'pending', 'give-up': 'failed' } as const;
@@ -37,8 +40,8 @@ const deliveryStatusAfter = { delivered: 'delivered', retry: 'pending', 'give-up
  * schedules a second retry or counts a failure twice.
  */
 export async function recordAttempts(records: AttemptRecord[], options: RecordAttemptsOptions): Promise<Set<string>> {
-  if (records.length === 0) return new Set();
-  const { db, boss, health, operatorAppId, now } = options;
+  const { db, releases = [] } = options;
+  if (records.length === 0 && releases.length === 0) return new Set();
   // Keyed deliveries this batch ends (delivered or given up): the next one of each line goes next.
   const endedLines = records.flatMap((r) =>
     r.orderingKey !== null && r.decision.kind !== 'retry'
@@ -49,100 +52,112 @@ export async function recordAttempts(records: AttemptRecord[], options: RecordAt
     // First, before any row or endpoint lock (see ordering-lines.ts): a publish appending to one of
     // these lines waits for this commit, or this waits for its.
     await lockLines(tx, endedLines);
-    // The whole batch travels as one JSON parameter (json_to_recordset), not a parameter per value:
-    // the statement and its plan stay the same whatever the batch size, and building it is cheap.
-    const attemptRows = records.map((r) => ({
-      id: newId('atm'),
-      delivery_id: r.deliveryId,
-      number: r.attempt,
-      started_at: r.startedAt.toISOString(),
-      duration_ms: r.outcome.durationMs,
-      response_status: r.outcome.status,
-      response_body: r.outcome.body,
-      error: r.outcome.kind === 'failure' ? r.outcome.error : null,
-      error_class: r.outcome.kind === 'failure' ? r.outcome.errorClass : null,
-      rule: r.decision.rule,
-      next_attempt_at: nextAttemptAt(r)?.toISOString() ?? null,
-      trigger: r.trigger,
-      job_id: r.jobId,
-    }));
-    const inserted = (await tx.execute(sql`
-      insert into attempts (id, delivery_id, number, started_at, duration_ms, response_status, response_body,
-                            error, error_class, rule, next_attempt_at, trigger, job_id)
-      select id, delivery_id, number, started_at, duration_ms, response_status, response_body,
-             error, error_class, rule, next_attempt_at, trigger, job_id
-        from json_to_recordset(${JSON.stringify(attemptRows)}::json) as x(
-          id text, delivery_id text, number int, started_at timestamptz, duration_ms int, response_status int,
-          response_body text, error text, error_class text, rule text, next_attempt_at timestamptz, trigger text, job_id text)
-      on conflict (delivery_id, number) do nothing
-      returning delivery_id, number`)) as unknown as { delivery_id: string; number: number }[];
-    const landedKeys = new Set(inserted.map((row) => attemptKey(row.delivery_id, row.number)));
-    const landed = records.filter((r) => landedKeys.has(attemptKey(r.deliveryId, r.attempt)));
-    if (landed.length === 0) return landedKeys;
-
-    // The next attempt's job id is chosen here so the same UPDATE records it on the delivery; a delivery
-    // that is settled keeps the job that settled it (a give-up's dead letter names it as its source).
-    const nextJobs = new Map(
-      landed.flatMap((r) => (nextAttemptAt(r) ? [[attemptKey(r.deliveryId, r.attempt), randomUUID()] as const] : [])),
-    );
-    const states = landed.map((r) => ({
-      id: r.deliveryId,
-      job_id: nextJobs.get(attemptKey(r.deliveryId, r.attempt)) ?? r.jobId,
-      status: deliveryStatusAfter[r.decision.kind],
-      attempt: r.attempt,
-      next_attempt_at: nextAttemptAt(r)?.toISOString() ?? null,
-      last_attempt_at: r.startedAt.toISOString(),
-    }));
-    // GREATEST keeps a late, lower attempt from moving the count backwards.
-    await tx.execute(sql`
-      update deliveries d
-         set status = v.status,
-             attempt_count = greatest(d.attempt_count, v.attempt),
-             next_attempt_at = v.next_attempt_at,
-             last_attempt_at = v.last_attempt_at,
-             job_id = v.job_id,
-             updated_at = now()
-        from json_to_recordset(${JSON.stringify(states)}::json)
-             as v(id text, job_id uuid, status text, attempt int, next_attempt_at timestamptz, last_attempt_at timestamptz)
-       where d.id = v.id`);
-
-    await insertDeliveryJobs(
-      boss,
-      landed.flatMap((r) => {
-        const startAfter = nextAttemptAt(r);
-        const id = nextJobs.get(attemptKey(r.deliveryId, r.attempt));
-        return startAfter && id ? [{ id, deliveryId: r.deliveryId, attempt: r.attempt + 1, startAfter }] : [];
-      }),
-      { tx, jobIdsRecorded: true },
-    );
-    // A line whose head's attempt did not land (a duplicate) finds that head still pending: nothing moves.
-    await advanceLines(
-      tx,
-      boss,
-      landed.flatMap((r) =>
-        r.orderingKey !== null && r.decision.kind !== 'retry'
-          ? [{ endpointId: r.endpointId, orderingKey: r.orderingKey }]
-          : [],
-      ),
-    );
-
-    const facts: OperationalFact[] = await updateEndpointHealth(tx, landed, health, now);
-    for (const r of landed) {
-      // A disabled endpoint's leftovers are reported once, by its endpoint.disabled event.
-      if (r.decision.kind !== 'give-up' || r.decision.rule === 'endpoint_disabled') continue;
-      facts.push({
-        type: 'delivery.exhausted',
-        data: {
-          deliveryId: r.deliveryId,
-          eventId: r.eventId,
-          endpointId: r.endpointId,
-          appId: r.appId,
-          attempts: r.attempt,
-          ...(r.outcome.kind === 'failure' ? { lastError: r.outcome.error } : {}),
-        },
-      });
-    }
-    await publishOperationalEvents(tx, boss, operatorAppId, facts);
-    return landedKeys;
+    const landed = records.length === 0 ? new Set<string>() : await recordInTransaction(tx, records, options);
+    // Last, so the throttle rows are locked for the shortest time; every recording locks them after
+    // the endpoints (health), in id order, and claims lock nothing else: no lock cycle.
+    await releaseSlots(tx, records, releases);
+    return landed;
   });
+}
+
+async function recordInTransaction(
+  tx: Transaction,
+  records: AttemptRecord[],
+  { boss, health, operatorAppId, now }: RecordAttemptsOptions,
+): Promise<Set<string>> {
+  // The whole batch travels as one JSON parameter (json_to_recordset), not a parameter per value:
+  // the statement and its plan stay the same whatever the batch size, and building it is cheap.
+  const attemptRows = records.map((r) => ({
+    id: newId('atm'),
+    delivery_id: r.deliveryId,
+    number: r.attempt,
+    started_at: r.startedAt.toISOString(),
+    duration_ms: r.outcome.durationMs,
+    response_status: r.outcome.status,
+    response_body: r.outcome.body,
+    error: r.outcome.kind === 'failure' ? r.outcome.error : null,
+    error_class: r.outcome.kind === 'failure' ? r.outcome.errorClass : null,
+    rule: r.decision.rule,
+    next_attempt_at: nextAttemptAt(r)?.toISOString() ?? null,
+    trigger: r.trigger,
+    job_id: r.jobId,
+  }));
+  const inserted = (await tx.execute(sql`
+    insert into attempts (id, delivery_id, number, started_at, duration_ms, response_status, response_body,
+                          error, error_class, rule, next_attempt_at, trigger, job_id)
+    select id, delivery_id, number, started_at, duration_ms, response_status, response_body,
+           error, error_class, rule, next_attempt_at, trigger, job_id
+      from json_to_recordset(${JSON.stringify(attemptRows)}::json) as x(
+        id text, delivery_id text, number int, started_at timestamptz, duration_ms int, response_status int,
+        response_body text, error text, error_class text, rule text, next_attempt_at timestamptz, trigger text, job_id text)
+    on conflict (delivery_id, number) do nothing
+    returning delivery_id, number`)) as unknown as { delivery_id: string; number: number }[];
+  const landedKeys = new Set(inserted.map((row) => attemptKey(row.delivery_id, row.number)));
+  const landed = records.filter((r) => landedKeys.has(attemptKey(r.deliveryId, r.attempt)));
+  if (landed.length === 0) return landedKeys;
+
+  // The next attempt's job id is chosen here so the same UPDATE records it on the delivery; a delivery
+  // that is settled keeps the job that settled it (a give-up's dead letter names it as its source).
+  const nextJobs = new Map(
+    landed.flatMap((r) => (nextAttemptAt(r) ? [[attemptKey(r.deliveryId, r.attempt), randomUUID()] as const] : [])),
+  );
+  const states = landed.map((r) => ({
+    id: r.deliveryId,
+    job_id: nextJobs.get(attemptKey(r.deliveryId, r.attempt)) ?? r.jobId,
+    status: deliveryStatusAfter[r.decision.kind],
+    attempt: r.attempt,
+    next_attempt_at: nextAttemptAt(r)?.toISOString() ?? null,
+    last_attempt_at: r.startedAt.toISOString(),
+  }));
+  // GREATEST keeps a late, lower attempt from moving the count backwards.
+  await tx.execute(sql`
+    update deliveries d
+       set status = v.status,
+           attempt_count = greatest(d.attempt_count, v.attempt),
+           next_attempt_at = v.next_attempt_at,
+           last_attempt_at = v.last_attempt_at,
+           job_id = v.job_id,
+           updated_at = now()
+      from json_to_recordset(${JSON.stringify(states)}::json)
+           as v(id text, job_id uuid, status text, attempt int, next_attempt_at timestamptz, last_attempt_at timestamptz)
+     where d.id = v.id`);
+
+  await insertDeliveryJobs(
+    boss,
+    landed.flatMap((r) => {
+      const startAfter = nextAttemptAt(r);
+      const id = nextJobs.get(attemptKey(r.deliveryId, r.attempt));
+      return startAfter && id ? [{ id, deliveryId: r.deliveryId, attempt: r.attempt + 1, startAfter }] : [];
+    }),
+    { tx, jobIdsRecorded: true },
+  );
+  // A line whose head's attempt did not land (a duplicate) finds that head still pending: nothing moves.
+  await advanceLines(
+    tx,
+    boss,
+    landed.flatMap((r) =>
+      r.orderingKey !== null && r.decision.kind !== 'retry'
+        ? [{ endpointId: r.endpointId, orderingKey: r.orderingKey }]
+        : [],
+    ),
+  );
+
+  const facts: OperationalFact[] = await updateEndpointHealth(tx, landed, health, now);
+  for (const r of landed) {
+    // A disabled endpoint's leftovers are reported once, by its endpoint.disabled event.
+    if (r.decision.kind !== 'give-up' || r.decision.rule === 'endpoint_disabled') continue;
+    facts.push({
+      type: 'delivery.exhausted',
+      data: {
+        deliveryId: r.deliveryId,
+        eventId: r.eventId,
+        endpointId: r.endpointId,
+        appId: r.appId,
+        attempts: r.attempt,
+        ...(r.outcome.kind === 'failure' ? { lastError: r.outcome.error } : {}),
+      },
+    });
+  }
+  await publishOperationalEvents(tx, boss, operatorAppId, facts);
+  return landedKeys;
 }

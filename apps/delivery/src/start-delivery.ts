@@ -33,8 +33,6 @@ export type StartDeliveryOptions = {
   operatorAppId?: string | null;
   batchSize?: number;
   concurrency?: number;
-  /** Requests left running past their batch an endpoint may have before its jobs are deferred. */
-  maxSlowRequestsPerEndpoint?: number;
   /** How often an idle worker looks for due retries, in seconds (NOTIFY wakes it for new jobs). */
   pollIntervalSeconds?: number;
   /** Opens endpoint signing keys; the same key the API sealed them with. */
@@ -87,7 +85,6 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     operatorAppId = null,
     batchSize = 200,
     concurrency = 2,
-    maxSlowRequestsPerEndpoint = 10,
     pollIntervalSeconds = 1,
     monitorIntervalSeconds,
     retentionDays = 30,
@@ -141,7 +138,6 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     health: { disableAfterMs: endpointDisableAfterDays * dayMs },
     operatorAppId,
     requestTimeoutMs,
-    maxSlowRequestsPerEndpoint,
     metrics,
     random: options.random,
   });

@@ -4,15 +4,27 @@ import { deliveryQueue, insertDeliveryJobs, type QueueClient } from '@hookline/p
 import { randomUUID } from 'node:crypto';
 import type { JobResult } from 'pg-boss';
 import type { AttemptRecord } from './attempt-record';
+import { missedSlot, type LaneResult } from './send-lanes';
 import type { DeliveryWork } from './parse-jobs';
-import type { SlowEndpointTracker } from './slow-endpoints';
+import type { SlotRelease } from './release-slots';
+import { throttleSettings } from './throttle-plan';
 
 // A watchdog job is due this long after its request's timeout, time enough to record the attempt
 // first (which also brings the watchdog forward); it only acts alone when this process died.
-const watchdogMarginMs = 15_000;
+export const watchdogMarginMs = 15_000;
 
-/** A request still running when its batch stopped waiting (see batch-patience.ts). */
-export type Straggler = { work: DeliveryWork; attempt: Promise<AttemptRecord> };
+/**
+ * A request still running (or waiting for its rate-limit slot) when its batch stopped waiting (see
+ * batch-patience.ts), with the in-flight lease its lane holds until the attempt is recorded.
+ */
+export type Straggler = {
+  work: DeliveryWork;
+  /** A missed slot makes no attempt: the watchdog, brought forward, takes the job back to the queue. */
+  attempt: Promise<LaneResult>;
+  release: SlotRelease | null;
+  /** How long it may wait for the requests ahead of it in its lane before its own starts. */
+  aheadMs: number;
+};
 
 /**
  * Requests left running past their batch ("detached"). Each one's job is settled with the batch; a
@@ -26,29 +38,27 @@ export function createStragglers({
   boss,
   log,
   record,
-  slowEndpoints,
   requestTimeoutMs,
   now,
 }: {
   db: Database;
   boss: QueueClient;
   log: Log;
-  /** Records attempts the way the batch does (see record-attempts.ts). */
-  record: (records: AttemptRecord[]) => Promise<unknown>;
-  slowEndpoints: SlowEndpointTracker;
+  /** Records attempts the way the batch does, releasing the given leases (see record-attempts.ts). */
+  record: (records: AttemptRecord[], releases: SlotRelease[]) => Promise<unknown>;
   /** The sender's timeout: a detached request is over by then, so its watchdog job runs after it. */
   requestTimeoutMs: number;
   now: () => Date;
 }) {
   const detached = new Set<Promise<void>>();
 
-  function keepRecording({ work, attempt }: Straggler, watchdogId: string) {
+  function keepRecording({ work, attempt, release }: Straggler, watchdogId: string) {
     const endpointId = work.row.delivery.endpointId;
-    slowEndpoints.add(endpointId);
     const recorded = attempt
-      .then((made) => record([{ ...made, jobId: watchdogId }]))
+      // A lease not released here (the recording failed) frees itself when it expires.
+      .then((made) => record(missedSlot(made) ? [] : [{ ...made, jobId: watchdogId }], release ? [release] : []))
       // The attempt is recorded: the watchdog can run now, settling at once (or dead-lettering a give-up)
-      // instead of after the request's timeout.
+      // instead of after the request's timeout; after a missed slot it claims a new one.
       .then(() => boss.update(deliveryQueue, undefined, { id: watchdogId, startAfter: new Date() }))
       .then(
         () => undefined,
@@ -61,7 +71,6 @@ export function createStragglers({
           }),
       )
       .finally(() => {
-        slowEndpoints.remove(endpointId);
         detached.delete(recorded);
       });
     detached.add(recorded);
@@ -71,13 +80,16 @@ export function createStragglers({
     /** Guards each straggler with a watchdog job, leaves it to finish, and answers its job's result. */
     detach: async (stragglers: Straggler[]): Promise<JobResult[]> => {
       if (stragglers.length === 0) return [];
-      const watchdogs = stragglers.map(({ work: { data } }) => ({
+      const watchdogs = stragglers.map(({ work: { data }, aheadMs }) => ({
         id: randomUUID(),
         deliveryId: data.deliveryId,
         attempt: data.attempt,
         manual: data.manual,
         deferrals: data.deferrals,
-        startAfter: new Date(now().getTime() + requestTimeoutMs + watchdogMarginMs),
+        // A rate-limited straggler may still wait for its slot, up to the throttle's horizon.
+        startAfter: new Date(
+          now().getTime() + throttleSettings.horizonMs + aheadMs + requestTimeoutMs + watchdogMarginMs,
+        ),
       }));
       // Committed before this batch's jobs are settled, so no moment exists without a job.
       await insertDeliveryJobs(boss, watchdogs, { db });

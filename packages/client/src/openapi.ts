@@ -1307,6 +1307,8 @@ export interface operations {
                      *           "headers": {
                      *             "authorization": "********"
                      *           },
+                     *           "rateLimit": 50,
+                     *           "maxInFlight": 10,
                      *           "signing": "hmac",
                      *           "publicKey": null,
                      *           "consecutiveFailures": 0,
@@ -1339,6 +1341,8 @@ export interface operations {
                             headers: {
                                 [key: string]: string;
                             };
+                            rateLimit: number | null;
+                            maxInFlight: number;
                             /** @enum {string} */
                             signing: "hmac" | "ed25519";
                             publicKey: string | null;
@@ -1496,6 +1500,9 @@ export interface operations {
                     headers?: {
                         [key: string]: string;
                     };
+                    rateLimit?: number | null;
+                    /** @description Requests to this endpoint running at once at most, over every worker together (1–1000, default 10). Deliveries over it wait; they are not failed. */
+                    maxInFlight?: number;
                     /** @enum {string} */
                     signing?: "hmac" | "ed25519";
                 };
@@ -1537,6 +1544,8 @@ export interface operations {
                      *       "headers": {
                      *         "authorization": "Bearer rk_live_51HqZ2"
                      *       },
+                     *       "rateLimit": 50,
+                     *       "maxInFlight": 10,
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,
@@ -1566,6 +1575,8 @@ export interface operations {
                         headers: {
                             [key: string]: string;
                         };
+                        rateLimit: number | null;
+                        maxInFlight: number;
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;
@@ -1756,6 +1767,8 @@ export interface operations {
                      *       "headers": {
                      *         "authorization": "********"
                      *       },
+                     *       "rateLimit": 50,
+                     *       "maxInFlight": 10,
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,
@@ -1784,6 +1797,8 @@ export interface operations {
                         headers: {
                             [key: string]: string;
                         };
+                        rateLimit: number | null;
+                        maxInFlight: number;
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;
@@ -2084,6 +2099,9 @@ export interface operations {
                     headers?: {
                         [key: string]: string;
                     } | null;
+                    rateLimit?: number | null;
+                    /** @description Requests to this endpoint running at once at most, over every worker together (1–1000, default 10). Deliveries over it wait; they are not failed. */
+                    maxInFlight?: number;
                     enabled?: boolean;
                 };
             };
@@ -2124,6 +2142,8 @@ export interface operations {
                      *       "headers": {
                      *         "authorization": "********"
                      *       },
+                     *       "rateLimit": 50,
+                     *       "maxInFlight": 10,
                      *       "signing": "hmac",
                      *       "publicKey": null,
                      *       "consecutiveFailures": 0,
@@ -2152,6 +2172,8 @@ export interface operations {
                         headers: {
                             [key: string]: string;
                         };
+                        rateLimit: number | null;
+                        maxInFlight: number;
                         /** @enum {string} */
                         signing: "hmac" | "ed25519";
                         publicKey: string | null;

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  doublePrecision,
   index,
   integer,
   json,
@@ -97,6 +98,10 @@ export const endpoints = pgTable(
     filter: json('filter'),
     // Custom request headers, sent with every attempt; values sealed (see StoredHeader).
     headers: jsonb('headers').$type<StoredHeader[]>().notNull().default([]),
+    // Requests per second at most, over every worker together; null means no limit (see endpoint_throttles).
+    rateLimit: doublePrecision('rate_limit'),
+    // Requests running at once at most, over every worker together.
+    maxInFlight: integer('max_in_flight').notNull().default(10),
     // Health: failed attempts since the last success, and when that run of failures began. The
     // worker disables an endpoint whose run has lasted HOOKLINE_ENDPOINT_DISABLE_AFTER_DAYS; a
     // success resets both (and is reported as delivery.recovered).
@@ -110,6 +115,34 @@ export const endpoints = pgTable(
     index('endpoints_app_id_idx').on(t.appId, t.id),
   ],
 );
+
+/**
+ * A lease on one of an endpoint's in-flight slots (`endpoints.max_in_flight`): held by a worker while it
+ * sends, gone when the attempt is recorded, or at `until` if the worker died first.
+ */
+export type ThrottleLease = { id: string; until: string };
+
+/**
+ * The shared state that keeps an endpoint's rate limit and in-flight cap across every worker process,
+ * one row per endpoint that has had a delivery (created by the first claim). A worker locks the rows
+ * of its batch's endpoints in id order, takes leases and slots, and releases them when it records.
+ * Kept apart from `endpoints` so claims never wait on the API's or the health update's row locks.
+ */
+export const endpointThrottles = pgTable('endpoint_throttles', {
+  endpointId: text('endpoint_id')
+    .primaryKey()
+    .references(() => endpoints.id, { onDelete: 'cascade' }),
+  // Pacing (the theoretical arrival time of GCRA): the earliest start the next request may be given.
+  nextSlotAt: timestamp('next_slot_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  // The end of the line of jobs put back in the queue to wait for their turn: the next one deferred is
+  // due after it, so jobs deferred by different batches come back one after another, not all at once.
+  queueUntil: timestamp('queue_until', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  // Live in-flight leases, each with its expiry; a handful per endpoint (at most max_in_flight), so a
+  // jsonb array in the locked row rather than rows of their own: a claim reads and rewrites one row.
+  leases: jsonb('leases').$type<ThrottleLease[]>().notNull().default([]),
+  // A moving average of the endpoint's request duration: when a job with no free slot is due again.
+  requestMs: doublePrecision('request_ms'),
+});
 
 export const events = pgTable(
   'events',

@@ -17,6 +17,10 @@ export const Endpoint = z.object({
   retrySchedule: z.array(z.number()).nullable(),
   filter: EndpointFilterShown,
   headers: EndpointHeadersShown,
+  /** Requests per second at most, over every worker; null: no limit. */
+  rateLimit: z.number().nullable(),
+  /** Requests running at once at most, over every worker. */
+  maxInFlight: z.number().int(),
   /** How requests are signed: `hmac` (v1, shared whsec_ secret) or `ed25519` (v1a, key pair). */
   signing: z.enum(signingSchemes),
   /** For ed25519, the current whpk_ public key receivers verify with; null for hmac. */
@@ -51,6 +55,8 @@ export function toEndpointDto(row: typeof endpoints.$inferSelect): Endpoint {
     retrySchedule: row.retrySchedule,
     filter: toFilterDto(row.filter),
     headers: maskHeaders(row.headers),
+    rateLimit: row.rateLimit,
+    maxInFlight: row.maxInFlight,
     signing: current?.signing ?? 'hmac',
     publicKey: current?.publicKey ?? null,
     consecutiveFailures: row.consecutiveFailures,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Endpoint, EndpointWithSecret } from '../dto/endpoint';
 import { EndpointFilter } from '../dto/endpoint-filter';
 import { EndpointHeaders } from '../dto/endpoint-headers';
+import { MaxInFlight, RateLimit } from '../dto/endpoint-limits';
 import { EndpointSigningKeys } from '../dto/endpoint-signing-keys';
 import { Page, PageInput } from '../dto/page';
 import { getEndpointSigningKeys, rotateEndpointSigningKey } from '../services/endpoint-signing-keys';
@@ -28,6 +29,8 @@ export const endpointsRouter = {
         retrySchedule: RetrySchedule.optional(),
         filter: EndpointFilter.nullable().optional(),
         headers: EndpointHeaders.optional(),
+        rateLimit: RateLimit.nullable().optional(),
+        maxInFlight: MaxInFlight.optional(),
         /** `hmac` (default) or `ed25519`; see Endpoint.signing. */
         signing: z.enum(signingSchemes).optional(),
       }),
@@ -59,6 +62,9 @@ export const endpointsRouter = {
         filter: EndpointFilter.nullable().optional(),
         // Replaces every header; null or {} removes them all.
         headers: EndpointHeaders.nullable().optional(),
+        // null removes the rate limit.
+        rateLimit: RateLimit.nullable().optional(),
+        maxInFlight: MaxInFlight.optional(),
         enabled: z.boolean().optional(),
       }),
     )

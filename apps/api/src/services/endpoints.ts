@@ -21,6 +21,9 @@ type EndpointInput = {
   filter?: Record<string, unknown> | null;
   /** Names already in lower case (see EndpointHeaders). */
   headers?: Record<string, string> | null;
+  /** Requests per second; null: no limit. */
+  rateLimit?: number | null;
+  maxInFlight?: number;
 };
 
 export async function createEndpoint(
@@ -50,6 +53,8 @@ export async function createEndpoint(
       retrySchedule: input.retrySchedule ?? null,
       filter,
       headers: sealEndpointHeaders(deps.encryptionKey, id, headers),
+      rateLimit: input.rateLimit ?? null,
+      maxInFlight: input.maxInFlight,
       signingKeys: [stored],
     })
     .returning();
@@ -121,6 +126,8 @@ export async function updateEndpoint(
           input.headers === undefined
             ? undefined
             : sealEndpointHeaders(deps.encryptionKey, input.endpointId, input.headers ?? {}),
+        rateLimit: input.rateLimit,
+        maxInFlight: input.maxInFlight,
         enabled: input.enabled,
         // Re-enabling clears the reason and starts its health afresh; otherwise the old run of
         // failures would disable it again on its first failure.

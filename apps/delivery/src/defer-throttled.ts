@@ -5,6 +5,7 @@ import type { JobResult } from 'pg-boss';
 import type { SlotClaim } from './claim-slots';
 import type { DeliveryWork } from './parse-jobs';
 import { intervalFor, throttleSettings } from './throttle-plan';
+import { lockedThrottlesOfR } from './lock-throttles';
 
 export type DeferOptions = {
   db: Database;
@@ -120,12 +121,7 @@ async function joinLines(tx: Transaction, lines: Line[]): Promise<Map<string, nu
     with r as (
       select * from json_to_recordset(${JSON.stringify(rows)}::json) as r(endpoint_id text, span_ms float8)
     ),
-    locked as (
-      select t.endpoint_id from endpoint_throttles t
-       where t.endpoint_id in (select endpoint_id from r)
-       order by t.endpoint_id
-         for update
-    )
+    ${lockedThrottlesOfR}
     update endpoint_throttles t
        set queue_until = greatest(t.queue_until, t.next_slot_at, clock_timestamp()) + make_interval(secs => r.span_ms / 1000)
       from r

@@ -2,6 +2,7 @@ import type { Transaction } from '@hookline/db';
 import { sql } from 'drizzle-orm';
 import { isNotSent } from './attempt-outcome';
 import type { AttemptRecord } from './attempt-record';
+import { lockedThrottlesOfR } from './lock-throttles';
 
 /** Leases an endpoint's lanes held and now give back, with the pace its slots were handed out at. */
 export type SlotRelease = { endpointId: string; leaseIds: string[]; intervalMs: number | null };
@@ -44,12 +45,7 @@ export async function releaseSlots(tx: Transaction, records: AttemptRecord[], re
       select * from json_to_recordset(${JSON.stringify(rows)}::json)
         as r(endpoint_id text, lease_ids text[], interval_ms float8, last_start timestamptz, mean_ms float8)
     ),
-    locked as (
-      select t.endpoint_id from endpoint_throttles t
-       where t.endpoint_id in (select endpoint_id from r)
-       order by t.endpoint_id
-         for update
-    )
+    ${lockedThrottlesOfR}
     update endpoint_throttles t
        set leases = coalesce((select jsonb_agg(x) from jsonb_array_elements(t.leases) x
                                where not (x->>'id' = any(r.lease_ids))

@@ -116,6 +116,8 @@ function linesOf(waiting: DeliveryWork[], { claims, requestTimeoutMs }: DeferOpt
  * no earlier than its next free slot.
  */
 async function joinLines(tx: Transaction, lines: Line[]): Promise<Map<string, number>> {
+  // Lease-starved jobs of endpoints without a rate limit join no line: no statement for them.
+  if (lines.length === 0) return new Map();
   const rows = lines.map((l) => ({ endpoint_id: l.endpointId, span_ms: l.jobs.length * l.intervalMs }));
   const joined = (await tx.execute(sql`
     with r as (

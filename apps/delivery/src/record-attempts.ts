@@ -4,6 +4,7 @@ import {
   insertDeliveryJobs,
   lockLines,
   publishOperationalEvents,
+  type Line,
   type OperationalFact,
   type QueueClient,
 } from '@hookline/pipeline';
@@ -42,16 +43,10 @@ const deliveryStatusAfter = { delivered: 'delivered', retry: 'pending', 'give-up
 export async function recordAttempts(records: AttemptRecord[], options: RecordAttemptsOptions): Promise<Set<string>> {
   const { db, releases = [] } = options;
   if (records.length === 0 && releases.length === 0) return new Set();
-  // Keyed deliveries this batch ends (delivered or given up): the next one of each line goes next.
-  const endedLines = records.flatMap((r) =>
-    r.orderingKey !== null && r.decision.kind !== 'retry'
-      ? [{ endpointId: r.endpointId, orderingKey: r.orderingKey }]
-      : [],
-  );
   return db.transaction(async (tx) => {
     // First, before any row or endpoint lock (see ordering-lines.ts): a publish appending to one of
     // these lines waits for this commit, or this waits for its.
-    await lockLines(tx, endedLines);
+    await lockLines(tx, endedLines(records));
     const landed = records.length === 0 ? new Set<string>() : await recordInTransaction(tx, records, options);
     // Last, so the throttle rows are locked for the shortest time; every recording locks them after
     // the endpoints (health), in id order, and claims lock nothing else: no lock cycle.
@@ -132,15 +127,7 @@ async function recordInTransaction(
     { tx, jobIdsRecorded: true },
   );
   // A line whose head's attempt did not land (a duplicate) finds that head still pending: nothing moves.
-  await advanceLines(
-    tx,
-    boss,
-    landed.flatMap((r) =>
-      r.orderingKey !== null && r.decision.kind !== 'retry'
-        ? [{ endpointId: r.endpointId, orderingKey: r.orderingKey }]
-        : [],
-    ),
-  );
+  await advanceLines(tx, boss, endedLines(landed));
 
   const facts: OperationalFact[] = await updateEndpointHealth(tx, landed, health, now);
   for (const r of landed) {
@@ -161,3 +148,11 @@ async function recordInTransaction(
   await publishOperationalEvents(tx, boss, operatorAppId, facts);
   return landedKeys;
 }
+
+/** The ordering lines whose head these attempts end (delivered or given up): each line's next goes next. */
+const endedLines = (records: AttemptRecord[]): Line[] =>
+  records.flatMap((r) =>
+    r.orderingKey !== null && r.decision.kind !== 'retry'
+      ? [{ endpointId: r.endpointId, orderingKey: r.orderingKey }]
+      : [],
+  );

@@ -46,10 +46,7 @@ export async function lockLinesOf(tx: Transaction, deliveryIds: string[]): Promi
     select pg_advisory_xact_lock(s.h)
       from (select distinct hashtextextended(d.endpoint_id || ' ' || d.ordering_key, ${lineLockSeed}) as h
               from deliveries d
-             where d.id in ${sql`(${sql.join(
-               deliveryIds.map((id) => sql`${id}`),
-               sql`, `,
-             )})`}
+             where d.id in (select json_array_elements_text(${JSON.stringify(deliveryIds)}::json))
                and d.ordering_key is not null) s
      order by s.h`);
 }

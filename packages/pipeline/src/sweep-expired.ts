@@ -1,5 +1,6 @@
 import type { Database } from '@hookline/db';
 import { sql } from 'drizzle-orm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { backgroundLocks, tryBackgroundLock } from './background-locks';
 
 export type SweepOptions = {
@@ -109,21 +110,8 @@ export async function sweepExpired(db: Database, options: SweepOptions): Promise
     result.attempts += chunk.attempts;
     if (chunk.events < chunkSize || chunk.newest === null) break;
     from = new Date(chunk.newest);
-    await rest((performance.now() - chunkStarted) * restFactor, options.signal);
+    // An abort (a shutdown) ends the rest early; the loop then stops.
+    await sleep((performance.now() - chunkStarted) * restFactor, undefined, { signal: options.signal }).catch(() => {});
   }
   return result;
-}
-
-/** Waits `ms`, or less when `signal` aborts (a shutdown does not wait out the rest). */
-function rest(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -21,8 +21,11 @@ import { createPacer, missedSlot, runLanes } from './send-lanes';
 import { settleAttempts } from './settle-attempts';
 import { settleRepeats } from './settle-repeats';
 import { endpointSecretsOnce } from './endpoint-secrets-once';
-import { createStragglers, watchdogMarginMs } from './stragglers';
+import { createStragglers } from './stragglers';
 import { planLanes, slotDemands, throttleSettings, type Lane } from './throttle-plan';
+
+/** What a lease allows for recording its lane's attempts after the last request ends. */
+const leaseRecordingMs = 2_000;
 
 export type DeliverBatchDeps = {
   db: Database;
@@ -63,12 +66,15 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
   const pacer = createPacer();
   const claimSettings = {
     horizonMs: throttleSettings.horizonMs,
-    // The longest a lane holds its lease: the batch's wait, a slot's wait, then its requests to their timeout.
+    // The longest a lane holds its lease: the batch's wait, a slot's wait, its requests to their timeout,
+    // then the recording that gives it back. Also how long a killed worker's leases keep the endpoint's
+    // other workers from sending, so the recording's share is seconds, not the watchdog's generous margin:
+    // a recording slower than that lets one more request start early, which loses nothing.
     leaseMs:
       batchPatience.maxWaitMs +
       throttleSettings.horizonMs +
       throttleSettings.slotsPerLane * requestTimeoutMs +
-      watchdogMarginMs,
+      leaseRecordingMs,
   };
   const leaseOf = (lane: Lane): SlotRelease[] =>
     lane.leaseId ? [{ endpointId: lane.endpointId, leaseIds: [lane.leaseId], intervalMs: lane.intervalMs }] : [];

@@ -6,9 +6,9 @@ import { orderCreatedV1 } from './support/fixtures';
 /**
  * Invalid input can cost a caller little and the server much: an error answer that lists every one of
  * 40,000 broken array items, or every known type for each of 5,000 unknown ones. Whatever the input (up
- * to the body limit), a refusal must be a 4xx, at most 16 KB, and cost at most 100 ms of CPU. The API runs
+ * to the body limit), a refusal must be a 4xx, at most 16 KB, and cost at most 150 ms of CPU. The API runs
  * in this process, so process.cpuUsage() around a call counts the server's work (and the client's, a
- * little), on the second of two identical calls. The largest body and the most CPU seen are printed.
+ * little), the least of three identical calls after a first. The largest body and the most CPU seen are printed.
  */
 const maxErrorBodyBytes = 16 * 1024;
 // An amplifier costs seconds; 150 ms leaves room for a busy CI machine (120 ms was seen there).
@@ -45,13 +45,19 @@ async function send(face: Face, call: Call) {
     });
     return { response, text: await response.text() };
   };
-  // The first call of a new shape pays for JIT compilation and the garbage of the call before; the
-  // second is what a client repeating it costs, and that is what is measured.
+  // The first call of a new shape pays for JIT compilation; the least of the next three is what a client
+  // repeating it costs. One call alone also carries whatever collection of earlier garbage falls into it
+  // (185 ms was seen for a 2 ms refusal on a busy machine), while an amplifier costs seconds every time.
   await post();
-  const before = process.cpuUsage();
-  const { response, text } = await post();
-  const used = process.cpuUsage(before);
-  const cpuMs = (used.user + used.system) / 1000;
+  let cpuMs = Infinity;
+  let last: Awaited<ReturnType<typeof post>> | undefined;
+  for (let i = 0; i < 3; i++) {
+    const before = process.cpuUsage();
+    last = await post();
+    const used = process.cpuUsage(before);
+    cpuMs = Math.min(cpuMs, (used.user + used.system) / 1000);
+  }
+  const { response, text } = last!;
   const label = `${face} ${call.name}, ${body.length} bytes sent`;
   if (text.length > worst.bodyBytes) Object.assign(worst, { bodyBytes: Buffer.byteLength(text), bodyCase: label });
   if (cpuMs > worst.cpuMs) Object.assign(worst, { cpuMs, cpuCase: label });

@@ -91,6 +91,35 @@ describe('retention sweep', () => {
     expect(second.id).not.toBe(first.id);
   });
 
+  it('moves past more live events with one timestamp than a chunk holds, and removes the expired ones after them', async () => {
+    const app = await f.makeApp();
+    const endpoint = await f.makeEndpoint({ appId: app.id, url: receiver.url('/never-called') });
+    // One transaction's events share its created_at: 120 pending, then 30 settled a second later.
+    await hookline.sql`
+      with e as (
+        insert into events (id, app_id, type, version, data, created_at)
+        select 'evt_tie' || lpad(i::text, 4, '0'), ${app.id}, 'order.created', '1.0', '{}'::json,
+               now() - interval '2 days' + case when i > 120 then interval '1 second' else interval '0' end
+          from generate_series(1, 150) i
+        returning id
+      )
+      insert into deliveries (id, app_id, event_id, endpoint_id, status, attempt_count, created_at)
+      select 'dlv_tie' || substr(e.id, 8), ${app.id}, e.id, ${endpoint.id},
+             case when substr(e.id, 8)::int <= 120 then 'pending' else 'delivered' end, 0, now() - interval '2 days'
+        from e`;
+
+    const swept = await sweepExpired(hookline.db, { retentionSeconds: day, chunkSize: 50 });
+
+    expect(swept).toMatchObject({ events: 30, deliveries: 30 });
+    // Three chunks of the 150, and one that finds nothing more: never the same 50 live ones again.
+    expect(swept.chunks).toBeLessThanOrEqual(4);
+    const [left] = await hookline.sql<{ n: number }[]>`
+      select count(*)::int as n from events where id like 'evt_tie%'`;
+    expect(left!.n).toBe(120);
+    await hookline.sql`delete from deliveries where id like 'dlv_tie%'`;
+    await hookline.sql`delete from events where id like 'evt_tie%'`;
+  });
+
   it('runs beside publishing without errors or lost deliveries', async () => {
     const app = await f.makeApp();
     receiver.route('/busy', { status: 200 });

@@ -58,31 +58,41 @@ export async function sweepExpired(db: Database, options: SweepOptions): Promise
   const cutoff = new Date(now.getTime() - retentionSeconds * 1000);
   const failedCutoff = new Date(cutoff.getTime() - deadLetterGraceSeconds(retentionSeconds) * 1000);
   const result: SweepResult = { skipped: false, chunks: 0, events: 0, deliveries: 0, attempts: 0 };
-  // Events older than this were looked at by an earlier chunk of this run; those still here are live.
-  let from = new Date(0);
+  // Where this run has looked so far, by (created_at, id): events up to here that are still present are
+  // live, and the next chunk starts after them. The time travels as PostgreSQL's text, not a Date, which
+  // would cut its microseconds and start the next chunk before events this one has already seen.
+  let after = { createdAt: new Date(0).toISOString(), id: '' };
   while (result.chunks < maxChunks && !options.signal?.aborted) {
     const chunkStarted = performance.now();
     const chunk = await db.transaction(async (tx) => {
       if (!(await tryBackgroundLock(tx, backgroundLocks.retentionSweep))) return null;
-      // Deliveries and attempts are deleted explicitly (not left to ON DELETE CASCADE) so the counts are known;
-      // the cascades then find nothing left to do.
+      // The chunk's candidates come from the created_at index alone; which of them are live is then asked
+      // of deliveries by event id, through deliveries_event_id_idx. Written as one `not exists` beside the
+      // index scan, the planner took the pending and failed deliveries for a handful and scanned all of
+      // deliveries for every chunk: 190 of a chunk's 210 ms at 900,000 deliveries.
+      // Deliveries and attempts are deleted explicitly (not left to ON DELETE CASCADE) so the counts are
+      // known; the cascades then find nothing left to do. Each delete probes its index with the ids as an
+      // array (= any): written as a join, the planner misjudged the chunk's size on a large table.
       const [row] = (await tx.execute(sql`
-        with doomed as (
-          select e.id from events e
+        with candidates as (
+          select e.id, e.created_at from events e
            where e.created_at < ${cutoff.toISOString()}::timestamptz
-             and e.created_at >= ${from.toISOString()}::timestamptz
-             and not exists (
-                   select 1 from deliveries d
-                    where d.event_id = e.id
-                      and (d.status = 'pending'
-                           or (d.status = 'failed' and d.updated_at >= ${failedCutoff.toISOString()}::timestamptz)))
-           order by e.created_at
+             and e.created_at >= ${after.createdAt}::timestamptz
+             and (e.created_at > ${after.createdAt}::timestamptz or e.id > ${after.id})
+           order by e.created_at, e.id
            limit ${chunkSize}
+        ),
+        live as (
+          select d.event_id as id from deliveries d
+           where d.event_id = any(array(select id from candidates))
+             and (d.status = 'pending'
+                  or (d.status = 'failed' and d.updated_at >= ${failedCutoff.toISOString()}::timestamptz))
+        ),
+        doomed as (
+          select e.id from events e
+           where e.id = any(array(select id from candidates except select id from live))
              for update of e skip locked
         ),
-        -- Each delete probes its index with the chunk's ids as an array (= any): written as a join, the
-        -- planner misjudged the chunk's size with a large table and scanned all of deliveries and attempts
-        -- for every chunk (a second per 500 events at a million rows, so a backlog took quadratic time).
         gone_deliveries as (
           delete from deliveries d where d.event_id = any(array(select id from doomed)) returning d.id
         ),
@@ -90,16 +100,23 @@ export async function sweepExpired(db: Database, options: SweepOptions): Promise
           delete from attempts a where a.delivery_id = any(array(select id from gone_deliveries)) returning 1
         ),
         gone_events as (
-          delete from events e where e.id = any(array(select id from doomed)) returning e.created_at
+          delete from events e where e.id = any(array(select id from doomed)) returning 1
+        ),
+        last_candidate as (
+          select id, created_at from candidates order by created_at desc, id desc limit 1
         )
-        select (select count(*) from gone_events)::int as events,
+        select (select count(*) from candidates)::int as candidates,
+               (select count(*) from gone_events)::int as events,
                (select count(*) from gone_deliveries)::int as deliveries,
                (select count(*) from gone_attempts)::int as attempts,
-               (select max(created_at) from gone_events) as newest`)) as unknown as {
+               (select id from last_candidate) as last_id,
+               (select created_at::text from last_candidate) as last_created_at`)) as unknown as {
+        candidates: number;
         events: number;
         deliveries: number;
         attempts: number;
-        newest: string | Date | null;
+        last_id: string | null;
+        last_created_at: string | null;
       }[];
       return row!;
     });
@@ -108,8 +125,8 @@ export async function sweepExpired(db: Database, options: SweepOptions): Promise
     result.events += chunk.events;
     result.deliveries += chunk.deliveries;
     result.attempts += chunk.attempts;
-    if (chunk.events < chunkSize || chunk.newest === null) break;
-    from = new Date(chunk.newest);
+    if (chunk.candidates < chunkSize || chunk.last_id === null || chunk.last_created_at === null) break;
+    after = { createdAt: chunk.last_created_at, id: chunk.last_id };
     // An abort (a shutdown) ends the rest early; the loop then stops.
     await sleep((performance.now() - chunkStarted) * restFactor, undefined, { signal: options.signal }).catch(() => {});
   }

@@ -148,7 +148,10 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
     if (swept) {
       ctx.log(
         `the sweep removed ${swept.rows} rows (${swept.events} events) during the run, busy ` +
-          `${(swept.busyMs / 1000).toFixed(1)} s in ${swept.runs} runs`,
+          `${(swept.busyMs / 1000).toFixed(1)} s in ${swept.runs} runs; ` +
+          (swept.emptiedAfterMs === null
+            ? `rows were left at the end of the run`
+            : `nothing was left after ${(swept.emptiedAfterMs / 1000).toFixed(1)} s of the run's ${seconds.toFixed(1)} s`),
       );
     }
     const cpuUsed = await cpu.stop();
@@ -244,6 +247,10 @@ export async function measureEndToEnd(ctx: BenchContext, options: EndToEndOption
               seedSeconds: round3(seedSeconds),
               sweptRows: swept.rows,
               sweepBusySeconds: round3(swept.busyMs / 1000),
+              // When the backlog was gone, from the start of the timed run (absent: it lasted the whole run).
+              ...(swept.emptiedAfterMs === null
+                ? {}
+                : { sweepEmptiedAfterSeconds: round3(swept.emptiedAfterMs / 1000) }),
             }
           : {}),
       },

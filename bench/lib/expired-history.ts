@@ -44,26 +44,34 @@ export async function seedExpiredHistory(
   await sql`analyze attempts`;
 }
 
-/** Sweeps with a one-day retention until `stop()`, which resolves with what was removed and how long it ran. */
+/**
+ * Sweeps with a one-day retention until `stop()`, which resolves with what was removed, how long the sweep
+ * was busy, and when it first found nothing left (`emptiedAfterMs` from the start; null if it never did).
+ * `stop()` interrupts the sweep between chunks, so rows removed after the run are not counted.
+ */
 export function startSweeping(databaseUrl: string) {
   const { db, close } = createDatabase(databaseUrl, { max: 1, applicationName: 'bench-sweep' });
-  let stopped = false;
-  const totals = { rows: 0, events: 0, busyMs: 0, runs: 0 };
+  const stopping = new AbortController();
+  const totals = { rows: 0, events: 0, busyMs: 0, runs: 0, emptiedAfterMs: null as number | null };
+  const startedAt = performance.now();
   const loop = (async () => {
-    while (!stopped) {
+    while (!stopping.signal.aborted) {
       const started = performance.now();
-      const swept = await sweepExpired(db, { retentionSeconds: 24 * 3600, maxChunks: 20 });
+      const swept = await sweepExpired(db, { retentionSeconds: 24 * 3600, maxChunks: 20, signal: stopping.signal });
       totals.busyMs += performance.now() - started;
       totals.runs += 1;
       totals.events += swept.events;
       totals.rows += swept.events + swept.deliveries + swept.attempts;
-      if (swept.events === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      if (swept.events === 0) {
+        totals.emptiedAfterMs ??= performance.now() - startedAt;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     }
   })();
   return {
     totals,
     stop: async () => {
-      stopped = true;
+      stopping.abort();
       await loop;
       await close();
       return totals;

@@ -1,5 +1,6 @@
-import { PgBoss } from 'pg-boss';
+import { PgBoss, type StopOptions } from 'pg-boss';
 import { deadLetterQueue, deliveryQueue, queueSchema } from './names';
+import { createQueueDatabase, type QueueDatabase } from './queue-database';
 
 /**
  * How the delivery queue treats a job whose worker vanished, in seconds. The webhook retry schedule
@@ -86,8 +87,27 @@ export const maintenanceIntervalFor = (retentionSeconds: number) =>
 export const queueConnectionTimeoutMs = 2_000;
 
 /**
+ * pg-boss on a database it does not own (its statements prepared on postgres.js, see
+ * queue-database.ts), which it therefore does not close: stopping closes it here, once pg-boss has
+ * stopped using it.
+ */
+class QueueClientOnOwnDatabase extends PgBoss {
+  readonly #database: QueueDatabase;
+
+  constructor(options: ConstructorParameters<typeof PgBoss>[0] & { db: QueueDatabase }) {
+    super(options);
+    this.#database = options.db;
+  }
+
+  override async stop(options: StopOptions = {}): Promise<void> {
+    await super.stop(options);
+    if (options.close !== false) await this.#database.close();
+  }
+}
+
+/**
  * A pg-boss instance configured the way every Hookline process needs it: LISTEN/NOTIFY so a
- * published event wakes a worker at once instead of at the next poll.
+ * published event wakes a worker at once instead of at the next poll, and prepared statements.
  */
 export function createQueueClient({
   connectionString,
@@ -113,20 +133,20 @@ export function createQueueClient({
    */
   maintenanceIntervalSeconds?: number;
 }): PgBoss {
-  const boss = new PgBoss({
-    connectionString,
+  const boss = new QueueClientOnOwnDatabase({
+    db: createQueueDatabase({
+      connectionString,
+      max,
+      applicationName,
+      connectTimeoutSeconds: queueConnectionTimeoutMs / 1000,
+    }),
     schema: queueSchema,
-    max,
     useListenNotify: true,
     application_name: applicationName,
-    // Waiting for a pool connection and opening one fail after this long (pg-boss waits 10 s), so a
-    // poll during an outage fails fast and the next one tries again.
-    connectionTimeoutMillis: queueConnectionTimeoutMs,
     superviseIntervalSeconds: monitorIntervalSeconds,
     monitorIntervalSeconds,
     maintenanceIntervalSeconds: Math.max(1, Math.round(maintenanceIntervalSeconds)),
   });
-  // An unhandled 'error' event would kill the process; pg-boss reconnects by itself.
   boss.on('error', onError);
   return boss;
 }

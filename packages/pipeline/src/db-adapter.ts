@@ -16,7 +16,7 @@ export function bossDb(tx: Transaction): Db {
   };
 }
 
-function toPostgresParameter(value: unknown): unknown {
+export function toPostgresParameter(value: unknown): unknown {
   if (value === undefined) return null;
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
     return JSON.stringify(value);

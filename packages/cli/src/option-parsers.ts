@@ -64,9 +64,18 @@ export function parseWholeNumber(value: string): number {
   return n;
 }
 
+/**
+ * `none`, as parsed: commander turns a parser's null into an empty string, so the parsers below answer
+ * this word and the command sends null for it (`orNull`).
+ */
+export const none = 'none';
+export type None = typeof none;
+
+export const orNull = <T>(value: T | None | undefined): T | null | undefined => (value === none ? null : value);
+
 /** Requests per second such as `5` or `0.5`; `none` for no limit. The API checks the range. */
-export function parseRateLimit(value: string): number | null {
-  if (value.trim() === 'none') return null;
+export function parseRateLimit(value: string): number | None {
+  if (value.trim() === none) return none;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
     throw new InvalidArgumentError('expected requests per second (5, 0.5), or none');
@@ -77,8 +86,8 @@ export function parseRateLimit(value: string): number | null {
  * A payload filter as JSON (`{"data.amount":{"$gte":100}}`), or `none` for no filter. Only the JSON is
  * checked here; the API checks the filter itself and names the place of each problem.
  */
-export function parseFilter(value: string): Record<string, unknown> | null {
-  if (value.trim() === 'none') return null;
+export function parseFilter(value: string): Record<string, unknown> | None {
+  if (value.trim() === none) return none;
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);

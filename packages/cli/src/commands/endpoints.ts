@@ -9,6 +9,8 @@ import {
   parseRateLimit,
   parseRetrySchedule,
   parseWholeNumber,
+  orNull,
+  type None,
 } from '../option-parsers';
 import { formatRecord, formatTable } from '../output';
 
@@ -63,11 +65,19 @@ const rateLimitHelp = 'requests per second at most (0.1-10000, fractions allowed
 const maxInFlightHelp = 'requests running at once at most (1-1000; default 10)';
 
 type DeliveryControls = {
-  filter?: Record<string, unknown> | null;
+  filter?: Record<string, unknown> | None;
   header?: Record<string, string>;
-  rateLimit?: number | null;
+  rateLimit?: number | None;
   maxInFlight?: number;
 };
+
+/** The controls as the API takes them: `none` is null, the repeated --header one object. */
+const deliveryControls = ({ filter, header, rateLimit, maxInFlight }: DeliveryControls) => ({
+  filter: orNull(filter),
+  headers: header,
+  rateLimit: orNull(rateLimit),
+  maxInFlight,
+});
 
 export function registerEndpoints(program: Command, ctx: CliContext): void {
   const endpoints = program
@@ -107,8 +117,14 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
         } & DeliveryControls,
         command: Command,
       ) => {
-        const { app, header, ...rest } = options;
-        const endpoint = await (await ctx.client()).endpoints.create.mutate({ appId: app, headers: header, ...rest });
+        const { app, filter, header, rateLimit, maxInFlight, ...rest } = options;
+        const endpoint = await (
+          await ctx.client()
+        ).endpoints.create.mutate({
+          appId: app,
+          ...rest,
+          ...deliveryControls({ filter, header, rateLimit, maxInFlight }),
+        });
         print(ctx, command, endpoint, () => formatEndpoint(endpoint));
       },
     );
@@ -166,17 +182,19 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
         } & DeliveryControls,
         command: Command,
       ) => {
-        const { defaultRetrySchedule, eventTypes, header, removeHeaders, ...rest } = options;
+        const { defaultRetrySchedule, eventTypes, filter, header, removeHeaders, rateLimit, maxInFlight, ...rest } =
+          options;
         const endpoint = await (
           await ctx.client()
         ).endpoints.update.mutate({
           endpointId,
           ...rest,
+          ...deliveryControls({ filter, header, rateLimit, maxInFlight }),
           // "*" means every type, which the API spells null.
           ...(eventTypes ? { eventTypes: eventTypes.includes('*') ? null : eventTypes } : {}),
           ...(defaultRetrySchedule ? { retrySchedule: null } : {}),
-          // Left out, the API keeps the stored headers; given, it replaces them all.
-          ...(header ? { headers: header } : removeHeaders ? { headers: null } : {}),
+          // Without --header, headers stay out of the call and the API keeps them; with it, it replaces them all.
+          ...(removeHeaders ? { headers: null } : {}),
         });
         print(ctx, command, endpoint, () => formatEndpoint(endpoint));
       },

@@ -61,7 +61,7 @@ const signingOption = () =>
 // The options create and update share: what each endpoint receives, and how fast.
 const filterHelp = 'a JSON condition on the envelope ({"data.amount":{"$gte":100}}); see docs/api.md';
 const headerHelp = 'a custom header sent with every request, name=value; repeat for more';
-const rateLimitHelp = 'requests per second at most (0.1-10000, fractions allowed), or none';
+const rateLimitHelp = 'requests per second at most (0.1-10000, fractions allowed)';
 const maxInFlightHelp = 'requests running at once at most (1-1000; default 10)';
 
 type DeliveryControls = {
@@ -102,7 +102,7 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
     )
     .option('--filter <json>', `${filterHelp}; default: none`, parseFilter)
     .option('--header <name=value>', headerHelp, collectHeader)
-    .option('--rate-limit <n|none>', `${rateLimitHelp}; default: none`, parseRateLimit)
+    .option('--rate-limit <n|none>', `${rateLimitHelp}; default: none, no limit`, parseRateLimit)
     .option('--max-in-flight <n>', maxInFlightHelp, parseWholeNumber)
     .addOption(signingOption())
     .action(

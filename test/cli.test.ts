@@ -155,6 +155,139 @@ describe('hookline CLI', () => {
     expect(usage[7]!.stderr).toContain('not valid base64');
   }, 60_000);
 
+  it('sets and changes an endpoint filter, headers and limits, publishes with an ordering key, and refuses bad values naming the option', async () => {
+    const app = await env.hookline.client.applications.create.mutate({ name: 'cli controls' });
+    const created = await cliJson<{ id: string; headers: Record<string, string> }>([
+      'endpoints',
+      'create',
+      '--app',
+      app.id,
+      '--url',
+      env.receiver.url('/cli-controls'),
+      '--event-types',
+      'order.*',
+      '--filter',
+      '{"data.amount":{"$gte":50}}',
+      '--header',
+      'X-Tenant=acme-1',
+      '--header',
+      'authorization=Bearer rk=1',
+      '--rate-limit',
+      '5',
+      '--max-in-flight',
+      '2',
+    ]);
+    // The one answer that shows the values; names are lower case, and a value may hold "=".
+    expect(created).toMatchObject({
+      headers: { 'x-tenant': 'acme-1', authorization: 'Bearer rk=1' },
+      filter: { 'data.amount': { $gte: 50 } },
+      rateLimit: 5,
+      maxInFlight: 2,
+    });
+
+    const [listed, shown] = await Promise.all([
+      cli(['endpoints', 'list', '--app', app.id]),
+      cli(['endpoints', 'get', created.id]),
+    ]);
+    expect(listed.stdout).toMatch(
+      /^ID\s+ENABLED\s+SIGNING\s+FAILURES\s+EVENT TYPES\s+RATE\s+IN FLIGHT\s+HEADERS\s+FILTER\s+URL$/m,
+    );
+    expect(listed.stdout).toMatch(
+      new RegExp(
+        `^${created.id}\\s.*\\s5/s\\s+2\\s+x-tenant=\\*{8}, authorization=\\*{8}\\s+\\{"data\\.amount":\\{"\\$gte":50\\}\\}\\s`,
+        'm',
+      ),
+    );
+    expect(shown.stdout).toMatch(/^headers:\s+x-tenant=\*{8}, authorization=\*{8}$/m);
+    expect(shown.stdout).toMatch(/^filter:\s+\{"data\.amount":\{"\$gte":50\}\}$/m);
+    expect(shown.stdout).toMatch(/^rateLimit:\s+5$/m);
+    expect(shown.stdout).toMatch(/^maxInFlight:\s+2$/m);
+    for (const output of [listed.stdout, shown.stdout]) expect(output).not.toContain('acme-1');
+
+    const published = await cliJson<{ id: string; deliveries: { id: string }[] }>(
+      ['publish', 'order.created', '--app', app.id, '--version', '1.0', '--data', '-', '--ordering-key', 'cart-7'],
+      { input: JSON.stringify({ ...orderCreatedV1, orderId: 'ord_ordered' }) },
+    );
+    expect(published.deliveries).toHaveLength(1);
+    const event = await cli(['events', 'get', published.id]);
+    expect(event.stdout).toMatch(/^orderingKey:\s+cart-7$/m);
+    expect(
+      await env.hookline.sql`select ordering_key from deliveries where id = ${published.deliveries[0]!.id}`,
+    ).toEqual([{ ordering_key: 'cart-7' }]);
+    await expect.poll(() => env.receiver.on('/cli-controls').map((r) => r.headers['x-tenant'])).toEqual(['acme-1']);
+
+    // Without --header the stored headers are kept (and stay masked); with it they are replaced.
+    const limitsChanged = await cliJson([
+      'endpoints',
+      'update',
+      created.id,
+      '--rate-limit',
+      'none',
+      '--max-in-flight',
+      '4',
+      '--filter',
+      'none',
+    ]);
+    expect(limitsChanged).toMatchObject({
+      rateLimit: null,
+      maxInFlight: 4,
+      filter: null,
+      headers: { 'x-tenant': '********', authorization: '********' },
+    });
+    expect(await cliJson(['endpoints', 'update', created.id, '--header', 'x-region=eu'])).toMatchObject({
+      headers: { 'x-region': 'eu' },
+    });
+    expect(await cliJson(['endpoints', 'update', created.id, '--remove-headers'])).toMatchObject({ headers: {} });
+
+    const update = (...args: string[]) => cli(['endpoints', 'update', created.id, ...args]);
+    const usage = await Promise.all([
+      update('--rate-limit', 'fast'),
+      update('--filter', '{"data.amount":'),
+      update('--filter', '[1]'),
+      update('--header', 'x-tenant'),
+      update('--header', 'x-a=1', '--header', 'X-A=2'),
+      update('--max-in-flight', '2.5'),
+      update('--header', 'x-a=1', '--remove-headers'),
+    ]);
+    expect(usage.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2, 2]);
+    expect(usage[0]!.stderr).toContain(
+      "option '--rate-limit <n|none>' argument 'fast' is invalid. expected requests per second",
+    );
+    expect(usage[1]!.stderr).toMatch(/option '--filter <json\|none>' argument .* is invalid\. not JSON/);
+    expect(usage[2]!.stderr).toContain('expected a JSON object');
+    expect(usage[3]!.stderr).toContain(
+      "option '--header <name=value>' argument 'x-tenant' is invalid. expected name=value",
+    );
+    expect(usage[4]!.stderr).toContain('header X-A is given twice');
+    expect(usage[5]!.stderr).toContain(
+      "option '--max-in-flight <n>' argument '2.5' is invalid. expected a whole number",
+    );
+    expect(usage[6]!.stderr).toContain("option '--header <name=value>' cannot be used with option '--remove-headers'");
+
+    const refused = await Promise.all([
+      update('--rate-limit', '0.01'),
+      update('--max-in-flight', '0'),
+      update('--filter', '{"data.amount":{"$gtx":1}}'),
+      update('--header', 'webhook-id=forged'),
+      cli(['publish', 'order.created', '--app', app.id, '--version', '1.0', '--data', '-', '--ordering-key', ''], {
+        input: JSON.stringify(orderCreatedV1),
+      }),
+    ]);
+    expect(refused.map((r) => r.code)).toEqual([1, 1, 1, 1, 1]);
+    expect(refused[0]!.stderr).toContain('rateLimit: must be at least 0.1 requests per second (code: validation)');
+    expect(refused[1]!.stderr).toContain('maxInFlight: must be at least 1 request (code: validation)');
+    expect(refused[2]!.stderr).toMatch(/filter\.data\.amount\.\$gtx: .*\(code: validation\)/);
+    expect(refused[3]!.stderr).toMatch(/headers\.webhook-id: webhook-\* headers .*\(code: validation\)/);
+    expect(refused[4]!.stderr).toMatch(/orderingKey: .*\(code: validation\)/);
+    // Nothing the refusals sent was stored.
+    expect(await env.hookline.client.endpoints.get.query({ endpointId: created.id })).toMatchObject({
+      rateLimit: null,
+      maxInFlight: 4,
+      filter: null,
+      headers: {},
+    });
+  }, 60_000);
+
   it('login checks the key and stores it for later commands in a file only its owner can read', async () => {
     const configDir = await mkdtemp(path.join(os.tmpdir(), 'hookline-cli-login-'));
     const bare = cliEnv({ HOOKLINE_CONFIG_DIR: configDir });

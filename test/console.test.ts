@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtures } from './support/fixtures';
+import { fixtures, orderCreatedV1 } from './support/fixtures';
 import { startHookline, testAdminKey, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
 
@@ -165,6 +165,117 @@ describe.skipIf(!hasChromium && !process.env.CI)('the console in Chromium', { ti
     await page.getByLabel('Type').fill('order.cancelled');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.getByText('No events match this filter.').waitFor();
+  });
+
+  it('sets a filter, a header, a rate limit and max in flight through the endpoint form, and shows them masked', async () => {
+    const f = fixtures(hookline);
+    const app = await f.makeApp('controls');
+    const url = receiver.url('/console-controls');
+    await open(`/applications/${app.id}/endpoints`);
+    await page.getByRole('heading', { name: 'Endpoints of controls' }).waitFor();
+
+    // A filter the API refuses: its 400 message appears beside the filter, word for word.
+    const badFilter = { 'data.amount': { $gtx: 50 } };
+    const apiMessage = await hookline.client.endpoints.create
+      .mutate({ appId: app.id, url, eventTypes: ['order.*'], filter: badFilter })
+      .then(
+        () => 'accepted',
+        (error: Error) => error.message,
+      );
+    expect(apiMessage).toMatch(/^filter\.data\.amount\.\$gtx: /);
+    await page.getByLabel('URL').fill(url);
+    await page.getByLabel(/Event types/).fill('order.*');
+    await page.getByLabel(/^Filter/).fill(JSON.stringify(badFilter));
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    const filterError = page.locator('#new-endpoint-filter-error');
+    await expect.poll(() => filterError.textContent()).toBe(apiMessage);
+    expect(await page.getByLabel(/^Filter/).getAttribute('aria-describedby')).toBe('new-endpoint-filter-error');
+    // Text that is not JSON is caught before it is sent.
+    await page.getByLabel(/^Filter/).fill('{"data.amount": ');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await expect.poll(() => filterError.textContent()).toMatch(/^filter: not JSON/);
+
+    await page.getByLabel(/^Filter/).fill('{"data.amount": {"$gte": 50}}');
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await page.getByRole('textbox', { name: 'Header 1 name' }).fill('X-Tenant');
+    await page.getByRole('textbox', { name: 'Header 1 value' }).fill('acme-secret-1');
+    await page.getByLabel(/^Rate limit/).fill('5');
+    await page.getByLabel(/^Max in flight/).fill('2');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await expect.poll(() => page.locator('code.secret').first().textContent()).toMatch(/^whsec_/);
+    // The header's value is shown once, beside the secret...
+    await page.getByText('acme-secret-1').waitFor();
+    await checkPage('endpoint-created');
+    await page.getByRole('button', { name: 'Done' }).last().click();
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    // ...and from then on the endpoint shows its settings with the value masked.
+    const row = page.getByRole('row', { name: /console-controls/ });
+    const settings = row.locator('.settings');
+    await expect.poll(() => settings.textContent()).toContain('x-tenant: ********');
+    const shown = await settings.textContent();
+    expect(shown).toContain('{"data.amount":{"$gte":50}}');
+    expect(shown).toContain('5 requests/s');
+    expect(shown).toContain('2 at once');
+    expect(await page.locator('main').textContent()).not.toContain('acme-secret-1');
+    const [stored] = (await hookline.client.endpoints.list.query({ appId: app.id })).items;
+    expect(stored).toMatchObject({
+      filter: { 'data.amount': { $gte: 50 } },
+      headers: { 'x-tenant': '********' },
+      rateLimit: 5,
+      maxInFlight: 2,
+    });
+    await checkPage('endpoint-settings');
+
+    // The event page shows an ordering key, and the header reaches the receiver.
+    const ordered = await hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'order.created',
+      version: '1.0',
+      data: { ...orderCreatedV1, orderId: 'ord_ordered' },
+      orderingKey: 'cart-7',
+    });
+    await f.waitForDelivery(ordered.deliveries[0]!.id, 'delivered');
+    expect(receiver.on('/console-controls').at(-1)!.headers['x-tenant']).toBe('acme-secret-1');
+    await open(`/events/${ordered.id}`);
+    await page.getByRole('heading', { name: `Event ${ordered.id}` }).waitFor();
+    await expect.poll(() => page.locator('.facts').textContent()).toContain('Ordering keycart-7');
+
+    // Editing other settings keeps the masked header's stored value.
+    await open(`/applications/${app.id}/endpoints`);
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const edit = `edit-${stored!.id}`;
+    await page.locator(`#${edit}-rate-limit`).fill('');
+    await page.locator(`#${edit}-max-in-flight`).fill('3');
+    await page.getByRole('button', { name: 'Save endpoint' }).click();
+    await expect.poll(() => settings.textContent()).toContain('3 at once');
+    expect(await settings.textContent()).toContain('x-tenant: ********');
+    const edited = await hookline.client.events.publish.mutate({
+      appId: app.id,
+      type: 'order.created',
+      version: '1.0',
+      data: { ...orderCreatedV1, orderId: 'ord_after_edit' },
+    });
+    await f.waitForDelivery(edited.deliveries[0]!.id, 'delivered');
+    expect(receiver.on('/console-controls').at(-1)!.headers['x-tenant']).toBe('acme-secret-1');
+    expect(await hookline.client.endpoints.get.query({ endpointId: stored!.id })).toMatchObject({
+      rateLimit: null,
+      maxInFlight: 3,
+    });
+
+    // Adding a header replaces them all, so the kept one's value must be typed again; the form says so.
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await row.getByRole('button', { name: 'Add header' }).click();
+    await row.getByRole('textbox', { name: 'Header 2 name' }).fill('x-region');
+    await row.getByRole('textbox', { name: 'Header 2 value' }).fill('eu');
+    await page.getByRole('button', { name: 'Save endpoint' }).click();
+    await expect
+      .poll(() => page.locator(`#${edit}-headers-error`).textContent())
+      .toMatch(/^x-tenant: type its value again/);
+    await row.getByRole('textbox', { name: 'Header 1 value' }).fill('acme-secret-2');
+    await page.getByRole('button', { name: 'Save endpoint' }).click();
+    await page.getByText('acme-secret-2').waitFor();
+    await expect.poll(() => settings.textContent()).toContain('x-region: ********');
   });
 
   it('shows failed attempts with status and body, and delivers after Retry now', async () => {

@@ -24,5 +24,15 @@ export function errorMessage(error: unknown): string {
   return 'Something went wrong, and the API said nothing more.';
 }
 
+/**
+ * The input field an API refusal names first (`filter` for `filter.$or.0.data.amount.$gtx: …`), read from
+ * the issues of its 400, so a form can show the message beside that field; null when it names none.
+ */
+export function refusedField(error: unknown): string | null {
+  const data = (error as { data?: { issues?: { path?: unknown[] }[] } } | null)?.data;
+  const first = data?.issues?.[0]?.path?.[0];
+  return typeof first === 'string' ? first : null;
+}
+
 /** What each procedure answers, by path: `Outputs['endpoints']['get']`. */
 export type Outputs = inferRouterOutputs<AppRouter>;

@@ -56,3 +56,60 @@ export function parseRetrySchedule(value: string): number[] {
     return n;
   });
 }
+
+/** A whole number; the API checks its range and names the bounds when it is outside them. */
+export function parseWholeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n)) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+/**
+ * `none`, as parsed: commander turns a parser's null into an empty string, so the parsers below answer
+ * this word and the command sends null for it (`orNull`).
+ */
+export const none = 'none';
+export type None = typeof none;
+
+export const orNull = <T>(value: T | None | undefined): T | null | undefined => (value === none ? null : value);
+
+/** Requests per second such as `5` or `0.5`; `none` for no limit. The API checks the range. */
+export function parseRateLimit(value: string): number | None {
+  if (value.trim() === none) return none;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError('expected requests per second (5, 0.5), or none');
+  return n;
+}
+
+/**
+ * A payload filter as JSON (`{"data.amount":{"$gte":100}}`), or `none` for no filter. Only the JSON is
+ * checked here; the API checks the filter itself and names the place of each problem.
+ */
+export function parseFilter(value: string): Record<string, unknown> | None {
+  if (value.trim() === none) return none;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `not JSON (${(error as Error).message}); expected an object such as {"data.amount":{"$gte":100}}, or none`,
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new InvalidArgumentError('expected a JSON object such as {"data.amount":{"$gte":100}}, or none');
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * One `--header name=value` (repeatable), added to the ones before it. The value is everything after the
+ * first `=`; a name given twice (HTTP names ignore case) is refused rather than one silently winning.
+ */
+export function collectHeader(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = value.indexOf('=');
+  const name = at < 0 ? '' : value.slice(0, at).trim();
+  if (name === '') throw new InvalidArgumentError('expected name=value, such as authorization=Bearer rk_live_51HqZ2');
+  if (Object.keys(previous).some((n) => n.toLowerCase() === name.toLowerCase()))
+    throw new InvalidArgumentError(`header ${name} is given twice`);
+  return { ...previous, [name]: value.slice(at + 1) };
+}

@@ -2,7 +2,9 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { useClient, type Outputs } from '../api';
 import { EndpointForm, type EndpointFields } from '../components/endpoint-form';
+import { EndpointSettings } from '../components/endpoint-settings';
 import { formatTime } from '../components/format';
+import { HeadersOnce } from '../components/headers-once';
 import { LoadMore } from '../components/load-more';
 import { SecretOnce } from '../components/secret-once';
 import { Empty, ErrorNotice, QueryView } from '../components/states';
@@ -38,19 +40,33 @@ function EndpointHealth({ endpointId }: { endpointId: string }) {
   );
 }
 
-function EndpointRow({ endpoint, onSecret }: { endpoint: Endpoint; onSecret: (s: string) => void }) {
+function EndpointRow({
+  endpoint,
+  onSecret,
+  onHeaders,
+}: {
+  endpoint: Endpoint;
+  onSecret: (s: string) => void;
+  /** Header values an edit set, as the update answered them in the clear. */
+  onHeaders: (headers: Record<string, string>) => void;
+}) {
   const client = useClient();
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
   const [confirmingRotate, setConfirmingRotate] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['endpoints.list', endpoint.appId] });
-  const update = useMutation({
-    mutationFn: (change: Partial<EndpointFields> & { enabled?: boolean }) =>
-      client.endpoints.update.mutate({ endpointId: endpoint.id, ...change }),
-    onSuccess: () => {
+  const save = useMutation({
+    mutationFn: (fields: EndpointFields) => client.endpoints.update.mutate({ endpointId: endpoint.id, ...fields }),
+    onSuccess: (saved, fields) => {
       setEditing(false);
+      // Only a save that sent headers answers their values, once; otherwise they come back masked.
+      if (fields.headers && Object.keys(saved.headers).length > 0) onHeaders(saved.headers);
       void refresh();
     },
+  });
+  const toggle = useMutation({
+    mutationFn: (enabled: boolean) => client.endpoints.update.mutate({ endpointId: endpoint.id, enabled }),
+    onSuccess: () => void refresh(),
   });
   const rotate = useMutation({
     mutationFn: () => client.endpoints.rotateSecret.mutate({ endpointId: endpoint.id }),
@@ -74,15 +90,22 @@ function EndpointRow({ endpoint, onSecret }: { endpoint: Endpoint; onSecret: (s:
             idPrefix={`edit-${endpoint.id}`}
             initial={endpoint}
             submitLabel="Save endpoint"
-            pending={update.isPending}
-            onSubmit={(fields) => update.mutate(fields)}
-            onCancel={() => setEditing(false)}
+            pending={save.isPending}
+            error={save.error}
+            onSubmit={(fields) => save.mutate(fields)}
+            onCancel={() => {
+              save.reset();
+              setEditing(false);
+            }}
           />
         )}
       </td>
       <td>
         {endpoint.eventTypes ? endpoint.eventTypes.join(', ') : <span className="muted">all types</span>}
         {pins.length > 0 && <div className="muted">pins: {pins.map(([t, v]) => `${t}@${v}`).join(', ')}</div>}
+      </td>
+      <td>
+        <EndpointSettings endpoint={endpoint} />
       </td>
       <td>
         {endpoint.enabled ? (
@@ -101,7 +124,7 @@ function EndpointRow({ endpoint, onSecret }: { endpoint: Endpoint; onSecret: (s:
         <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
           Edit
         </button>
-        <button type="button" onClick={() => update.mutate({ enabled: !endpoint.enabled })}>
+        <button type="button" onClick={() => toggle.mutate(!endpoint.enabled)}>
           {endpoint.enabled ? 'Disable' : 'Enable'}
         </button>
         {confirmingRotate ? (
@@ -119,7 +142,7 @@ function EndpointRow({ endpoint, onSecret }: { endpoint: Endpoint; onSecret: (s:
             Rotate secret
           </button>
         )}
-        {update.isError && <ErrorNotice error={update.error} />}
+        {toggle.isError && <ErrorNotice error={toggle.error} />}
         {rotate.isError && <ErrorNotice error={rotate.error} />}
       </td>
     </tr>
@@ -130,6 +153,7 @@ export function EndpointsPage({ appId }: { appId: string }) {
   const client = useClient();
   const queryClient = useQueryClient();
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
+  const [headers, setHeaders] = useState<{ label: string; values: Record<string, string> } | null>(null);
   // A new key empties the create form after each endpoint it created.
   const [createdCount, setCreatedCount] = useState(0);
   const application = useQuery({
@@ -151,10 +175,20 @@ export function EndpointsPage({ appId }: { appId: string }) {
         description: fields.description,
         ...(fields.eventTypes ? { eventTypes: fields.eventTypes } : {}),
         versionPins: fields.versionPins,
+        filter: fields.filter,
+        ...(fields.headers ? { headers: fields.headers } : {}),
+        rateLimit: fields.rateLimit,
+        ...(fields.maxInFlight === undefined ? {} : { maxInFlight: fields.maxInFlight }),
       }),
     onSuccess: (created) => {
       setCreatedCount((n) => n + 1);
       setSecret({ label: `Endpoint created. Its signing secret:`, value: created.secret ?? created.publicKey ?? '' });
+      // The create's answer is the one place the header values are shown.
+      setHeaders(
+        Object.keys(created.headers).length > 0
+          ? { label: 'Its custom header values:', values: created.headers }
+          : null,
+      );
       void queryClient.invalidateQueries({ queryKey: ['endpoints.list', appId] });
     },
   });
@@ -168,6 +202,7 @@ export function EndpointsPage({ appId }: { appId: string }) {
             <a href={href(['applications', appId, 'events'])}>Events of {app.name}</a>
           </p>
           {secret && <SecretOnce label={secret.label} value={secret.value} onDone={() => setSecret(null)} />}
+          {headers && <HeadersOnce label={headers.label} headers={headers.values} onDone={() => setHeaders(null)} />}
           <QueryView query={endpoints} what="endpoints">
             {(data) => {
               const items = data.pages.flatMap((p) => p.items);
@@ -179,6 +214,7 @@ export function EndpointsPage({ appId }: { appId: string }) {
                     <tr>
                       <th scope="col">URL</th>
                       <th scope="col">Event types</th>
+                      <th scope="col">Delivery settings</th>
                       <th scope="col">State</th>
                       <th scope="col">Recent success</th>
                       <th scope="col">Actions</th>
@@ -190,6 +226,9 @@ export function EndpointsPage({ appId }: { appId: string }) {
                         key={endpoint.id}
                         endpoint={endpoint}
                         onSecret={(value) => setSecret({ label: 'Secret rotated. The new signing secret:', value })}
+                        onHeaders={(values) =>
+                          setHeaders({ label: 'Endpoint saved. Its custom header values:', values })
+                        }
                       />
                     ))}
                   </tbody>
@@ -204,9 +243,9 @@ export function EndpointsPage({ appId }: { appId: string }) {
             idPrefix="new-endpoint"
             submitLabel="Create endpoint"
             pending={create.isPending}
+            error={create.error}
             onSubmit={(fields) => create.mutate(fields)}
           />
-          {create.isError && <ErrorNotice error={create.error} />}
         </>
       )}
     </QueryView>

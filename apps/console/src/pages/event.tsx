@@ -37,6 +37,15 @@ export function EventPage({ eventId }: { eventId: string }) {
             <dd>{formatTime(e.createdAt)}</dd>
             <dt>Idempotency key</dt>
             <dd>{e.idempotencyKey ?? '—'}</dd>
+            {e.orderingKey !== null && (
+              <>
+                <dt>Ordering key</dt>
+                <dd>
+                  <code>{e.orderingKey}</code>{' '}
+                  <span className="muted">(its deliveries reach each endpoint one at a time, in publish order)</span>
+                </dd>
+              </>
+            )}
           </dl>
           <h2>Payload</h2>
           <pre className="payload" tabIndex={0} aria-label="Payload">

@@ -1,6 +1,17 @@
 import { Option, type Command } from 'commander';
 import { print, printNextPageHint, type CliContext } from '../context';
-import { parseList, parseNonNegativeInt, parsePositiveInt, parseRetrySchedule } from '../option-parsers';
+import {
+  collectHeader,
+  parseFilter,
+  parseList,
+  parseNonNegativeInt,
+  parsePositiveInt,
+  parseRateLimit,
+  parseRetrySchedule,
+  parseWholeNumber,
+  orNull,
+  type None,
+} from '../option-parsers';
 import { formatRecord, formatTable } from '../output';
 
 type Endpoint = {
@@ -11,7 +22,22 @@ type Endpoint = {
   signing: string;
   consecutiveFailures: number;
   disabledReason: string | null;
+  filter: Record<string, unknown> | null;
+  /** Masked (`********`) except in the answer to the create or update that set them. */
+  headers: Record<string, string>;
+  rateLimit: number | null;
+  maxInFlight: number;
 };
+
+/** `x-tenant=********, authorization=********`: the same name=value form `--header` takes. */
+const formatHeaders = (headers: Record<string, string>) =>
+  Object.entries(headers)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+
+/** One endpoint as `key: value` lines, its headers as name=value. */
+const formatEndpoint = (endpoint: Endpoint & Record<string, unknown>) =>
+  formatRecord({ ...endpoint, headers: formatHeaders(endpoint.headers) });
 
 const columns = [
   { header: 'id', value: (e: Endpoint) => e.id },
@@ -19,6 +45,10 @@ const columns = [
   { header: 'signing', value: (e: Endpoint) => e.signing },
   { header: 'failures', value: (e: Endpoint) => e.consecutiveFailures },
   { header: 'event types', value: (e: Endpoint) => e.eventTypes?.join(',') ?? '*' },
+  { header: 'rate', value: (e: Endpoint) => (e.rateLimit === null ? null : `${e.rateLimit}/s`) },
+  { header: 'in flight', value: (e: Endpoint) => e.maxInFlight },
+  { header: 'headers', value: (e: Endpoint) => formatHeaders(e.headers) },
+  { header: 'filter', value: (e: Endpoint) => e.filter },
   { header: 'url', value: (e: Endpoint) => e.url },
 ];
 
@@ -28,6 +58,27 @@ const signingOption = () =>
     'ed25519',
   ]);
 
+// The options create and update share: what each endpoint receives, and how fast.
+const filterHelp = 'a JSON condition on the envelope ({"data.amount":{"$gte":100}}); see docs/api.md';
+const headerHelp = 'a custom header sent with every request, name=value; repeat for more';
+const rateLimitHelp = 'requests per second at most (0.1-10000, fractions allowed)';
+const maxInFlightHelp = 'requests running at once at most (1-1000; default 10)';
+
+type DeliveryControls = {
+  filter?: Record<string, unknown> | None;
+  header?: Record<string, string>;
+  rateLimit?: number | None;
+  maxInFlight?: number;
+};
+
+/** The controls as the API takes them: `none` is null, the repeated --header one object. */
+const deliveryControls = ({ filter, header, rateLimit, maxInFlight }: DeliveryControls) => ({
+  filter: orNull(filter),
+  headers: header,
+  rateLimit: orNull(rateLimit),
+  maxInFlight,
+});
+
 export function registerEndpoints(program: Command, ctx: CliContext): void {
   const endpoints = program
     .command('endpoints')
@@ -35,7 +86,7 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
 
   endpoints
     .command('create')
-    .description('create an endpoint; prints its signing secret once')
+    .description('create an endpoint; prints its signing secret and header values once')
     .requiredOption('--app <appId>', 'the application (app_…)')
     .requiredOption('--url <url>', 'where webhooks are POSTed')
     .option('--description <text>', 'what it is for')
@@ -49,6 +100,10 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
       'seconds before each retry (5,60,300) or none; default: the service schedule',
       parseRetrySchedule,
     )
+    .option('--filter <json>', `${filterHelp}; default: none`, parseFilter)
+    .option('--header <name=value>', headerHelp, collectHeader)
+    .option('--rate-limit <n|none>', `${rateLimitHelp}; default: none, no limit`, parseRateLimit)
+    .option('--max-in-flight <n>', maxInFlightHelp, parseWholeNumber)
     .addOption(signingOption())
     .action(
       async (
@@ -59,12 +114,18 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
           eventTypes?: string[];
           retrySchedule?: number[];
           signing?: 'hmac' | 'ed25519';
-        },
+        } & DeliveryControls,
         command: Command,
       ) => {
-        const { app, ...rest } = options;
-        const endpoint = await (await ctx.client()).endpoints.create.mutate({ appId: app, ...rest });
-        print(ctx, command, endpoint, () => formatRecord(endpoint));
+        const { app, filter, header, rateLimit, maxInFlight, ...rest } = options;
+        const endpoint = await (
+          await ctx.client()
+        ).endpoints.create.mutate({
+          appId: app,
+          ...rest,
+          ...deliveryControls({ filter, header, rateLimit, maxInFlight }),
+        });
+        print(ctx, command, endpoint, () => formatEndpoint(endpoint));
       },
     );
 
@@ -87,7 +148,7 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
     .argument('<endpointId>', 'ep_…')
     .action(async (endpointId: string, _options, command: Command) => {
       const endpoint = await (await ctx.client()).endpoints.get.query({ endpointId });
-      print(ctx, command, endpoint, () => formatRecord(endpoint));
+      print(ctx, command, endpoint, () => formatEndpoint(endpoint));
     });
 
   endpoints
@@ -99,6 +160,15 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
     .option('--event-types <types>', 'comma-separated types or patterns; "*" for all', parseList)
     .option('--retry-schedule <seconds>', 'seconds before each retry (5,60,300) or none', parseRetrySchedule)
     .option('--default-retry-schedule', 'go back to the service retry schedule')
+    .option('--filter <json|none>', `${filterHelp}; none removes it`, parseFilter)
+    .addOption(
+      new Option('--header <name=value>', `${headerHelp}; replaces every header (give them all)`)
+        .argParser(collectHeader)
+        .conflicts('removeHeaders'),
+    )
+    .option('--remove-headers', 'remove every custom header')
+    .option('--rate-limit <n|none>', `${rateLimitHelp}; none removes it`, parseRateLimit)
+    .option('--max-in-flight <n>', maxInFlightHelp, parseWholeNumber)
     .action(
       async (
         endpointId: string,
@@ -108,20 +178,25 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
           eventTypes?: string[];
           retrySchedule?: number[];
           defaultRetrySchedule?: boolean;
-        },
+          removeHeaders?: boolean;
+        } & DeliveryControls,
         command: Command,
       ) => {
-        const { defaultRetrySchedule, eventTypes, ...rest } = options;
+        const { defaultRetrySchedule, eventTypes, filter, header, removeHeaders, rateLimit, maxInFlight, ...rest } =
+          options;
         const endpoint = await (
           await ctx.client()
         ).endpoints.update.mutate({
           endpointId,
           ...rest,
+          ...deliveryControls({ filter, header, rateLimit, maxInFlight }),
           // "*" means every type, which the API spells null.
           ...(eventTypes ? { eventTypes: eventTypes.includes('*') ? null : eventTypes } : {}),
           ...(defaultRetrySchedule ? { retrySchedule: null } : {}),
+          // Without --header, headers stay out of the call and the API keeps them; with it, it replaces them all.
+          ...(removeHeaders ? { headers: null } : {}),
         });
-        print(ctx, command, endpoint, () => formatRecord(endpoint));
+        print(ctx, command, endpoint, () => formatEndpoint(endpoint));
       },
     );
 

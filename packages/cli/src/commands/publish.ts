@@ -18,10 +18,14 @@ export function registerPublish(program: Command, ctx: CliContext): void {
       '--idempotency-key <key>',
       'publishing again with the same key returns the first event (default: a random key)',
     )
+    .option(
+      '--ordering-key <key>',
+      'events with the same key reach each endpoint one at a time, in publish order (docs/ordering.md)',
+    )
     .action(
       async (
         type: string,
-        options: { app: string; version: string; data: string; idempotencyKey?: string },
+        options: { app: string; version: string; data: string; idempotencyKey?: string; orderingKey?: string },
         command: Command,
       ) => {
         const data = await readJsonData(options.data, ctx.io.stdin);
@@ -32,6 +36,7 @@ export function registerPublish(program: Command, ctx: CliContext): void {
           version: options.version,
           data,
           idempotencyKey: options.idempotencyKey,
+          orderingKey: options.orderingKey,
         } as PublishInput;
         const result = await (await ctx.client()).events.publish.mutate(input);
         print(ctx, command, result, () => {

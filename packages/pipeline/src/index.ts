@@ -30,3 +30,4 @@ export { sweepExpired, type SweepOptions, type SweepResult } from './sweep-expir
 export { tableBytes, type TableBytes } from './table-bytes';
 export { createSweptTablesVacuum } from './vacuum-swept-tables';
 export { advanceLines, lockLines, type Line } from './ordering-lines';
+export { createQueueDatabase, type QueueDatabase } from './queue-database';

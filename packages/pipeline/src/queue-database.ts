@@ -1,3 +1,4 @@
+import { reconnectBackoffSeconds } from '@hookline/db';
 import type { Db } from 'pg-boss';
 import postgres from 'postgres';
 import { toPostgresParameter } from './db-adapter';
@@ -30,31 +31,54 @@ export function createQueueDatabase({
   applicationName?: string;
   connectTimeoutSeconds: number;
 }): QueueDatabase {
-  const sql = postgres(connectionString, {
-    max,
+  const options = {
     connect_timeout: connectTimeoutSeconds,
+    // Hookline's own pools' pause before connecting again: postgres.js's default grows to 20 s, and
+    // pg-boss's fetches then waited that long after the database was back.
+    backoff: reconnectBackoffSeconds,
     connection: applicationName ? { application_name: applicationName } : {},
     // pg-boss's migrations create what exists already with IF NOT EXISTS; the notices are noise.
     onnotice: () => {},
-  });
-
+    // pg-boss passes JSON already encoded, as text, where `pg` sends a string as it is. postgres.js
+    // would encode it once more for a json or jsonb parameter and store a JSON string instead of the
+    // document; a string goes as it is here too, anything else is encoded.
+    types: {
+      json: {
+        to: 114,
+        from: [114, 3802],
+        serialize: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)),
+        parse: (text: string) => JSON.parse(text) as unknown,
+      },
+    },
+  };
+  const sql = postgres(connectionString, { ...options, max });
   /**
-   * A text without parameters may be a script (pg-boss's migrations: BEGIN, several commands, COMMIT).
-   * It runs on a connection of its own, which postgres.js requires for a transaction not opened through
-   * it.
+   * A text without parameters may be a script (pg-boss's migrations and some of its maintenance: BEGIN,
+   * several commands, COMMIT). postgres.js runs a transaction it did not open only on a client of one
+   * connection (a reserved connection would do too, but one reserved while the server is unreachable
+   * is never given back, and closing then waits out its timeout). Scripts are rare; they take turns.
    */
+  const scripts = postgres(connectionString, { ...options, max: 1, idle_timeout: 60 });
+
   const runScript = async (text: string) => {
-    const connection = await sql.reserve();
     try {
-      const result: unknown[] = await connection.unsafe(text).simple();
+      const result: unknown[] = await scripts.unsafe(text).simple();
       // One result per command, as `pg` returns them: pg-boss reads the rows of every one (its type
       // declares only the single-statement shape, its code unwraps both).
       if (result.length > 0 && result.every((r) => Array.isArray(r))) {
         return result.map((r) => ({ rows: Array.from(r as unknown[]) })) as unknown as { rows: unknown[] };
       }
       return { rows: Array.from(result) };
-    } finally {
-      connection.release();
+    } catch (error) {
+      // The server refused a command: after the script's BEGIN that leaves its transaction aborted, and
+      // the connection would refuse everything until it ends (processes racing to install pg-boss's
+      // schema find this). A lost connection has no transaction left to end.
+      if (error instanceof postgres.PostgresError)
+        await scripts
+          .unsafe('rollback')
+          .simple()
+          .catch(() => {});
+      throw error;
     }
   };
 
@@ -87,6 +111,11 @@ export function createQueueDatabase({
       return { close: unlisten };
     },
 
-    close: () => sql.end({ timeout: 5 }),
+    // Called once pg-boss has stopped, so nothing it waits for is still running. After an outage,
+    // postgres.js's end() also waits for a connection that failed to open and never will, for the whole
+    // timeout (5 s, every time in a test that cuts the database off): the timeout is short.
+    close: async () => {
+      await Promise.all([sql.end({ timeout: 1 }), scripts.end({ timeout: 1 })]);
+    },
   };
 }

@@ -132,7 +132,11 @@ it('SIGTERM drains: no new jobs, in-flight requests finish and are recorded, not
   const answerMs = 400;
   const app = await hookline.client.applications.create.mutate({ name: 'drain' });
   receiver.route('/drain', { status: 204, delayMs: answerMs });
-  await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/drain') });
+  // Every job of a batch in flight at once: the jobs were enqueued with this file's 2 s expiry and no
+  // heartbeat, and the worker that finishes them would otherwise send 35 over the default 10 in-flight
+  // (5 lanes) in seven rounds of 400 ms, which a loaded machine stretches past the expiry: pg-boss then
+  // hands the jobs out again and they are sent twice, as an expiry that short means.
+  await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/drain'), maxInFlight: 100 });
 
   const worker = startWorkerProcess(workerEnv({ HOOKLINE_WORKER_BATCH_SIZE: '5', HOOKLINE_WORKER_CONCURRENCY: '1' }));
   await worker.ready();

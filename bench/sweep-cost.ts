@@ -13,7 +13,8 @@ import type { BenchContext, ScenarioResult } from './lib/types';
 
 export const name = 'sweep-cost';
 export const optIn = true;
-export const timeoutMs = 360_000;
+// A round is two runs of 70,000 events and a million seeded rows, about two minutes here.
+export const timeoutMs = 180_000 * envInt('BENCH_COMPARE_ROUNDS', 2);
 
 /** Throughput with the sweep running may drop to this share, no lower. */
 const target = 0.8;

@@ -54,6 +54,7 @@ export function startSweeping(databaseUrl: string) {
   const stopping = new AbortController();
   const totals = { rows: 0, events: 0, busyMs: 0, runs: 0, emptiedAfterMs: null as number | null };
   const startedAt = performance.now();
+  // A failure (the run's database dropped on a timeout) ends the sweeping; stop() reports it.
   const loop = (async () => {
     while (!stopping.signal.aborted) {
       const started = performance.now();
@@ -68,12 +69,14 @@ export function startSweeping(databaseUrl: string) {
       }
     }
   })();
+  const ended = loop.catch((error: unknown) => error);
   return {
     totals,
     stop: async () => {
       stopping.abort();
-      await loop;
+      const failure = await ended;
       await close();
+      if (failure) throw failure;
       return totals;
     },
   };

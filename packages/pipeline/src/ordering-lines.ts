@@ -1,5 +1,5 @@
 import type { Transaction } from '@hookline/db';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { QueueClient } from './boss';
 import { insertDeliveryJobs } from './insert-jobs';
 
@@ -25,15 +25,25 @@ export type Line = { endpointId: string; orderingKey: string };
 /** The namespace of the lines' advisory-lock keys (hashtextextended's seed); fixed forever, as every process must agree. */
 const lineLockSeed = 0x686f6f6b_10;
 
+/**
+ * Takes the advisory locks of the lines `rows` name (columns endpoint_id and ordering_key), held until the
+ * transaction ends. Every lock of a line goes through here, so every process hashes a line the same way.
+ * Locks are taken in the sort's order: PostgreSQL evaluates a volatile output column after ORDER BY.
+ */
+const lockLinesNamedBy = (tx: Transaction, rows: SQL) =>
+  tx.execute(sql`
+    select pg_advisory_xact_lock(s.h)
+      from (select distinct hashtextextended(l.endpoint_id || ' ' || l.ordering_key, ${lineLockSeed}) as h
+              from (${rows}) l) s
+     order by s.h`);
+
 /** Takes the advisory locks of these lines, held until the transaction ends. */
 export async function lockLines(tx: Transaction, lines: Line[]): Promise<void> {
   if (lines.length === 0) return;
-  // Locks are taken in the sort's order: PostgreSQL evaluates a volatile output column after ORDER BY.
-  await tx.execute(sql`
-    select pg_advisory_xact_lock(s.h)
-      from (select distinct hashtextextended(l.endpoint_id || ' ' || l.ordering_key, ${lineLockSeed}) as h
-              from json_to_recordset(${JSON.stringify(toRecords(lines))}::json) as l(endpoint_id text, ordering_key text)) s
-     order by s.h`);
+  await lockLinesNamedBy(
+    tx,
+    sql`select * from json_to_recordset(${JSON.stringify(toRecords(lines))}::json) as r(endpoint_id text, ordering_key text)`,
+  );
 }
 
 /**
@@ -42,13 +52,12 @@ export async function lockLines(tx: Transaction, lines: Line[]): Promise<void> {
  */
 export async function lockLinesOf(tx: Transaction, deliveryIds: string[]): Promise<void> {
   if (deliveryIds.length === 0) return;
-  await tx.execute(sql`
-    select pg_advisory_xact_lock(s.h)
-      from (select distinct hashtextextended(d.endpoint_id || ' ' || d.ordering_key, ${lineLockSeed}) as h
-              from deliveries d
-             where d.id in (select json_array_elements_text(${JSON.stringify(deliveryIds)}::json))
-               and d.ordering_key is not null) s
-     order by s.h`);
+  await lockLinesNamedBy(
+    tx,
+    sql`select d.endpoint_id, d.ordering_key from deliveries d
+         where d.id in (select json_array_elements_text(${JSON.stringify(deliveryIds)}::json))
+           and d.ordering_key is not null`,
+  );
 }
 
 /**

@@ -13,12 +13,6 @@ export type SweepOptions = {
   now?: Date;
   /** Stops between chunks once aborted (a worker shutting down); the next run continues. */
   signal?: AbortSignal;
-  /**
-   * After each full chunk, rest this many times as long as the chunk took (default 1: the sweep works
-   * at most half the time). A backlog (retention just enabled or shortened, a million rows) is then
-   * removed at half the speed, and takes half as much of the CPU and disk that deliveries need.
-   */
-  restFactor?: number;
 };
 
 export type SweepResult = {
@@ -53,7 +47,7 @@ const deadLetterGraceSeconds = (retentionSeconds: number) => Math.min(3600, rete
  * that finds it taken stops (another one is sweeping).
  */
 export async function sweepExpired(db: Database, options: SweepOptions): Promise<SweepResult> {
-  const { retentionSeconds, chunkSize = defaultChunkSize, maxChunks = defaultMaxChunks, restFactor = 1 } = options;
+  const { retentionSeconds, chunkSize = defaultChunkSize, maxChunks = defaultMaxChunks } = options;
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - retentionSeconds * 1000);
   const failedCutoff = new Date(cutoff.getTime() - deadLetterGraceSeconds(retentionSeconds) * 1000);
@@ -127,8 +121,12 @@ export async function sweepExpired(db: Database, options: SweepOptions): Promise
     result.attempts += chunk.attempts;
     if (chunk.candidates < chunkSize || chunk.last_id === null || chunk.last_created_at === null) break;
     after = { createdAt: chunk.last_created_at, id: chunk.last_id };
-    // An abort (a shutdown) ends the rest early; the loop then stops.
-    await sleep((performance.now() - chunkStarted) * restFactor, undefined, { signal: options.signal }).catch(() => {});
+    // After each full chunk the sweep rests as long as the chunk took, so it works at most half the time:
+    // a backlog (retention just enabled or shortened, a million rows) drains at half speed and leaves
+    // the CPU and disk to deliveries. No rest after the run's last chunk. An abort (a shutdown) ends it early.
+    if (result.chunks < maxChunks) {
+      await sleep(performance.now() - chunkStarted, undefined, { signal: options.signal }).catch(() => {});
+    }
   }
   return result;
 }

@@ -6,7 +6,7 @@ import { throttleSettings } from './throttle-plan';
 export type SlotDemand = {
   endpointId: string;
   jobs: number;
-  /** Milliseconds between request starts (see throttle-pace.ts); null without a rate limit. */
+  /** Milliseconds between request starts (`intervalFor` in throttle-plan.ts); null without a rate limit. */
   intervalMs: number | null;
   maxInFlight: number;
 };
@@ -26,8 +26,6 @@ export type SlotClaim = {
 export type ClaimSettings = {
   /** A lease not released by then is free again: its worker died (the longest a lane can hold it, and a margin). */
   leaseMs: number;
-  /** Slots further ahead than this are not handed out: those jobs wait in the queue, not in the worker. */
-  horizonMs: number;
 };
 
 type ClaimRow = {
@@ -90,7 +88,8 @@ async function claimStatement(db: Database, demands: SlotDemand[], settings: Cla
   const slotsPerLane = constant(throttleSettings.slotsPerLane);
   const unknownRequestMs = constant(throttleSettings.unknownRequestMs);
   const leaseMs = constant(settings.leaseMs);
-  const horizonMs = constant(settings.horizonMs);
+  // Slots further ahead than this are not handed out: those jobs wait in the queue, not in the worker.
+  const horizonMs = constant(throttleSettings.horizonMs);
   // clock_timestamp(), not now(): a claim may wait for another's row lock, and slots count from when it got it.
   return (await db.execute(sql`
     with demand as (

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { JobResult } from 'pg-boss';
 import type { SlotClaim } from './claim-slots';
 import type { DeliveryWork } from './parse-jobs';
-import { intervalFor, throttleSettings } from './throttle-plan';
+import { congestedDeferralMs, intervalFor, throttleSettings } from './throttle-plan';
 import { lockedThrottlesOfR } from './lock-throttles';
 
 export type DeferOptions = {
@@ -61,8 +61,11 @@ export async function deferThrottled(waiting: DeliveryWork[], options: DeferOpti
           now.getTime() + throttleSettings.minDeferralMs,
         );
         if (line.congested) {
-          const backoff = Math.min(options.requestTimeoutMs * 2 ** (deferrals - 1), 5 * 60_000);
-          at = Math.max(at, now.getTime() + Math.round(backoff * (0.8 + 0.4 * options.random())));
+          const { requestTimeoutMs, random } = options;
+          at = Math.max(
+            at,
+            now.getTime() + congestedDeferralMs({ requestTimeoutMs, earlierDeferrals: deferrals - 1, random }),
+          );
         }
         return { work, deferrals, startAfter: new Date(at) };
       });

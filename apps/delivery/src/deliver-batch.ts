@@ -65,7 +65,6 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
   const stragglers = createStragglers({ db, boss, log, record, requestTimeoutMs, now });
   const pacer = createPacer();
   const claimSettings = {
-    horizonMs: throttleSettings.horizonMs,
     // The longest a lane holds its lease: the batch's wait, a slot's wait, its requests to their timeout,
     // then the recording that gives it back. Also how long a killed worker's leases keep the endpoint's
     // other workers from sending, so the recording's share is seconds, not the watchdog's generous margin:
@@ -76,8 +75,8 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       throttleSettings.slotsPerLane * requestTimeoutMs +
       leaseRecordingMs,
   };
-  const leaseOf = (lane: Lane): SlotRelease[] =>
-    lane.leaseId ? [{ endpointId: lane.endpointId, leaseIds: [lane.leaseId], intervalMs: lane.intervalMs }] : [];
+  const leaseOf = (lane: Lane): SlotRelease | null =>
+    lane.leaseId ? { endpointId: lane.endpointId, leaseIds: [lane.leaseId], intervalMs: lane.intervalMs } : null;
 
   async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
     const { settled, repeats, fresh } = await parseJobs(db, jobs);
@@ -98,12 +97,15 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       batchPatience,
       { waiting: run.waiting, onSettle: run.stop },
     );
-    const results = await Promise.all(run.items.filter((_, i) => finished[i]).map((item) => item.attempt));
+    const done = run.items.filter((_, i) => finished[i]);
+    const results = await Promise.all(done.map((item) => item.attempt));
     const made = results.filter((result): result is AttemptRecord => !missedSlot(result));
     // Left in a lane without a rate limit, or too late for its slot: deferred. Anything else unfinished
     // goes on detached.
-    const unstarted = run.items.filter((item) => item.state === 'queued' && item.lane.intervalMs === null);
-    const late = run.items.filter((_, i) => finished[i]).filter((_, i) => missedSlot(results[i]!));
+    // The lanes have stopped, so an item queued in a lane without a rate limit never starts.
+    const neverStarts = (item: (typeof run.items)[number]) => item.state === 'queued' && item.lane.intervalMs === null;
+    const unstarted = run.items.filter(neverStarts);
+    const late = done.filter((_, i) => missedSlot(results[i]!));
     const deferred = await deferThrottled([...waiting, ...[...unstarted, ...late].map((item) => item.work)], {
       db,
       boss,
@@ -113,8 +115,7 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       random,
     });
 
-    const unsent = new Set(unstarted);
-    const running = run.items.filter((item, i) => !finished[i] && !unsent.has(item));
+    const running = run.items.filter((item, i) => !finished[i] && !neverStarts(item));
     // A lane with a job still running hands its lease to its last such job; the others give theirs back
     // with the batch. A job queued behind others in its lane may wait for each of them to time out.
     const lastRunning = new Map(running.map((item) => [item.lane, item]));
@@ -126,12 +127,15 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
         return {
           work: item.work,
           attempt: item.attempt,
-          release: lastRunning.get(item.lane) === item ? (leaseOf(item.lane)[0] ?? null) : null,
+          release: lastRunning.get(item.lane) === item ? leaseOf(item.lane) : null,
           aheadMs: before * requestTimeoutMs,
         };
       }),
     );
-    const landed = await record(made, lanes.filter((lane) => !lastRunning.has(lane)).flatMap(leaseOf));
+    const landed = await record(
+      made,
+      lanes.filter((lane) => !lastRunning.has(lane)).flatMap((lane) => leaseOf(lane) ?? []),
+    );
     return [...settled, ...repeated, ...deferred, ...detached, ...settleAttempts(made, landed)];
   }
 

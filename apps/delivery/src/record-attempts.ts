@@ -23,7 +23,7 @@ export type RecordAttemptsOptions = {
   operatorAppId: string | null;
   now: Date;
   /** In-flight leases whose lanes are done, given back in the same transaction (see release-slots.ts). */
-  releases?: SlotRelease[];
+  releases: SlotRelease[];
 };
 
 const deliveryStatusAfter = { delivered: 'delivered', retry: 'pending', 'give-up': 'failed' } as const;
@@ -41,7 +41,7 @@ const deliveryStatusAfter = { delivered: 'delivered', retry: 'pending', 'give-up
  * schedules a second retry or counts a failure twice.
  */
 export async function recordAttempts(records: AttemptRecord[], options: RecordAttemptsOptions): Promise<Set<string>> {
-  const { db, releases = [] } = options;
+  const { db, releases } = options;
   if (records.length === 0 && releases.length === 0) return new Set();
   return db.transaction(async (tx) => {
     // First, before any row or endpoint lock (see ordering-lines.ts): a publish appending to one of

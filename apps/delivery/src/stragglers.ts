@@ -11,7 +11,7 @@ import { throttleSettings } from './throttle-plan';
 
 // A watchdog job is due this long after its request's timeout, time enough to record the attempt
 // first (which also brings the watchdog forward); it only acts alone when this process died.
-export const watchdogMarginMs = 15_000;
+const watchdogMarginMs = 15_000;
 
 /**
  * A request still running (or waiting for its rate-limit slot) when its batch stopped waiting (see

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SlotClaim } from './claim-slots';
 import type { DeliveryWork } from './parse-jobs';
 import { createPacer } from './send-lanes';
-import { intervalFor, planLanes, slotDemands } from './throttle-plan';
+import { congestedDeferralMs, intervalFor, planLanes, slotDemands } from './throttle-plan';
 
 const work = (endpointId: string, n: number, endpoint: { rateLimit?: number; enabled?: boolean } = {}) =>
   Array.from(
@@ -68,5 +68,15 @@ describe('pacer', () => {
     expect(Date.now() - second).toBeGreaterThanOrEqual(55);
     // A slot long past: given up.
     expect(await pace('ep', new Date(now - 5_000), 60)).toBe(false);
+  });
+
+  it('defers a congested endpoint for the request timeout, doubling per deferral up to 5 minutes, ±20 %', () => {
+    const at = (earlierDeferrals: number, r: number) =>
+      congestedDeferralMs({ requestTimeoutMs: 15_000, earlierDeferrals, random: () => r });
+    expect(at(0, 0.5)).toBe(15_000);
+    expect(at(1, 0.5)).toBe(30_000);
+    expect(at(10, 0.5)).toBe(300_000);
+    expect(at(0, 0)).toBe(12_000);
+    expect(at(0, 1)).toBe(18_000);
   });
 });

@@ -32,6 +32,24 @@ export function intervalFor(rateLimit: number | null): number | null {
 }
 
 /** A job in a lane, and for a rate-limited endpoint the slot it may start at. */
+/**
+ * How long a job of a congested endpoint (its requests run into the timeout) waits when it is deferred
+ * again after `earlierDeferrals`: the request timeout, doubling per deferral up to 5 minutes, ±20 %, so a
+ * hanging receiver's backlog is not fetched again and again.
+ */
+export function congestedDeferralMs({
+  requestTimeoutMs,
+  earlierDeferrals,
+  random,
+}: {
+  requestTimeoutMs: number;
+  earlierDeferrals: number;
+  random: () => number;
+}): number {
+  const base = Math.min(requestTimeoutMs * 2 ** earlierDeferrals, 5 * 60_000);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
 export type LaneItem = { work: DeliveryWork; slotAt: Date | null };
 
 /**

@@ -17,6 +17,7 @@ import { startHookline } from './lib/hookline';
 import {
   assertNoProcessErrors,
   footprint,
+  round1,
   round3,
   runCallers,
   waitForAttempts,
@@ -137,8 +138,8 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
       `${limited.achievedPerSec.toFixed(1)}/s of ${rateLimit}, busiest second ${limited.busiestSecond}`,
     details: {
       unlimitedRatio: round3(ratio),
-      baselinePerSec: Number(baseline.unlimitedPerSec.toFixed(1)),
-      withLimitedPerSec: Number(withLimited.unlimitedPerSec.toFixed(1)),
+      baselinePerSec: round1(baseline.unlimitedPerSec),
+      withLimitedPerSec: round1(withLimited.unlimitedPerSec),
       rateLimit,
       limitedAchievedPerSec: round3(limited.achievedPerSec),
       limitedBusiestSecond: limited.busiestSecond,

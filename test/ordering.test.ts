@@ -1,4 +1,4 @@
-import { createQueueClient, reconcileDeliveries, type QueueClient } from '@hookline/pipeline';
+import { reconcileDeliveries, type QueueClient } from '@hookline/pipeline';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, orderCreatedV1 } from './support/fixtures';
@@ -38,14 +38,12 @@ beforeAll(async () => {
   hookline = await startHookline({ worker: false });
   receiver = await startReceiver();
   f = fixtures(hookline);
-  boss = createQueueClient({ connectionString: hookline.databaseUrl, max: 2, onError: () => {} });
-  await boss.start();
+  boss = await hookline.queueClient();
   await Promise.all([startWorker(), startWorker()]);
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.dispose()));
-  await boss?.stop({ graceful: false });
   await hookline?.stop();
   await receiver?.close();
 });

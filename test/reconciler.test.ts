@@ -1,5 +1,5 @@
 import { createMetrics } from '@hookline/monitoring';
-import { createQueueClient, reconcileDeliveries, type QueueClient } from '@hookline/pipeline';
+import { reconcileDeliveries, type QueueClient } from '@hookline/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtures } from './support/fixtures';
 import { startHookline, type TestHookline } from './support/hookline';
@@ -15,11 +15,9 @@ beforeAll(async () => {
   hookline = await startHookline({ worker: false });
   receiver = await startReceiver();
   f = fixtures(hookline);
-  boss = createQueueClient({ connectionString: hookline.databaseUrl, max: 2, onError: () => {} });
-  await boss.start();
+  boss = await hookline.queueClient();
 });
 afterAll(async () => {
-  await boss?.stop({ graceful: false });
   await hookline?.stop();
   await receiver?.close();
 });

@@ -1,6 +1,7 @@
 import { startApi, type StartApiOptions } from '@hookline/api';
 import { createHooklineClient } from '@hookline/client';
 import { createDatabase } from '@hookline/db';
+import { createQueueClient, type QueueClient } from '@hookline/pipeline';
 import { startDelivery, type RunningDelivery, type StartDeliveryOptions } from '@hookline/delivery';
 import { loopbackCidrs } from '@hookline/egress';
 import { silentLog } from '@hookline/log';
@@ -73,6 +74,7 @@ export async function startHookline({
   if (worker) await startWorker(deliveryOptions);
   const database = createDatabase(databaseUrl, { max: 2 });
   const client = createHooklineClient({ url: api.url, apiKey: testAdminKey });
+  let queue: Promise<QueueClient> | null = null;
 
   return {
     databaseUrl,
@@ -93,8 +95,16 @@ export async function startHookline({
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
     startWorker,
+    /** A started pg-boss client on the same database (for calls such as the reconciler's); stopped by `stop`. */
+    queueClient: () =>
+      (queue ??= (async () => {
+        const boss = createQueueClient({ connectionString: databaseUrl, max: 2, onError: () => {} });
+        await boss.start();
+        return boss;
+      })()),
     stop: async () => {
       await Promise.all(workers.map((w) => w.stop()));
+      if (queue) await (await queue).stop({ graceful: false });
       await api.stop();
       await database.close();
     },

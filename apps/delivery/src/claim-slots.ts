@@ -132,6 +132,9 @@ async function claimStatement(db: Database, demands: SlotDemand[], settings: Cla
              ) as lanes
         from due d
     ),
+    -- Each new lease names its lane (1..lanes), which nothing reads back: it is there because an aggregate
+    -- whose arguments name only the outer query's columns belongs to the outer query, so without a column
+    -- of generate_series in it jsonb_agg would aggregate the whole statement and the claim would fail.
     leased as (
       select g.*,
              coalesce((select jsonb_agg(jsonb_build_object(

@@ -52,9 +52,9 @@ describe('reconciler', () => {
     await hookline.sql`delete from pgboss.job where name = 'delivery' and id = ${job_id}`;
 
     const worker = await hookline.startWorker({ reconcileSeconds });
-    const started = Date.now();
+    const started = performance.now();
     await f.waitForDelivery(deliveryId, 'delivered', 2 * reconcileSeconds * 1000);
-    const took = Date.now() - started;
+    const took = performance.now() - started;
     expect(took).toBeLessThan(2 * reconcileSeconds * 1000);
     expect(receiver.on('/orphan')).toHaveLength(1);
     await worker.stop();

@@ -47,13 +47,13 @@ it('delivers to healthy endpoints while another hangs, holds the hanging one to 
       })),
     });
 
-  const started = Date.now();
+  const started = performance.now();
   await publish();
   await expect
     .poll(async () => (await deliveriesOf(good.id)).filter((d) => d.status === 'delivered').length, { timeout: 10_000 })
     .toBe(10);
   // The healthy deliveries did not wait for the hanging requests: none of those has timed out yet.
-  expect(Date.now() - started).toBeLessThan(requestTimeoutMs);
+  expect(performance.now() - started).toBeLessThan(requestTimeoutMs);
   // Two requests hang; the others wait in the queue (deferred): no attempt, no effect on health.
   await expect
     .poll(

@@ -4,6 +4,13 @@ import { expect } from 'vitest';
 
 export type ReceivedRequest = { path: string; headers: http.IncomingHttpHeaders; body: string; receivedAt: number };
 
+/**
+ * When a request arrived, in epoch milliseconds that only move forward: tests measure windows and gaps
+ * between requests, and a wall clock stepped by the machine's time sync (seen on CI: 8.9 s "elapsed"
+ * during a 1.1 s test) would make them fail or pass for no reason.
+ */
+const wallClockMs = () => performance.timeOrigin + performance.now();
+
 /** What the receiver does with one request. */
 export type Behaviour =
   | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
@@ -31,7 +38,7 @@ export async function startReceiver({ fallback = { status: 204 } as Behaviour, d
       path: req.url ?? '/',
       headers: req.headers,
       body: Buffer.concat(chunks).toString('utf8'),
-      receivedAt: Date.now(),
+      receivedAt: wallClockMs(),
     };
     requests.push(request);
     const behaviour = script.shift() ?? responder?.(request) ?? routes.get(req.url ?? '/') ?? defaultBehaviour;

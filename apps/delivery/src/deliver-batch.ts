@@ -12,6 +12,7 @@ import type { EndpointHealthSettings } from './endpoint-health';
 import type { SendWebhook } from './http-sender';
 import { logAttempts } from './log-attempts';
 import { parseJobs } from './parse-jobs';
+import { putBackJobs } from './put-back-jobs';
 import { countRecorded } from './count-recorded';
 import { recordAttempts } from './record-attempts';
 import type { SlotRelease } from './release-slots';
@@ -40,6 +41,8 @@ export type DeliverBatchDeps = {
   operatorAppId: string | null;
   /** The sender's timeout: a detached request is over by then, so its watchdog job runs after it. */
   requestTimeoutMs: number;
+  /** The event payloads a batch holds at once, in bytes of JSON text; its other jobs are put back. */
+  payloadBudgetBytes: number;
   metrics: Metrics;
   now?: () => Date;
   random?: () => number;
@@ -79,7 +82,8 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
     lane.leaseId ? { endpointId: lane.endpointId, leaseIds: [lane.leaseId], intervalMs: lane.intervalMs } : null;
 
   async function deliverBatch(jobs: Job<unknown>[]): Promise<JobResult[]> {
-    const { settled, repeats, fresh } = await parseJobs(db, jobs);
+    const { settled, repeats, fresh, later } = await parseJobs(db, jobs, deps.payloadBudgetBytes);
+    const putBack = await putBackJobs(db, boss, later);
     const repeated = await settleRepeats(db, repeats);
     const claims = await claimSlots(db, slotDemands(fresh), claimSettings);
     const { lanes, waiting } = planLanes(fresh, claims);
@@ -136,7 +140,7 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       made,
       lanes.filter((lane) => !lastRunning.has(lane)).flatMap((lane) => leaseOf(lane) ?? []),
     );
-    return [...settled, ...repeated, ...deferred, ...detached, ...settleAttempts(made, landed)];
+    return [...settled, ...putBack, ...repeated, ...deferred, ...detached, ...settleAttempts(made, landed)];
   }
 
   return Object.assign(deliverBatch, { drain: stragglers.drain });

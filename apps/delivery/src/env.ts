@@ -45,6 +45,15 @@ export const DeliveryEnv = z
       .optional(),
     /** Jobs a worker takes per fetch. */
     HOOKLINE_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+    /**
+     * The event payloads one batch holds in memory at once, in bytes of JSON text: a batch's jobs past
+     * it go back to the queue for the next fetch (at least one is sent). Bounds a worker's memory.
+     */
+    HOOKLINE_WORKER_BATCH_PAYLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(4 * 1024 * 1024),
     /** Fetch loops per process; several keep one slow batch from holding up the rest. */
     HOOKLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     /** A batch active this long is presumed lost with its worker and handed out again. */
@@ -114,6 +123,7 @@ export function deliveryOptionsFromEnv(
     endpointDisableAfterDays: env.HOOKLINE_ENDPOINT_DISABLE_AFTER_DAYS,
     operatorAppId: env.HOOKLINE_OPERATOR_APP_ID ?? null,
     batchSize: env.HOOKLINE_WORKER_BATCH_SIZE,
+    batchPayloadBytes: env.HOOKLINE_WORKER_BATCH_PAYLOAD_BYTES,
     concurrency: env.HOOKLINE_WORKER_CONCURRENCY,
     queue: {
       expireInSeconds: env.HOOKLINE_JOB_EXPIRE_SECONDS,

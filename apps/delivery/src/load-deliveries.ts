@@ -1,9 +1,15 @@
 import { attempts, deliveries, endpoints, events, type Database } from '@hookline/db';
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 
-function selectDeliveries(db: Database, deliveryIds: string[]) {
+function selectDeliveries(db: Database, deliveryIds: string[], payloadBudgetBytes: number) {
+  // The payload text of the batch's rows before this one (in id order): a row comes with its payload
+  // while that stays under the budget, so the first always does, and a batch of large events holds
+  // about the budget in memory instead of batch size × payload size.
+  const bytesBefore = sql`coalesce(sum(octet_length(${events.data}::text)) over (order by ${deliveries.id} rows between unbounded preceding and 1 preceding), 0)`;
+  const fits = sql<boolean>`${bytesBefore} < ${payloadBudgetBytes}`;
   return db
     .select({
+      fits,
       delivery: {
         id: deliveries.id,
         appId: deliveries.appId,
@@ -17,7 +23,7 @@ function selectDeliveries(db: Database, deliveryIds: string[]) {
         id: events.id,
         type: events.type,
         version: events.version,
-        data: events.data,
+        data: sql<unknown>`case when ${fits} then ${events.data} end`.mapWith(events.data),
         createdAt: events.createdAt,
       },
       endpoint: {
@@ -40,13 +46,31 @@ function selectDeliveries(db: Database, deliveryIds: string[]) {
     .where(inArray(deliveries.id, deliveryIds));
 }
 
-export type LoadedDelivery = Awaited<ReturnType<typeof selectDeliveries>>[number];
+export type LoadedDelivery = Omit<Awaited<ReturnType<typeof selectDeliveries>>[number], 'fits'>;
 
-/** Everything an attempt needs (delivery, event, endpoint), for a whole batch in one query. */
-export async function loadDeliveries(db: Database, deliveryIds: string[]): Promise<Map<string, LoadedDelivery>> {
-  if (deliveryIds.length === 0) return new Map();
-  const rows = await selectDeliveries(db, deliveryIds);
-  return new Map(rows.map((row) => [row.delivery.id, row]));
+export type LoadedBatch = {
+  /** Everything an attempt needs, by delivery id. */
+  loaded: Map<string, LoadedDelivery>;
+  /** Deliveries that exist but whose payloads did not fit in the budget: for a later batch. */
+  later: Set<string>;
+};
+
+/**
+ * Everything an attempt needs (delivery, event, endpoint), for a whole batch in one query, with the
+ * payloads up to `payloadBudgetBytes` of JSON text (at least one).
+ */
+export async function loadDeliveries(
+  db: Database,
+  deliveryIds: string[],
+  payloadBudgetBytes: number,
+): Promise<LoadedBatch> {
+  const batch: LoadedBatch = { loaded: new Map(), later: new Set() };
+  if (deliveryIds.length === 0) return batch;
+  for (const { fits, ...row } of await selectDeliveries(db, deliveryIds, payloadBudgetBytes)) {
+    if (fits) batch.loaded.set(row.delivery.id, row);
+    else batch.later.add(row.delivery.id);
+  }
+  return batch;
 }
 
 export type RecordedAttempt = { jobId: string | null; rule: string; error: string | null };

@@ -13,18 +13,22 @@ export type ParsedBatch = {
   repeats: DeliveryWork[];
   /** Jobs whose attempt is still to be made. */
   fresh: DeliveryWork[];
+  /** Jobs whose payloads did not fit in the batch's byte budget (see put-back-jobs.ts). */
+  later: { job: Job<unknown>; data: DeliveryJob }[];
 };
 
 /**
  * Reads a batch's payloads, loads every delivery they name in one query, and sorts the jobs into
- * those settled at once, repeats of an attempt already recorded, and fresh attempts.
+ * those settled at once, repeats of an attempt already recorded, fresh attempts, and those whose event
+ * payloads would take the batch over its byte budget.
  */
-export async function parseJobs(db: Database, jobs: Job<unknown>[]): Promise<ParsedBatch> {
-  const batch: ParsedBatch = { settled: [], repeats: [], fresh: [] };
+export async function parseJobs(db: Database, jobs: Job<unknown>[], payloadBudgetBytes: number): Promise<ParsedBatch> {
+  const batch: ParsedBatch = { settled: [], repeats: [], fresh: [], later: [] };
   const parsed = jobs.map((job) => ({ job, data: DeliveryJob.safeParse(job.data) }));
-  const loaded = await loadDeliveries(
+  const { loaded, later } = await loadDeliveries(
     db,
     parsed.flatMap((p) => (p.data.success ? [p.data.data.deliveryId] : [])),
+    payloadBudgetBytes,
   );
 
   for (const { job, data } of parsed) {
@@ -35,6 +39,10 @@ export async function parseJobs(db: Database, jobs: Job<unknown>[]): Promise<Par
         status: 'deadletter',
         output: { error: `unreadable job payload: ${data.error.message}` },
       });
+      continue;
+    }
+    if (later.has(data.data.deliveryId)) {
+      batch.later.push({ job, data: data.data });
       continue;
     }
     const row = loaded.get(data.data.deliveryId);

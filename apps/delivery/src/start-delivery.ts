@@ -32,6 +32,8 @@ export type StartDeliveryOptions = {
   /** The application that receives operational events; null sends none. */
   operatorAppId?: string | null;
   batchSize?: number;
+  /** The event payloads one batch holds in memory at once, in bytes of JSON text (see deliver-batch.ts). */
+  batchPayloadBytes?: number;
   concurrency?: number;
   /** How often an idle worker looks for due retries, in seconds (NOTIFY wakes it for new jobs). */
   pollIntervalSeconds?: number;
@@ -84,6 +86,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     endpointDisableAfterDays = 5,
     operatorAppId = null,
     batchSize = 200,
+    batchPayloadBytes = 4 * 1024 * 1024,
     concurrency = 2,
     pollIntervalSeconds = 1,
     monitorIntervalSeconds,
@@ -138,6 +141,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     health: { disableAfterMs: endpointDisableAfterDays * dayMs },
     operatorAppId,
     requestTimeoutMs,
+    payloadBudgetBytes: batchPayloadBytes,
     metrics,
     random: options.random,
   });

@@ -1,11 +1,10 @@
 /**
- * Node flags: the e2e measurement without flags (Node sizes its heap from the machine's RAM) and with a
- * heap limit (`--max-old-space-size=128`, what docs/operations.md offers where memory is short; or
- * BENCH_NODE_FLAGS="…"), alternated. Reports each process's peak RSS both ways and the throughput and CPU
+ * Node flags: the e2e measurement without flags (Node sizes its heap from the machine's RAM) and with the
+ * heap limits docs/operations.md recommends (or BENCH_NODE_FLAGS="…"), alternated. Reports each process's peak RSS both ways and the throughput and CPU
  * per delivery with the flags over without. Opt-in: `npm run bench -- --only=node-flags --scale=0.2`.
  */
 import { compareEndToEnd, largest } from './compare-e2e';
-import { memoryCappedNodeFlags } from './lib/hookline';
+import { recommendedNodeFlags } from './lib/hookline';
 import type { BenchContext, ScenarioResult } from './lib/types';
 
 export const name = 'node-flags';
@@ -14,7 +13,7 @@ export const timeoutMs = 300_000;
 
 export async function run(ctx: BenchContext): Promise<ScenarioResult> {
   const setting = process.env.BENCH_NODE_FLAGS?.trim();
-  const flags = setting && setting !== 'none' ? setting.split(/\s+/) : memoryCappedNodeFlags;
+  const flags = setting && setting !== 'none' ? setting.split(/\s+/) : recommendedNodeFlags;
   const compared = await compareEndToEnd(ctx, {
     events: 50_000,
     rounds: 2,

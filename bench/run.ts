@@ -8,6 +8,7 @@ import * as ceiling from './ceiling';
 import * as e2e from './e2e';
 import * as ingest from './ingest';
 import * as isolation from './isolation';
+import * as largePayloads from './large-payloads';
 import * as latency from './latency';
 import * as metricsCost from './metrics-cost';
 import * as nodeFlags from './node-flags';
@@ -44,6 +45,7 @@ const scenarios: Scenario[] = [
   nodeFlags,
   metricsCost,
   sweepCost,
+  largePayloads,
   ordered,
   soak,
   outbox,

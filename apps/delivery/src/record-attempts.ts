@@ -29,8 +29,8 @@ export type RecordAttemptsOptions = {
 const deliveryStatusAfter = { delivered: 'delivered', retry: 'pending', 'give-up': 'failed' } as const;
 
 /**
- * Records a batch of attempts in one transaction: the attempt rows (one multi-row insert), each
- * delivery's new state (one UPDATE … FROM VALUES), the jobs for the next attempts, the job of the next
+ * Records a batch of attempts in one transaction: the attempt rows and each delivery's new state (one
+ * statement), the jobs for the next attempts, the job of the next
  * delivery in line behind each keyed delivery that ended (docs/ordering.md), the endpoints' health, and
  * the operational events all that caused. A crash before the commit leaves the jobs
  * active, so pg-boss hands them out again and nothing is lost; a crash after it leaves them to be
@@ -60,9 +60,14 @@ async function recordInTransaction(
   records: AttemptRecord[],
   { boss, health, operatorAppId, now }: RecordAttemptsOptions,
 ): Promise<Set<string>> {
+  // The next attempt's job id is chosen here so the statement below records it on the delivery; a
+  // delivery that is settled keeps the job that settled it (a give-up's dead letter names it as its source).
+  const nextJobs = new Map(
+    records.flatMap((r) => (nextAttemptAt(r) ? [[attemptKey(r.deliveryId, r.attempt), randomUUID()] as const] : [])),
+  );
   // The whole batch travels as one JSON parameter (json_to_recordset), not a parameter per value:
   // the statement and its plan stay the same whatever the batch size, and building it is cheap.
-  const attemptRows = records.map((r) => ({
+  const rows = records.map((r) => ({
     id: newId('atm'),
     delivery_id: r.deliveryId,
     number: r.attempt,
@@ -76,46 +81,43 @@ async function recordInTransaction(
     next_attempt_at: nextAttemptAt(r)?.toISOString() ?? null,
     trigger: r.trigger,
     job_id: r.jobId,
+    status: deliveryStatusAfter[r.decision.kind],
+    next_job_id: nextJobs.get(attemptKey(r.deliveryId, r.attempt)) ?? null,
   }));
+  // One statement: the attempt rows, and the new state of each delivery whose attempt row landed (a
+  // data-modifying WITH runs to completion whether or not it is read). GREATEST keeps a late, lower
+  // attempt from moving the count backwards.
   const inserted = (await tx.execute(sql`
-    insert into attempts (id, delivery_id, number, started_at, duration_ms, response_status, response_body,
-                          error, error_class, rule, next_attempt_at, trigger, job_id)
-    select id, delivery_id, number, started_at, duration_ms, response_status, response_body,
-           error, error_class, rule, next_attempt_at, trigger, job_id
-      from json_to_recordset(${JSON.stringify(attemptRows)}::json) as x(
+    with x as (
+      select * from json_to_recordset(${JSON.stringify(rows)}::json) as x(
         id text, delivery_id text, number int, started_at timestamptz, duration_ms int, response_status int,
-        response_body text, error text, error_class text, rule text, next_attempt_at timestamptz, trigger text, job_id text)
-    on conflict (delivery_id, number) do nothing
-    returning delivery_id, number`)) as unknown as { delivery_id: string; number: number }[];
+        response_body text, error text, error_class text, rule text, next_attempt_at timestamptz, trigger text,
+        job_id text, status text, next_job_id uuid)
+    ),
+    inserted as (
+      insert into attempts (id, delivery_id, number, started_at, duration_ms, response_status, response_body,
+                            error, error_class, rule, next_attempt_at, trigger, job_id)
+      select id, delivery_id, number, started_at, duration_ms, response_status, response_body,
+             error, error_class, rule, next_attempt_at, trigger, job_id
+        from x
+      on conflict (delivery_id, number) do nothing
+      returning delivery_id, number
+    ),
+    updated as (
+      update deliveries d
+         set status = x.status,
+             attempt_count = greatest(d.attempt_count, x.number),
+             next_attempt_at = x.next_attempt_at,
+             last_attempt_at = x.started_at,
+             job_id = coalesce(x.next_job_id, x.job_id::uuid),
+             updated_at = now()
+        from x join inserted i on i.delivery_id = x.delivery_id and i.number = x.number
+       where d.id = x.delivery_id
+    )
+    select delivery_id, number from inserted`)) as unknown as { delivery_id: string; number: number }[];
   const landedKeys = new Set(inserted.map((row) => attemptKey(row.delivery_id, row.number)));
   const landed = records.filter((r) => landedKeys.has(attemptKey(r.deliveryId, r.attempt)));
   if (landed.length === 0) return landedKeys;
-
-  // The next attempt's job id is chosen here so the same UPDATE records it on the delivery; a delivery
-  // that is settled keeps the job that settled it (a give-up's dead letter names it as its source).
-  const nextJobs = new Map(
-    landed.flatMap((r) => (nextAttemptAt(r) ? [[attemptKey(r.deliveryId, r.attempt), randomUUID()] as const] : [])),
-  );
-  const states = landed.map((r) => ({
-    id: r.deliveryId,
-    job_id: nextJobs.get(attemptKey(r.deliveryId, r.attempt)) ?? r.jobId,
-    status: deliveryStatusAfter[r.decision.kind],
-    attempt: r.attempt,
-    next_attempt_at: nextAttemptAt(r)?.toISOString() ?? null,
-    last_attempt_at: r.startedAt.toISOString(),
-  }));
-  // GREATEST keeps a late, lower attempt from moving the count backwards.
-  await tx.execute(sql`
-    update deliveries d
-       set status = v.status,
-           attempt_count = greatest(d.attempt_count, v.attempt),
-           next_attempt_at = v.next_attempt_at,
-           last_attempt_at = v.last_attempt_at,
-           job_id = v.job_id,
-           updated_at = now()
-      from json_to_recordset(${JSON.stringify(states)}::json)
-           as v(id text, job_id uuid, status text, attempt int, next_attempt_at timestamptz, last_attempt_at timestamptz)
-     where d.id = v.id`);
 
   await insertDeliveryJobs(
     boss,

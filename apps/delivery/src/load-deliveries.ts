@@ -23,7 +23,8 @@ function selectDeliveries(db: Database, deliveryIds: string[], payloadBudgetByte
         id: events.id,
         type: events.type,
         version: events.version,
-        data: sql<unknown>`case when ${fits} then ${events.data} end`.mapWith(events.data),
+        // The JSON text as stored, not parsed: it goes into the request body as it is (envelopeBody).
+        dataJson: sql<string>`case when ${fits} then ${events.data}::text end`,
         createdAt: events.createdAt,
       },
       endpoint: {

@@ -1,4 +1,4 @@
-import { buildEnvelope, payloadForEndpoint } from '@hookline/schema';
+import { envelopeBody, payloadForEndpoint, pinnedVersion } from '@hookline/schema';
 import { webhookHeaders } from '@hookline/verify';
 import { endpointDisabledOutcome, notSentOutcome, type AttemptOutcome } from './attempt-outcome';
 import type { AttemptRecord } from './attempt-record';
@@ -30,7 +30,7 @@ export async function makeAttempt(
   const startedAt = now();
   // A disabled endpoint, or data that cannot take the endpoint's pinned version: nothing is sent,
   // and the retry policy gives up at once (dead letter) with the reason on the attempt.
-  const payload = row.endpoint.enabled ? payloadForEndpoint(row.event, row.endpoint.versionPins) : null;
+  const payload = row.endpoint.enabled ? payloadOf(row) : null;
   const outcome: AttemptOutcome = !payload
     ? endpointDisabledOutcome
     : !payload.ok
@@ -61,6 +61,19 @@ export async function makeAttempt(
   };
 }
 
+type PayloadJson = { ok: true; version: string; dataJson: string } | { ok: false; error: string };
+
+/**
+ * The version and data (as JSON text) this endpoint receives. The stored text goes into the body as it
+ * is; only an endpoint pinned to another version has the data parsed, converted and serialised again.
+ */
+function payloadOf(row: LoadedDelivery): PayloadJson {
+  const { type, version, dataJson } = row.event;
+  if (pinnedVersion(type, version, row.endpoint.versionPins) === version) return { ok: true, version, dataJson };
+  const payload = payloadForEndpoint({ type, version, data: JSON.parse(dataJson) }, row.endpoint.versionPins);
+  return payload.ok ? { ok: true, version: payload.version, dataJson: JSON.stringify(payload.data) } : payload;
+}
+
 async function sendAttempt({
   send,
   secrets,
@@ -75,23 +88,22 @@ async function sendAttempt({
   secrets: EndpointSecrets | Error;
   row: LoadedDelivery;
   /** What this endpoint receives: the published version, or the one it pins. */
-  payload: { version: string; data: unknown };
+  payload: { version: string; dataJson: string };
   attempt: number;
   schedule: readonly number[];
   startedAt: Date;
 }): Promise<AttemptOutcome> {
   // A wrong HOOKLINE_ENCRYPTION_KEY: nothing unsigned (or without its headers) ever leaves, and the attempt says why.
   if (secrets instanceof Error) return notSentOutcome('unsigned', `cannot sign: ${secrets.message}`);
-  const envelope = buildEnvelope({
+  const body = envelopeBody({
     id: row.event.id,
     timestamp: row.event.createdAt,
     event: row.event.type,
     version: payload.version,
-    data: payload.data,
+    dataJson: payload.dataJson,
     attempt,
     retryable: isRetryable(schedule, attempt),
   });
-  const body = JSON.stringify(envelope);
   const headers = {
     // The endpoint's own headers first: the API refuses webhook-* names, and the signature's come last regardless.
     ...secrets.headers,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildEnvelope, Envelope } from './envelope';
+import fc from 'fast-check';
+import { buildEnvelope, Envelope, envelopeBody } from './envelope';
 
 const input = {
   id: 'evt_4Fq8nR',
@@ -57,5 +58,23 @@ describe('Envelope', () => {
     const { data: _data, ...withoutData } = buildEnvelope(input);
     expect(Envelope.safeParse(withoutData).success).toBe(false);
     expect(Envelope.safeParse({ ...buildEnvelope(input), extra: 1 }).success).toBe(false);
+  });
+});
+
+describe('envelopeBody', () => {
+  const { data: _data, ...fields } = input;
+
+  it('is byte for byte the serialised envelope, for any JSON data given as its text', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer({ min: 1, max: 20 }), fc.boolean(), (data, attempt, retryable) => {
+        const expected = JSON.stringify(buildEnvelope({ ...input, data, attempt, retryable }));
+        expect(envelopeBody({ ...fields, attempt, retryable, dataJson: JSON.stringify(data) })).toBe(expected);
+      }),
+    );
+  });
+
+  it('checks the other fields as buildEnvelope does', () => {
+    expect(() => envelopeBody({ ...fields, attempt: 0, dataJson: '{}' })).toThrow(/attempt/);
+    expect(() => envelopeBody({ ...fields, id: 'ep_1', dataJson: '{}' })).toThrow(/evt_/);
   });
 });

@@ -47,3 +47,14 @@ export function buildEnvelope(input: BuildEnvelopeInput): Envelope {
     retryable: input.retryable,
   });
 }
+
+/**
+ * The envelope as a request body, with the event's data given as JSON text (as stored), so a worker
+ * neither parses nor serialises again a payload it only passes on. The same bytes as
+ * `JSON.stringify(buildEnvelope(...))` for that data, and the same checks of the other fields.
+ */
+export function envelopeBody({ dataJson, ...input }: Omit<BuildEnvelopeInput, 'data'> & { dataJson: string }): string {
+  const { id, timestamp, event, version, attempt, retryable } = buildEnvelope({ ...input, data: null });
+  const head = JSON.stringify({ id, timestamp, event, version });
+  return `${head.slice(0, -1)},"data":${dataJson},"attempt":${attempt},"retryable":${retryable}}`;
+}

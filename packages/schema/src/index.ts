@@ -1,4 +1,4 @@
-export { Envelope, buildEnvelope } from './envelope';
+export { Envelope, buildEnvelope, envelopeBody } from './envelope';
 export {
   eventCatalog,
   findEventVersion,
@@ -9,7 +9,7 @@ export {
 } from './catalog';
 export { validateEventData, checkEventVersion } from './validate';
 export { convertEventData } from './convert';
-export { payloadForEndpoint, type EndpointPayload } from './payload-for-endpoint';
+export { payloadForEndpoint, pinnedVersion, type EndpointPayload } from './payload-for-endpoint';
 export { listEventTypes, getEventType } from './describe';
 export { matchesEventType, isValidEventTypePattern } from './patterns';
 export { formatPath, type ValidationIssue } from './issues';

@@ -2,6 +2,12 @@ import { convertEventData } from './convert';
 
 export type EndpointPayload = { ok: true; version: string; data: unknown } | { ok: false; error: string };
 
+/** The version of `type` an endpoint receives: the one it pins, else the published one. */
+export function pinnedVersion(type: string, version: string, versionPins: Record<string, string>): string {
+  // Own keys only: a type named like an Object.prototype member must not find one.
+  return Object.hasOwn(versionPins, type) ? versionPins[type]! : version;
+}
+
 /**
  * The version and data one endpoint receives for a stored event: the published ones, unless the
  * endpoint pins this type to another version, in which case the data is converted (and validated
@@ -12,8 +18,7 @@ export function payloadForEndpoint(
   event: { type: string; version: string; data: unknown },
   versionPins: Record<string, string>,
 ): EndpointPayload {
-  // Own keys only: a type named like an Object.prototype member must not find one.
-  const pinned = Object.hasOwn(versionPins, event.type) ? versionPins[event.type]! : event.version;
+  const pinned = pinnedVersion(event.type, event.version, versionPins);
   if (pinned === event.version) return { ok: true, version: event.version, data: event.data };
 
   const converted = convertEventData(event.type, event.version, pinned, event.data);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderCreatedV1 } from './support/fixtures';
 import type { HooklineProcess } from './support/hookline-process';
 import { startHookline, type TestHookline } from './support/hookline';
-import { startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
+import { busiestSecond, startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
 import { spawnWorker } from './support/worker-process';
 
 // An endpoint's rateLimit and maxInFlight hold over every worker together: two worker processes
@@ -30,17 +30,6 @@ afterAll(async () => {
   await fast?.close();
   await slow?.close();
 });
-
-/** The largest number of requests that arrived within any 1 s window of the receiver's clock. */
-function busiestSecond(requests: ReceivedRequest[]) {
-  const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i]! - times[j]! >= 1_000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 const distinctIds = (requests: ReceivedRequest[]) => new Set(requests.map((r) => r.headers['webhook-id'] as string));
 

@@ -84,3 +84,14 @@ export async function startReceiver({ fallback = { status: 204 } as Behaviour, d
 }
 
 export type TestReceiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/** The largest number of requests that arrived within any 1 s window of the receiver's clock. */
+export function busiestSecond(requests: ReceivedRequest[]) {
+  const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= 1_000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}

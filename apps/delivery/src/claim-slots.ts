@@ -1,5 +1,6 @@
 import type { Database } from '@hookline/db';
 import { sql } from 'drizzle-orm';
+import type { DatabaseClock } from './database-clock';
 import { throttleSettings } from './throttle-plan';
 
 /** What a batch asks of one endpoint: slots for `jobs` requests under its limits. */
@@ -15,7 +16,10 @@ export type SlotDemand = {
 export type SlotClaim = {
   /** One in-flight lease per lane the batch may run; empty when every slot is taken. */
   leaseIds: string[];
-  /** When the first kept job may start (job i at firstSlot + i × interval); null without a rate limit. */
+  /**
+   * When the first kept job may start (job i at firstSlot + i × interval), on this worker's clock; null
+   * without a rate limit.
+   */
   firstSlot: Date | null;
   /** How many of the endpoint's jobs the lanes send; the rest wait in the queue. */
   jobs: number;
@@ -26,6 +30,8 @@ export type SlotClaim = {
 export type ClaimSettings = {
   /** A lease not released by then is free again: its worker died (the longest a lane can hold it, and a margin). */
   leaseMs: number;
+  /** Reads the offset of this worker's clock from the database's, and moves the slots onto it. */
+  clock: DatabaseClock;
 };
 
 type ClaimRow = {
@@ -34,6 +40,8 @@ type ClaimRow = {
   first_slot: Date | string | null;
   jobs: number;
   request_ms: number | null;
+  /** The database's clock as the claim ended, in epoch ms. */
+  claimed_at_ms: number | string;
 };
 
 /**
@@ -50,7 +58,7 @@ export async function claimSlots(
 ): Promise<Map<string, SlotClaim>> {
   const claims = new Map<string, SlotClaim>();
   if (demands.length === 0) return claims;
-  for (const row of await claimStatement(db, demands, settings)) claims.set(row.endpoint_id, toClaim(row));
+  for (const claim of await claimOnce(db, demands, settings)) claims.set(claim.endpointId, claim);
   const missing = demands.filter((d) => !claims.has(d.endpointId));
   if (missing.length > 0) {
     // Only endpoints that still exist: one deleted since its batch was loaded is skipped by its jobs' re-run.
@@ -59,18 +67,29 @@ export async function claimSlots(
       select id from endpoints
        where id in (select json_array_elements_text(${JSON.stringify(missing.map((d) => d.endpointId))}::json))
       on conflict (endpoint_id) do nothing`);
-    for (const row of await claimStatement(db, missing, settings)) claims.set(row.endpoint_id, toClaim(row));
+    for (const claim of await claimOnce(db, missing, settings)) claims.set(claim.endpointId, claim);
   }
   return claims;
 }
 
-function toClaim(row: ClaimRow): SlotClaim {
-  return {
+/**
+ * One claim statement, its slots moved onto this worker's clock. The slots are the database's times,
+ * and a worker's clock can be off from it: one ahead by more than the slot lead would take every slot
+ * for missed and never send to a rate-limited endpoint. The offset is read across the round trip, against
+ * the database's clock as the statement ended, so what is left of it (the way back) puts the slots a
+ * little later, never earlier.
+ */
+async function claimOnce(db: Database, demands: SlotDemand[], settings: ClaimSettings) {
+  const rows = await claimStatement(db, demands, settings);
+  const { clock } = settings;
+  if (rows[0]) clock.observe(Number(rows[0].claimed_at_ms), clock.local());
+  return rows.map((row) => ({
+    endpointId: row.endpoint_id,
     leaseIds: row.lease_ids ?? [],
-    firstSlot: row.first_slot === null ? null : new Date(row.first_slot),
+    firstSlot: row.first_slot === null ? null : new Date(clock.toLocal(new Date(row.first_slot).getTime())),
     jobs: Number(row.jobs),
     requestMs: row.request_ms === null ? null : Number(row.request_ms),
-  };
+  }));
 }
 
 async function claimStatement(db: Database, demands: SlotDemand[], settings: ClaimSettings) {
@@ -156,7 +175,8 @@ async function claimStatement(db: Database, demands: SlotDemand[], settings: Cla
               case when n.lanes = 0 then 0
                    when n.interval_ms is null then n.jobs
                    else least(n.within, n.lanes * ${slotsPerLane}::int) end as jobs,
-              n.request_ms`)) as unknown as ClaimRow[];
+              n.request_ms,
+              extract(epoch from clock_timestamp()) * 1000 as claimed_at_ms`)) as unknown as ClaimRow[];
 }
 
 /** A finite number as SQL text (never user input: the worker's own settings). */

@@ -18,6 +18,7 @@ import { recordAttempts } from './record-attempts';
 import type { SlotRelease } from './release-slots';
 import type { RetryPolicy } from './retry-policy';
 import { makeAttempt } from './send-attempt';
+import { createDatabaseClock } from './database-clock';
 import { createPacer, missedSlot, runLanes } from './send-lanes';
 import { settleAttempts } from './settle-attempts';
 import { settleRepeats } from './settle-repeats';
@@ -58,16 +59,27 @@ export type DeliverBatchDeps = {
 export function createBatchHandler(deps: DeliverBatchDeps) {
   const { db, boss, send, log, encryptionKey, policy, health, operatorAppId, requestTimeoutMs } = deps;
   const { now = () => new Date(), random = Math.random } = deps;
+  // Requests start by this worker's clock; slots, slot pointers and due times are the database's.
+  const clock = createDatabaseClock(() => now().getTime());
   // Every attempt is recorded here, the batch's and the stragglers', so this is where they are counted.
   const record = async (records: AttemptRecord[], releases: SlotRelease[]) => {
-    const landed = await recordAttempts(records, { db, boss, health, operatorAppId, now: now(), releases });
+    const landed = await recordAttempts(records, {
+      db,
+      boss,
+      health,
+      operatorAppId,
+      now: now(),
+      releases,
+      toDatabaseTime: clock.toDatabase,
+    });
     countRecorded(deps.metrics, records, landed);
     logAttempts(records, landed, log);
     return landed;
   };
   const stragglers = createStragglers({ db, boss, log, record, requestTimeoutMs, now });
-  const pacer = createPacer();
+  const pacer = createPacer(clock.local);
   const claimSettings = {
+    clock,
     // The longest a lane holds its lease: the batch's wait, a slot's wait, its requests to their timeout,
     // then the recording that gives it back. Also how long a killed worker's leases keep the endpoint's
     // other workers from sending, so the recording's share is seconds, not the watchdog's generous margin:
@@ -114,7 +126,8 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       db,
       boss,
       claims,
-      now: now(),
+      // Due times are the database's: pg-boss and the endpoint's line compare them with its clock.
+      now: new Date(clock.toDatabase(clock.local())),
       requestTimeoutMs,
       random,
     });

@@ -24,6 +24,8 @@ export type RecordAttemptsOptions = {
   now: Date;
   /** In-flight leases whose lanes are done, given back in the same transaction (see release-slots.ts). */
   releases: SlotRelease[];
+  /** An attempt's start on this worker's clock, on the database's (see database-clock.ts). */
+  toDatabaseTime: (localMs: number) => number;
 };
 
 const deliveryStatusAfter = { delivered: 'delivered', retry: 'pending', 'give-up': 'failed' } as const;
@@ -50,7 +52,7 @@ export async function recordAttempts(records: AttemptRecord[], options: RecordAt
     const landed = records.length === 0 ? new Set<string>() : await recordInTransaction(tx, records, options);
     // Last, so the throttle rows are locked for the shortest time; every recording locks them after
     // the endpoints (health), in id order, and claims lock nothing else: no lock cycle.
-    await releaseSlots(tx, records, releases);
+    await releaseSlots(tx, records, releases, options.toDatabaseTime);
     return landed;
   });
 }

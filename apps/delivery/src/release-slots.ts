@@ -18,7 +18,12 @@ const requestMsWeight = 0.3;
  * start (pointer = max(pointer, last start + interval)), so a request that started late moves the
  * next slots instead of crowding them. Rows are locked in id order, as claims lock them.
  */
-export async function releaseSlots(tx: Transaction, records: AttemptRecord[], releases: SlotRelease[]) {
+export async function releaseSlots(
+  tx: Transaction,
+  records: AttemptRecord[],
+  releases: SlotRelease[],
+  toDatabaseTime: (localMs: number) => number,
+) {
   const byEndpoint = new Map<string, { leaseIds: string[]; intervalMs: number | null; starts: number; ms: number[] }>();
   for (const r of releases) {
     const entry = byEndpoint.get(r.endpointId) ?? { leaseIds: [], intervalMs: r.intervalMs, starts: 0, ms: [] };
@@ -37,7 +42,8 @@ export async function releaseSlots(tx: Transaction, records: AttemptRecord[], re
     endpoint_id: endpointId,
     lease_ids: e.leaseIds,
     interval_ms: e.intervalMs,
-    last_start: e.starts > 0 ? new Date(e.starts).toISOString() : null,
+    // The slot pointer is on the database's clock; the starts were stamped by this worker's.
+    last_start: e.starts > 0 ? new Date(toDatabaseTime(e.starts)).toISOString() : null,
     mean_ms: e.ms.length > 0 ? e.ms.reduce((a, b) => a + b, 0) / e.ms.length : null,
   }));
   await tx.execute(sql`

@@ -19,27 +19,28 @@ export type LaneItemRun = LaneItem & {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts a rate-limited endpoint's requests at their slots, at least an interval apart in this process
+ * Starts a rate-limited endpoint's requests at their slots (on `clock`, the one the claims' slots were
+ * moved onto), at least an interval apart in this process
  * (timers fire late on a busy machine, and several overdue ones firing together would send a burst).
  * A request that cannot start soon after its slot (an interval, at least 50 ms) does not start at all (false): pushed
  * further, a late process would drift into the slots another process was given and send beside it.
  * Its job goes back to the queue for a new slot.
  */
-export function createPacer() {
+export function createPacer(clock: () => number = Date.now) {
   const lastStart = new Map<string, number>();
   return async function waitForSlot(endpointId: string, slotAt: Date, intervalMs: number): Promise<boolean> {
     const latest = slotAt.getTime() + Math.max(intervalMs, throttleSettings.lateToleranceMs);
     for (;;) {
       const earliest = Math.max(slotAt.getTime(), (lastStart.get(endpointId) ?? -Infinity) + intervalMs);
-      if (earliest > latest || Date.now() > latest) return false;
-      const wait = earliest - Date.now();
+      if (earliest > latest || clock() > latest) return false;
+      const wait = earliest - clock();
       if (wait <= 0) break;
       await sleep(wait);
     }
-    lastStart.set(endpointId, Date.now());
+    lastStart.set(endpointId, clock());
     // Endpoints come and go; a start older than any interval says nothing any more.
     if (lastStart.size > 10_000) {
-      const old = Date.now() - 60_000;
+      const old = clock() - 60_000;
       for (const [id, at] of lastStart) if (at < old) lastStart.delete(id);
     }
     return true;

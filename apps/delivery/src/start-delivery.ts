@@ -59,6 +59,8 @@ export type StartDeliveryOptions = {
   reconcileSeconds?: number;
   /** Replaces the HTTP transport (tests). */
   send?: SendWebhook;
+  /** Replaces this worker's clock (tests: a worker whose clock is off from the database's). */
+  now?: () => Date;
   random?: () => number;
   /** Where this worker's metrics go (the all-in-one process shares the API's). Created (on) when not given. */
   metrics?: Metrics;
@@ -143,6 +145,7 @@ export async function startDelivery(options: StartDeliveryOptions): Promise<Runn
     requestTimeoutMs,
     payloadBudgetBytes: batchPayloadBytes,
     metrics,
+    now: options.now,
     random: options.random,
   });
 

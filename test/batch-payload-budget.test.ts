@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { orderCreatedV1 } from './support/fixtures';
-import { startHookline, type TestHookline } from './support/hookline';
-import { startReceiver, type TestReceiver } from './support/receiver';
+import { useHooklineAndReceiver } from './support/hookline';
 
 // A worker holds at most its batch payload budget of event payloads at once: jobs past it go back to
 // the queue for the next fetch, and every delivery still arrives once, with one attempt.
 const payloadBudget = 256 * 1024;
 const events = 12;
 
-let hookline: TestHookline;
-let receiver: TestReceiver;
-beforeAll(async () => {
-  hookline = await startHookline({ worker: false });
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await hookline?.stop();
-  await receiver?.close();
-});
+// Started without a worker: each test starts its own.
+const env = useHooklineAndReceiver({ worker: false });
 
 /** An order.created of about 100 KB of JSON: a thousand lines with long product ids. */
 function largeOrder(orderId: string) {
@@ -30,14 +21,17 @@ function largeOrder(orderId: string) {
 }
 
 it('sends a batch of large events in parts of at most its payload budget, each delivery once', async () => {
-  const app = await hookline.client.applications.create.mutate({ name: 'large' });
-  const endpoint = await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/large') });
+  const app = await env.hookline.client.applications.create.mutate({ name: 'large' });
+  const endpoint = await env.hookline.client.endpoints.create.mutate({
+    appId: app.id,
+    url: env.receiver.url('/large'),
+  });
   const size = JSON.stringify(largeOrder('ord_0')).length;
   expect(size).toBeGreaterThan(90_000);
 
   await Promise.all(
     Array.from({ length: events }, (_, i) =>
-      hookline.client.events.publish.mutate({
+      env.hookline.client.events.publish.mutate({
         appId: app.id,
         type: 'order.created',
         version: '1.0',
@@ -47,20 +41,23 @@ it('sends a batch of large events in parts of at most its payload budget, each d
   );
 
   // Started once every job is queued, so its first fetch takes them all.
-  await hookline.startWorker({ batchPayloadBytes: payloadBudget, concurrency: 1 });
+  await env.hookline.startWorker({ batchPayloadBytes: payloadBudget, concurrency: 1 });
   await expect
     .poll(
       async () =>
         (
-          await hookline.sql`select count(*)::int as n from deliveries where endpoint_id = ${endpoint.id} and status = 'delivered'`
+          await env.hookline
+            .sql`select count(*)::int as n from deliveries where endpoint_id = ${endpoint.id} and status = 'delivered'`
         )[0]!.n,
       { timeout: 20_000 },
     )
     .toBe(events);
-  const orderIds = receiver.on('/large').map((r) => (JSON.parse(r.body) as { data: { orderId: string } }).data.orderId);
+  const orderIds = env.receiver
+    .on('/large')
+    .map((r) => (JSON.parse(r.body) as { data: { orderId: string } }).data.orderId);
   expect(new Set(orderIds).size).toBe(events);
   expect(orderIds).toHaveLength(events);
-  const [recorded] = await hookline.sql`
+  const [recorded] = await env.hookline.sql`
     select count(*)::int as attempts, count(distinct a.delivery_id)::int as deliveries
       from attempts a join deliveries d on d.id = a.delivery_id where d.endpoint_id = ${endpoint.id}`;
   expect(recorded).toEqual({ attempts: events, deliveries: events });
@@ -69,7 +66,7 @@ it('sends a batch of large events in parts of at most its payload budget, each d
   // and put the rest back: 12 jobs, then 9, 6 and 3 with three ~100 KB payloads per batch.
   const perBatch = Math.ceil(payloadBudget / size);
   expect(perBatch).toBe(3);
-  const [putBack] = await hookline.sql`
+  const [putBack] = await env.hookline.sql`
     select count(*)::int as n from pgboss.job
      where name = 'delivery' and output->>'putBack' = 'batch byte budget'`;
   expect(putBack!.n).toBe(9 + 6 + 3);

@@ -117,10 +117,10 @@ export type TestHookline = Awaited<ReturnType<typeof startHookline>>;
  * The usual pair for a test file: a Hookline and a receiver, started before its tests and stopped
  * after. Read them from the returned object inside tests (`env.hookline.client…`).
  */
-export function useHooklineAndReceiver() {
+export function useHooklineAndReceiver(options: Parameters<typeof startHookline>[0] = {}) {
   const env = {} as { hookline: TestHookline; receiver: Awaited<ReturnType<typeof startReceiver>> };
   beforeAll(async () => {
-    env.hookline = await startHookline();
+    env.hookline = await startHookline(options);
     env.receiver = await startReceiver();
   });
   afterAll(async () => {

@@ -28,7 +28,7 @@ export type SlotClaim = {
 };
 
 export type ClaimSettings = {
-  /** A lease not released by then is free again: its worker died (the longest a lane can hold it, and a margin). */
+  /** A lease neither renewed (lease-keeper.ts) nor released by then is free again: its worker died. */
   leaseMs: number;
   /** Reads the offset of this worker's clock from the database's, and moves the slots onto it. */
   clock: DatabaseClock;

@@ -6,12 +6,12 @@ import type { EncryptionKey } from '@hookline/signing-keys';
 import type { Job, JobResult } from 'pg-boss';
 import type { AttemptRecord } from './attempt-record';
 import { batchPatience, waitForBatch } from './batch-patience';
-import { claimSlots } from './claim-slots';
+import { claimSlots, type SlotClaim } from './claim-slots';
 import { deferThrottled } from './defer-throttled';
 import type { EndpointHealthSettings } from './endpoint-health';
 import type { SendWebhook } from './http-sender';
 import { logAttempts } from './log-attempts';
-import { parseJobs } from './parse-jobs';
+import { parseJobs, type DeliveryWork } from './parse-jobs';
 import { putBackJobs } from './put-back-jobs';
 import { countRecorded } from './count-recorded';
 import { recordAttempts } from './record-attempts';
@@ -19,15 +19,13 @@ import type { SlotRelease } from './release-slots';
 import type { RetryPolicy } from './retry-policy';
 import { makeAttempt } from './send-attempt';
 import { createDatabaseClock } from './database-clock';
+import { createLeaseKeeper } from './lease-keeper';
 import { createPacer, missedSlot, runLanes } from './send-lanes';
 import { settleAttempts } from './settle-attempts';
 import { settleRepeats } from './settle-repeats';
 import { endpointSecretsOnce } from './endpoint-secrets-once';
 import { createStragglers } from './stragglers';
 import { planLanes, slotDemands, throttleSettings, type Lane } from './throttle-plan';
-
-/** What a lease allows for recording its lane's attempts after the last request ends. */
-const leaseRecordingMs = 2_000;
 
 export type DeliverBatchDeps = {
   db: Database;
@@ -61,35 +59,30 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
   const { now = () => new Date(), random = Math.random } = deps;
   // Requests start by this worker's clock; slots, slot pointers and due times are the database's.
   const clock = createDatabaseClock(() => now().getTime());
+  const leases = createLeaseKeeper(db, log, throttleSettings.lease);
   // Every attempt is recorded here, the batch's and the stragglers', so this is where they are counted.
   const record = async (records: AttemptRecord[], releases: SlotRelease[]) => {
-    const landed = await recordAttempts(records, {
-      db,
-      boss,
-      health,
-      operatorAppId,
-      now: now(),
-      releases,
-      toDatabaseTime: clock.toDatabase,
-    });
-    countRecorded(deps.metrics, records, landed);
-    logAttempts(records, landed, log);
-    return landed;
+    try {
+      const landed = await recordAttempts(records, {
+        db,
+        boss,
+        health,
+        operatorAppId,
+        now: now(),
+        releases,
+        toDatabaseTime: clock.toDatabase,
+      });
+      countRecorded(deps.metrics, records, landed);
+      logAttempts(records, landed, log);
+      return landed;
+    } finally {
+      // Released with the recording, or (it failed) left to expire: either way no longer renewed.
+      for (const release of releases) leases.drop(release.endpointId, release.leaseIds);
+    }
   };
   const stragglers = createStragglers({ db, boss, log, record, requestTimeoutMs, now });
   const pacer = createPacer(clock.local);
-  const claimSettings = {
-    clock,
-    // The longest a lane holds its lease: the batch's wait, a slot's wait, its requests to their timeout,
-    // then the recording that gives it back. Also how long a killed worker's leases keep the endpoint's
-    // other workers from sending, so the recording's share is seconds, not the watchdog's generous margin:
-    // a recording slower than that lets one more request start early, which loses nothing.
-    leaseMs:
-      batchPatience.maxWaitMs +
-      throttleSettings.horizonMs +
-      throttleSettings.slotsPerLane * requestTimeoutMs +
-      leaseRecordingMs,
-  };
+  const claimSettings = { clock, leaseMs: throttleSettings.lease.leaseMs };
   const leaseOf = (lane: Lane): SlotRelease | null =>
     lane.leaseId ? { endpointId: lane.endpointId, leaseIds: [lane.leaseId], intervalMs: lane.intervalMs } : null;
 
@@ -98,6 +91,22 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
     const putBack = await putBackJobs(db, boss, later);
     const repeated = await settleRepeats(db, repeats);
     const claims = await claimSlots(db, slotDemands(fresh), claimSettings);
+    const claimed = [...claims].map(([endpointId, claim]) => ({ endpointId, leaseIds: claim.leaseIds }));
+    for (const { endpointId, leaseIds } of claimed) leases.hold(endpointId, leaseIds);
+    try {
+      return await sendAndRecord(fresh, claims, [...settled, ...putBack, ...repeated]);
+    } catch (error) {
+      // Nothing will release them now: they expire instead of being renewed for ever.
+      for (const { endpointId, leaseIds } of claimed) leases.drop(endpointId, leaseIds);
+      throw error;
+    }
+  }
+
+  async function sendAndRecord(
+    fresh: DeliveryWork[],
+    claims: Map<string, SlotClaim>,
+    alreadySettled: JobResult[],
+  ): Promise<JobResult[]> {
     const { lanes, waiting } = planLanes(fresh, claims);
 
     const secrets = endpointSecretsOnce(encryptionKey, now());
@@ -153,8 +162,14 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       made,
       lanes.filter((lane) => !lastRunning.has(lane)).flatMap((lane) => leaseOf(lane) ?? []),
     );
-    return [...settled, ...putBack, ...repeated, ...deferred, ...detached, ...settleAttempts(made, landed)];
+    return [...alreadySettled, ...deferred, ...detached, ...settleAttempts(made, landed)];
   }
 
-  return Object.assign(deliverBatch, { drain: stragglers.drain });
+  return Object.assign(deliverBatch, {
+    // Detached requests keep their leases until they are recorded: renewing stops after them.
+    drain: async () => {
+      await stragglers.drain();
+      await leases.stop();
+    },
+  });
 }

@@ -24,6 +24,9 @@ export const throttleSettings = {
   unknownRequestMs: 100,
   // The shortest deferral: a job put back is not fetched again within a few polls of the same worker.
   minDeferralMs: 100,
+  // An in-flight lease lives this long past its claim or last renewal, and its worker renews it while its
+  // lane runs (lease-keeper.ts): a worker killed mid-batch blocks its endpoints' slots for at most that long.
+  lease: { leaseMs: 10_000, renewEveryMs: 3_000 },
 } as const;
 
 /** Milliseconds between request starts for a rate limit (requests per second); null for none. */

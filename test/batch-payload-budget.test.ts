@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { orderCreatedV1 } from './support/fixtures';
+import { fixtures, orderCreatedV1 } from './support/fixtures';
 import { useHooklineAndReceiver } from './support/hookline';
 
 // A worker holds at most its batch payload budget of event payloads at once: jobs past it go back to
@@ -21,11 +21,9 @@ function largeOrder(orderId: string) {
 }
 
 it('sends a batch of large events in parts of at most its payload budget, each delivery once', async () => {
-  const app = await env.hookline.client.applications.create.mutate({ name: 'large' });
-  const endpoint = await env.hookline.client.endpoints.create.mutate({
-    appId: app.id,
-    url: env.receiver.url('/large'),
-  });
+  const f = fixtures(env.hookline);
+  const app = await f.makeApp('large');
+  const endpoint = await f.makeEndpoint({ appId: app.id, url: env.receiver.url('/large') });
   const size = JSON.stringify(largeOrder('ord_0')).length;
   expect(size).toBeGreaterThan(90_000);
 

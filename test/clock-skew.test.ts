@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { orderCreatedV1 } from './support/fixtures';
+import { fixtures } from './support/fixtures';
 import { useHooklineAndReceiver } from './support/hookline';
 import { busiestSecond } from './support/receiver';
 
@@ -20,18 +20,12 @@ for (const [name, offsetMs] of [
   it(`paces a rate-limited endpoint by its slots with the worker's clock ${name} the database's by 3 s`, async () => {
     const worker = await env.hookline.startWorker({ now: () => new Date(Date.now() + offsetMs) });
     try {
-      const app = await env.hookline.client.applications.create.mutate({ name: `skew ${name}` });
+      const f = fixtures(env.hookline);
+      const app = await f.makeApp(`skew ${name}`);
       const path = `/skew-${offsetMs > 0 ? 'ahead' : 'behind'}`;
-      await env.hookline.client.endpoints.create.mutate({ appId: app.id, url: env.receiver.url(path), rateLimit });
+      await f.makeEndpoint({ appId: app.id, url: env.receiver.url(path), rateLimit });
       const started = performance.now();
-      await env.hookline.client.events.publishBatch.mutate({
-        appId: app.id,
-        events: Array.from({ length: events }, () => ({
-          type: 'order.created' as const,
-          version: '1.0' as const,
-          data: orderCreatedV1,
-        })),
-      });
+      await f.publishOrders(app.id, events);
       await expect.poll(() => env.receiver.on(path).length, { timeout: 15_000, interval: 50 }).toBe(events);
       // 20 at 10/s (paced 6 % under the limit) take about 2.1 s; waiting out the skew would add 3 s a claim.
       expect(performance.now() - started).toBeLessThan(2 * skewMs);

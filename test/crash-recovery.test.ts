@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { orderCreatedV1 } from './support/fixtures';
+import { fixtures } from './support/fixtures';
 import { startHookline, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
 import { spawnWorker, type WorkerProcess } from './support/worker-process';
@@ -54,16 +54,6 @@ function startWorkerProcess(env: Record<string, string>) {
   return worker;
 }
 
-async function publishOrders(appId: string, count: number) {
-  const events = Array.from({ length: count }, (_, i) => ({
-    type: 'order.created' as const,
-    version: '1.0' as const,
-    data: { ...orderCreatedV1, orderId: `ord_${i}` },
-  }));
-  const { events: published } = await hookline.client.events.publishBatch.mutate({ appId, events });
-  return published;
-}
-
 const jobCounts = async () => {
   const rows = await hookline.sql<{ state: string; count: number }[]>`
     select state, count(*)::int as count from pgboss.job where name = 'delivery' group by state`;
@@ -82,7 +72,7 @@ it('a worker killed mid-batch loses nothing: every event arrives at least once, 
   // A slow receiver: each answer takes 100 ms, so a batch is in flight most of the time.
   receiver.route('/crash', { status: 204, delayMs: 100 });
   await hookline.client.endpoints.create.mutate({ appId: app.id, url: receiver.url('/crash') });
-  const published = await publishOrders(app.id, eventCount);
+  const published = await fixtures(hookline).publishOrders(app.id, eventCount);
 
   await expect.poll(() => receiver.on('/crash').length, { timeout: 15_000, interval: 5 }).toBeGreaterThanOrEqual(60);
   first.kill('SIGKILL');
@@ -140,7 +130,7 @@ it('SIGTERM drains: no new jobs, in-flight requests finish and are recorded, not
 
   const worker = startWorkerProcess(workerEnv({ HOOKLINE_WORKER_BATCH_SIZE: '5', HOOKLINE_WORKER_CONCURRENCY: '1' }));
   await worker.ready();
-  await publishOrders(app.id, eventCount);
+  await fixtures(hookline).publishOrders(app.id, eventCount);
   // The first batch is at the receiver, its answers still 400 ms away.
   await expect.poll(() => receiver.on('/drain').length, { timeout: 15_000, interval: 5 }).toBeGreaterThan(0);
   worker.kill('SIGTERM');

@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderCreatedV1 } from './support/fixtures';
+import { fixtures, orderCreatedV1 } from './support/fixtures';
 import type { HooklineProcess } from './support/hookline-process';
 import { startHookline, type TestHookline } from './support/hookline';
 import { busiestSecond, startReceiver, type ReceivedRequest, type TestReceiver } from './support/receiver';
@@ -15,12 +15,14 @@ const slowEvents = 40;
 const slowMs = 300;
 
 let hookline: TestHookline;
+let f: ReturnType<typeof fixtures>;
 const workers: HooklineProcess[] = [];
 let fast: TestReceiver;
 let slow: TestReceiver;
 
 beforeAll(async () => {
   hookline = await startHookline({ worker: false });
+  f = fixtures(hookline);
   fast = await startReceiver();
   slow = await startReceiver({ delayMs: slowMs });
 });
@@ -32,19 +34,6 @@ afterAll(async () => {
 });
 
 const distinctIds = (requests: ReceivedRequest[]) => new Set(requests.map((r) => r.headers['webhook-id'] as string));
-
-async function publishOrders(appId: string, count: number) {
-  for (let first = 0; first < count; first += 200) {
-    await hookline.client.events.publishBatch.mutate({
-      appId,
-      events: Array.from({ length: Math.min(200, count - first) }, () => ({
-        type: 'order.created' as const,
-        version: '1.0' as const,
-        data: orderCreatedV1,
-      })),
-    });
-  }
-}
 
 describe('rateLimit and maxInFlight across two worker processes', () => {
   it('paces a rate-limited endpoint, caps a slow one, and neither slows an unlimited neighbour', async () => {
@@ -68,7 +57,7 @@ describe('rateLimit and maxInFlight across two worker processes', () => {
     });
 
     const started = performance.now();
-    await Promise.all([publishOrders(paced.id, rateEvents), publishOrders(capped.id, slowEvents)]);
+    await Promise.all([f.publishOrders(paced.id, rateEvents), f.publishOrders(capped.id, slowEvents)]);
 
     // The unlimited endpoint gets the same 600 events at full speed, while the limited one needs 30 s.
     await expect
@@ -195,12 +184,8 @@ describe('endpoint limits in the API', () => {
 
 describe('a worker that died holding a lease', () => {
   it('blocks the endpoint only until the lease expires; the delivery then goes out, with no attempt before', async () => {
-    const app = await hookline.client.applications.create.mutate({ name: 'orphaned lease' });
-    const endpoint = await hookline.client.endpoints.create.mutate({
-      appId: app.id,
-      url: fast.url('/orphaned'),
-      maxInFlight: 1,
-    });
+    const app = await f.makeApp('orphaned lease');
+    const endpoint = await f.makeEndpoint({ appId: app.id, url: fast.url('/orphaned'), maxInFlight: 1 });
     // What a killed worker leaves behind: its one lease, never released, expiring in 3 s.
     const [lease] = await hookline.sql<{ until: Date }[]>`
       insert into endpoint_throttles (endpoint_id, leases)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { orderCreatedV1 } from './support/fixtures';
+import { fixtures } from './support/fixtures';
 import { startHookline, type TestHookline } from './support/hookline';
 import { startReceiver, type TestReceiver } from './support/receiver';
 
@@ -20,17 +20,15 @@ afterAll(async () => {
 });
 
 it('keeps a lease alive past its 10 s life while its request runs: maxInFlight 1 sends no second request', async () => {
-  const app = await hookline.client.applications.create.mutate({ name: 'renewal' });
-  const endpoint = await hookline.client.endpoints.create.mutate({
+  const f = fixtures(hookline);
+  const app = await f.makeApp('renewal');
+  const endpoint = await f.makeEndpoint({
     appId: app.id,
     url: hanging.url('/hang'),
     maxInFlight: 1,
     retrySchedule: [],
   });
-  await hookline.client.events.publishBatch.mutate({
-    appId: app.id,
-    events: [0, 1].map(() => ({ type: 'order.created' as const, version: '1.0' as const, data: orderCreatedV1 })),
-  });
+  await f.publishOrders(app.id, 2);
   await expect.poll(() => hanging.requests.length, { timeout: 5_000, interval: 20 }).toBe(1);
   const firstAt = hanging.requests[0]!.receivedAt;
 

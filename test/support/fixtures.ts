@@ -17,7 +17,7 @@ export function fixtures(hookline: TestHookline) {
   const client = hookline.client;
   return {
     makeApp: (name = 'shop') => client.applications.create.mutate({ name }),
-    makeEndpoint: (input: { appId: string; url: string; retrySchedule?: number[]; eventTypes?: string[] }) =>
+    makeEndpoint: (input: Parameters<typeof client.endpoints.create.mutate>[0]) =>
       client.endpoints.create.mutate(input),
     publishOrder: (appId: string, orderId = 'ord_123') =>
       client.events.publish.mutate({
@@ -26,6 +26,19 @@ export function fixtures(hookline: TestHookline) {
         version: '1.0',
         data: { ...orderCreatedV1, orderId },
       }),
+    /** `count` order.created 1.0 events (order ids ord_0, ord_1, …) in batches of 200; the stored events, in order. */
+    publishOrders: async (appId: string, count: number) => {
+      const published = [];
+      for (let first = 0; first < count; first += 200) {
+        const events = Array.from({ length: Math.min(200, count - first) }, (_, i) => ({
+          type: 'order.created' as const,
+          version: '1.0' as const,
+          data: { ...orderCreatedV1, orderId: `ord_${first + i}` },
+        }));
+        published.push(...(await client.events.publishBatch.mutate({ appId, events })).events);
+      }
+      return published;
+    },
     /** Waits (bounded) until the delivery reaches `status`, and returns it with its attempts. */
     waitForDelivery: async (deliveryId: string, status: 'delivered' | 'failed' | 'pending', timeout = 10_000) => {
       await expect

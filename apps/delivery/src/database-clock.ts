@@ -16,6 +16,8 @@ export function createDatabaseClock(local: () => number) {
     },
     toLocal: (databaseMs: number) => databaseMs + offsetMs,
     toDatabase: (localMs: number) => localMs - offsetMs,
+    /** Now, on the database's clock. */
+    databaseNow: () => new Date(local() - offsetMs),
   };
 }
 

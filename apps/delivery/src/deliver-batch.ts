@@ -136,7 +136,7 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
       boss,
       claims,
       // Due times are the database's: pg-boss and the endpoint's line compare them with its clock.
-      now: new Date(clock.toDatabase(clock.local())),
+      now: clock.databaseNow(),
       requestTimeoutMs,
       random,
     });

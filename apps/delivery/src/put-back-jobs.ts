@@ -16,12 +16,7 @@ export async function putBackJobs(
   if (later.length === 0) return [];
   await insertDeliveryJobs(
     boss,
-    later.map(({ data }) => ({
-      deliveryId: data.deliveryId,
-      attempt: data.attempt,
-      manual: data.manual,
-      deferrals: data.deferrals,
-    })),
+    later.map(({ data }) => data),
     { db },
   );
   return later.map(({ job }) => ({ id: job.id, status: 'completed', output: { putBack: 'batch byte budget' } }));

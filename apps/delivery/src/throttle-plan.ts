@@ -34,7 +34,6 @@ export function intervalFor(rateLimit: number | null): number | null {
   return rateLimit === null ? null : 1000 / (rateLimit * (1 - throttleSettings.paceMargin));
 }
 
-/** A job in a lane, and for a rate-limited endpoint the slot it may start at. */
 /**
  * How long a job of a congested endpoint (its requests run into the timeout) waits when it is deferred
  * again after `earlierDeferrals`: the request timeout, doubling per deferral up to 5 minutes, ±20 %, so a
@@ -53,6 +52,7 @@ export function congestedDeferralMs({
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
+/** A job in a lane, and for a rate-limited endpoint the slot it may start at. */
 export type LaneItem = { work: DeliveryWork; slotAt: Date | null };
 
 /**

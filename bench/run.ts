@@ -14,6 +14,7 @@ import * as metricsCost from './metrics-cost';
 import * as nodeFlags from './node-flags';
 import * as ordered from './ordered';
 import * as outbox from './outbox';
+import * as requestCosts from './request-costs';
 import * as scaleOut from './scale-out';
 import * as soak from './soak';
 import * as sweepCost from './sweep-cost';
@@ -49,6 +50,7 @@ const scenarios: Scenario[] = [
   ordered,
   soak,
   outbox,
+  requestCosts.scenario,
 ];
 
 /** The whole run must stay under 5 minutes, setup and cleanup included. */

@@ -249,6 +249,8 @@ export function spawnChild(
 export interface Hookline {
   /** `http://127.0.0.1:<port>` of the API. */
   url: string;
+  /** The admin API key both faces accept, for requests `rest` does not make (tRPC's face). */
+  adminKey: string;
   api: HooklineChild;
   /** The first worker process; null when only the API runs. */
   worker: HooklineChild | null;
@@ -360,6 +362,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
   );
   return {
     url,
+    adminKey,
     api,
     worker: workers[0] ?? null,
     workers,

@@ -14,10 +14,13 @@ export const timeoutMs = 300_000;
 export async function run(ctx: BenchContext): Promise<ScenarioResult> {
   const setting = process.env.BENCH_NODE_FLAGS?.trim();
   const flags = setting && setting !== 'none' ? setting.split(/\s+/) : recommendedNodeFlags;
+  // The side compared against: no flags, unless BENCH_NODE_FLAGS_BASE names others (two flag sets, one run).
+  const baseSetting = process.env.BENCH_NODE_FLAGS_BASE?.trim();
+  const baseFlags = baseSetting && baseSetting !== 'none' ? baseSetting.split(/\s+/) : [];
   const compared = await compareEndToEnd(ctx, {
     events: 50_000,
     rounds: 2,
-    a: { name: 'no-flags', options: { nodeFlags: [] } },
+    a: { name: 'no-flags', options: { nodeFlags: baseFlags } },
     b: { name: 'flags', options: { nodeFlags: flags } },
   });
   const peaks = {
@@ -30,10 +33,10 @@ export async function run(ctx: BenchContext): Promise<ScenarioResult> {
     deliveriesPerSec: compared.details.flagsMeanPerSec,
     peakRssMb: peaks.workerPeakRssMbFlags,
     note:
-      `with ${flags.join(' ')}: ×${compared.ratio.toFixed(3)} throughput (×${compared.cpuRatio.toFixed(3)} by CPU ` +
+      `with ${flags.join(' ')}${baseFlags.length > 0 ? ` against ${baseFlags.join(' ')}` : ''}: ×${compared.ratio.toFixed(3)} throughput (×${compared.cpuRatio.toFixed(3)} by CPU ` +
       `per delivery); peak RSS worker ` +
       `${peaks.workerPeakRssMbNoFlags.toFixed(0)} → ${peaks.workerPeakRssMbFlags.toFixed(0)} MB, API ` +
       `${peaks.apiPeakRssMbNoFlags.toFixed(0)} → ${peaks.apiPeakRssMbFlags.toFixed(0)} MB`,
-    details: { ...compared.details, ...peaks, flags: flags.join(' ') },
+    details: { ...compared.details, ...peaks, flags: flags.join(' '), baseFlags: baseFlags.join(' ') },
   };
 }

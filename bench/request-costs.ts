@@ -16,7 +16,6 @@
  * close it, is read from here (bench/README.md).
  */
 import { randomBytes } from 'node:crypto';
-import { Pool } from 'undici';
 import { orderCreated } from './lib/events';
 import { startHookline } from './lib/hookline';
 import { assertNoProcessErrors, round3, runCallers } from './lib/hookline-scenario';
@@ -44,29 +43,21 @@ export const scenario: Scenario = {
       log: ctx.log,
       signal: ctx.signal,
     });
-    const plain = new Pool(hookline.url, { connections: callers });
     try {
       const quietApp = await hookline.rest.createApplication('bench request-costs, no endpoint');
       const fanOutApp = await hookline.rest.createApplication('bench request-costs, one endpoint');
       await hookline.rest.createEndpoint(fanOutApp, { url: `${ctx.receiver.url}/ok/request-costs` });
       let published = 0;
-      const plainRequest = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-        const response = await plain.request({
-          method,
-          path,
-          headers: { authorization: `Bearer ${hookline.adminKey}`, 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await response.body.text();
-        if (response.statusCode !== 200) throw new Error(`${path} answered ${response.statusCode}: ${text}`);
-      };
       const send: Record<Kind, () => Promise<unknown>> = {
-        health: () => plainRequest('GET', '/health'),
+        health: () => hookline.rest.requestAt('GET', '/health'),
         'rest-get': () => hookline.rest.request('GET', `/applications/${quietApp}`),
         publish: () => hookline.rest.publish(quietApp, orderCreated(published++, run)),
         'publish-fan-out': () => hookline.rest.publish(fanOutApp, orderCreated(published++, run)),
         'publish-trpc': () =>
-          plainRequest('POST', '/trpc/events.publish', { appId: fanOutApp, ...orderCreated(published++, run) }),
+          hookline.rest.requestAt('POST', '/trpc/events.publish', {
+            appId: fanOutApp,
+            ...orderCreated(published++, run),
+          }),
       };
       // Warm-up: connections, the JIT, the API's prepared statements, the principal cache.
       for (const kind of kinds) await runCallers(200, callers, send[kind], ctx.signal);
@@ -114,7 +105,6 @@ export const scenario: Scenario = {
         details,
       };
     } finally {
-      await plain.close();
       await hookline.stop();
     }
   },

@@ -249,8 +249,6 @@ export function spawnChild(
 export interface Hookline {
   /** `http://127.0.0.1:<port>` of the API. */
   url: string;
-  /** The admin API key both faces accept, for requests `rest` does not make (tRPC's face). */
-  adminKey: string;
   api: HooklineChild;
   /** The first worker process; null when only the API runs. */
   worker: HooklineChild | null;
@@ -362,7 +360,6 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
   );
   return {
     url,
-    adminKey,
     api,
     worker: workers[0] ?? null,
     workers,
@@ -409,10 +406,16 @@ export class RestClient {
     this.#authorization = `Bearer ${adminKey}`;
   }
 
-  async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+  /** A REST call: `path` is under /api/v1. */
+  request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+    return this.requestAt<T>(method, `/api/v1${path}`, body);
+  }
+
+  /** A call to any path of the API's server (`/health`, tRPC's `/trpc/…`), with the same key. */
+  async requestAt<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
     const response = await this.#pool.request({
       method,
-      path: `/api/v1${path}`,
+      path,
       headers: {
         authorization: this.#authorization,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),

@@ -4,7 +4,7 @@
  * per delivery with the flags over without. Opt-in: `npm run bench -- --only=node-flags --scale=0.2`.
  */
 import { compareEndToEnd, largest } from './compare-e2e';
-import { recommendedNodeFlags } from './lib/hookline';
+import { nodeFlagsFrom, recommendedNodeFlags } from './lib/hookline';
 import type { BenchContext, ScenarioResult } from './lib/types';
 
 export const name = 'node-flags';
@@ -12,11 +12,11 @@ export const optIn = true;
 export const timeoutMs = 300_000;
 
 export async function run(ctx: BenchContext): Promise<ScenarioResult> {
-  const setting = process.env.BENCH_NODE_FLAGS?.trim();
-  const flags = setting && setting !== 'none' ? setting.split(/\s+/) : recommendedNodeFlags;
+  // BENCH_NODE_FLAGS=none would compare no flags with no flags: its B side is then the recommended ones.
+  const setting = nodeFlagsFrom('BENCH_NODE_FLAGS', recommendedNodeFlags);
+  const flags = setting.length > 0 ? setting : recommendedNodeFlags;
   // The side compared against: no flags, unless BENCH_NODE_FLAGS_BASE names others (two flag sets, one run).
-  const baseSetting = process.env.BENCH_NODE_FLAGS_BASE?.trim();
-  const baseFlags = baseSetting && baseSetting !== 'none' ? baseSetting.split(/\s+/) : [];
+  const baseFlags = nodeFlagsFrom('BENCH_NODE_FLAGS_BASE', []);
   const compared = await compareEndToEnd(ctx, {
     events: 50_000,
     rounds: 2,

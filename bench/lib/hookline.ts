@@ -28,12 +28,15 @@ const workerEntry = 'apps/delivery/dist/main.js';
  */
 export const recommendedNodeFlags: readonly string[] = ['--max-old-space-size=128', '--max-semi-space-size=8'];
 
-/** The Node flags of this run: BENCH_NODE_FLAGS when set, otherwise the recommended ones. */
-export function benchNodeFlags(): readonly string[] {
-  const setting = process.env.BENCH_NODE_FLAGS?.trim();
-  if (setting === undefined || setting === '') return recommendedNodeFlags;
+/** Node flags from an environment variable (`--flag …`, or `none` for none); `fallback` when unset. */
+export function nodeFlagsFrom(variable: string, fallback: readonly string[]): readonly string[] {
+  const setting = process.env[variable]?.trim();
+  if (setting === undefined || setting === '') return fallback;
   return setting === 'none' ? [] : setting.split(/\s+/);
 }
+
+/** The Node flags of this run: BENCH_NODE_FLAGS when set, otherwise the recommended ones. */
+export const benchNodeFlags = (): readonly string[] => nodeFlagsFrom('BENCH_NODE_FLAGS', recommendedNodeFlags);
 
 /** HOOKLINE_MAX_PAYLOAD_BYTES given to the API: room for a batch of 1,000 events of ~1 KB. */
 export const apiMaxPayloadBytes = 2 * 1024 * 1024;

@@ -7,6 +7,7 @@
  * backlog in full batches. Opt-in: `npm run bench -- --only=large-payloads`.
  */
 import { randomBytes } from 'node:crypto';
+import { largeOrderCreated } from './lib/events';
 import { startHookline } from './lib/hookline';
 import { footprint, round1, runCallers, waitForAttempts, workerSettings } from './lib/hookline-scenario';
 import { envInt } from './lib/options';
@@ -18,23 +19,6 @@ export const timeoutMs = 300_000;
 
 /** Events a publish call carries: 8 × ~200 KB stays under the bench API's 2 MiB body limit. */
 const perCall = 8;
-const itemsPerOrder = 1_000;
-
-/** An order.created of about 200 KB of JSON: 1,000 lines with 150-character product ids. */
-function largeOrder(index: number, run: string) {
-  const orderId = `ord_${index.toString().padStart(10, '0')}`;
-  const items = Array.from({ length: itemsPerOrder }, (_, line) => ({
-    productId: `prod_${line.toString().padStart(4, '0')}_${'x'.repeat(145)}`,
-    quantity: 1,
-    price: 1,
-  }));
-  return {
-    type: 'order.created' as const,
-    version: '1.0' as const,
-    idempotencyKey: `${run}-${orderId}`,
-    data: { orderId, customerId: 'cus_1', amount: itemsPerOrder, currency: 'USD', items, status: 'pending' },
-  };
-}
 
 type Variant = { name: string; budgetBytes: number };
 
@@ -61,7 +45,7 @@ async function measure(ctx: BenchContext, variant: Variant, events: number) {
       events / perCall,
       2,
       async (call) => {
-        const batch = Array.from({ length: perCall }, (_, i) => largeOrder(call * perCall + i, run));
+        const batch = Array.from({ length: perCall }, (_, i) => largeOrderCreated(call * perCall + i, run));
         await hookline.rest.publishBatch(appId, batch);
       },
       ctx.signal,
@@ -89,7 +73,7 @@ async function measure(ctx: BenchContext, variant: Variant, events: number) {
 
 export async function run(ctx: BenchContext): Promise<ScenarioResult> {
   const events = Math.ceil(ctx.scaled(envInt('BENCH_LARGE_EVENTS', 2_000), perCall) / perCall) * perCall;
-  const bytes = JSON.stringify(largeOrder(0, 'size').data).length;
+  const bytes = JSON.stringify(largeOrderCreated(0, 'size').data).length;
   ctx.log(`${events} events of ${(bytes / 1024).toFixed(0)} KB each, worker batch 200, concurrency 2`);
   const budgeted = await measure(ctx, { name: 'budget-4MiB', budgetBytes: 4 * 1024 * 1024 }, events);
   const unbounded = await measure(ctx, { name: 'no-budget', budgetBytes: 1024 * 1024 * 1024 }, events);

@@ -31,6 +31,25 @@ export function orderCreated(index: number, run: string): PublishBody {
   };
 }
 
+/** Lines of a large order: with 150-character product ids, about 200 KB of JSON. */
+const itemsPerLargeOrder = 1_000;
+
+/** An `order.created` 1.0 publish of about 200 KB (the `large-payloads` scenario's). */
+export function largeOrderCreated(index: number, run: string): PublishBody {
+  const orderId = `ord_${index.toString().padStart(10, '0')}`;
+  const items = Array.from({ length: itemsPerLargeOrder }, (_, line) => ({
+    productId: `prod_${line.toString().padStart(4, '0')}_${'x'.repeat(145)}`,
+    quantity: 1,
+    price: 1,
+  }));
+  return {
+    type: 'order.created',
+    version: '1.0',
+    idempotencyKey: `${run}-${orderId}`,
+    data: { orderId, customerId: 'cus_1', amount: itemsPerLargeOrder, currency: 'USD', items, status: 'pending' },
+  };
+}
+
 /** `count` consecutive publishes from `first`. */
 export function orderBatch(first: number, count: number, run: string): PublishBody[] {
   return Array.from({ length: count }, (_, i) => orderCreated(first + i, run));

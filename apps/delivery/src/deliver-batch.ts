@@ -91,13 +91,12 @@ export function createBatchHandler(deps: DeliverBatchDeps) {
     const putBack = await putBackJobs(db, boss, later);
     const repeated = await settleRepeats(db, repeats);
     const claims = await claimSlots(db, slotDemands(fresh), claimSettings);
-    const claimed = [...claims].map(([endpointId, claim]) => ({ endpointId, leaseIds: claim.leaseIds }));
-    for (const { endpointId, leaseIds } of claimed) leases.hold(endpointId, leaseIds);
+    for (const [endpointId, claim] of claims) leases.hold(endpointId, claim.leaseIds);
     try {
       return await sendAndRecord(fresh, claims, [...settled, ...putBack, ...repeated]);
     } catch (error) {
       // Nothing will release them now: they expire instead of being renewed for ever.
-      for (const { endpointId, leaseIds } of claimed) leases.drop(endpointId, leaseIds);
+      for (const [endpointId, claim] of claims) leases.drop(endpointId, claim.leaseIds);
       throw error;
     }
   }
